@@ -1,0 +1,119 @@
+"""Benchmark of the local store with 100,000 synthetic registrations (run by hand).
+
+    .venv/bin/python bench/bench_store.py [--count 100000] [--seed 1]
+
+Measures: loading the registrations (validate + score + save), search latency over a few
+hundred prefix and normalised queries (p50/p95), one `enrol` save, re-scoring every record
+under a new grid version. Targets on a 2-core machine: search p95 < 30 ms, a save < 50 ms,
+re-scoring 100,000 < 5 s. A fixed CPU workload is timed first, in the same process, so
+figures from noisy machines can be compared as ratios to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from jisr_desktop.models.definitions import load_directory, parse_definition
+from jisr_desktop.models.demo_data import generate
+from jisr_desktop.models.enrolment import enrol, rescore_all
+from jisr_desktop.models.repository import Repository
+from jisr_desktop.models.store import Store
+from jisr_desktop.models.transfer import save_many
+
+TODAY = date(2026, 11, 22)
+
+
+def calibrate() -> float:
+    """Seconds for a fixed pure-Python workload: the machine's yardstick."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i % 7
+    return time.perf_counter() - start
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def queries(rows: list[dict], rng: random.Random, n: int) -> list[str]:
+    out = []
+    for row in rng.sample(rows, n):
+        kind = rng.randrange(5)
+        if kind == 0:
+            out.append(row["first_name_lat"][:3])  # a prefix while typing
+        elif kind == 1:
+            out.append(f"{row['last_name_lat'].upper()} {row['first_name_lat'][:2]}")
+        elif kind == 2:
+            out.append(row["first_name_ar"].replace("ة", "ه").replace("أ", "ا"))
+        elif kind == 3:
+            out.append(row["cin"][:4].lower())
+        else:
+            out.append((row.get("phone") or "0612")[:6])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--queries", type=int, default=400)
+    args = parser.parse_args()
+    results: dict[str, object] = {
+        "machine": f"{platform.node()} {platform.machine()} python {platform.python_version()}",
+        "date": date.today().isoformat(),
+        "count": args.count,
+    }
+    results["calibration_s"] = round(calibrate(), 3)
+    defs = load_directory()
+    rows = [r for r in generate(args.count, args.seed, today=TODAY) if r.get("consent") == "yes"]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.create(Path(tmp) / "s", "bench", "bench-pass", province_code="07.351")
+        repo = Repository(store)
+        repo.install_definitions(defs.all())
+        start = time.perf_counter()
+        report = save_many(repo, defs, enumerate(rows, 1), today=TODAY, chunk=2000)
+        results["load_s"] = round(time.perf_counter() - start, 2)
+        results["loaded"] = report.saved
+
+        rng = random.Random(args.seed)
+        timings, hits = [], 0
+        for q in queries(rows, rng, args.queries):
+            t = time.perf_counter()
+            hits += bool(repo.search(q, limit=50))
+            timings.append((time.perf_counter() - t) * 1000)
+        results["search_ms_p50"] = round(statistics.median(timings), 2)
+        results["search_ms_p95"] = round(percentile(timings, 0.95), 2)
+        results["search_found_share"] = round(hits / len(timings), 3)
+
+        saves = []
+        for i, row in enumerate(generate(30, args.seed + 1000, today=TODAY)):
+            row = dict(row, cin=f"ZB{900000 + i}")
+            t = time.perf_counter()
+            enrol(repo, defs, row, today=TODAY)
+            saves.append((time.perf_counter() - t) * 1000)
+        results["enrol_save_ms_median"] = round(statistics.median(saves), 2)
+        results["enrol_save_ms_max"] = round(max(saves), 2)
+
+        grid = json.loads(json.dumps(defs.grid.data))
+        grid["version"] += 1
+        repo.install_definitions([parse_definition(json.dumps(grid), "grid-next.json")])
+        start = time.perf_counter()
+        n = rescore_all(repo, repo.active_definitions(), today=TODAY)
+        results["rescore_s"] = round(time.perf_counter() - start, 2)
+        results["rescored"] = n
+        store.close()
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

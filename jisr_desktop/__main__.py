@@ -1,0 +1,15 @@
+"""`jisr-desktop`: no subcommand starts the window; a subcommand works headless."""
+
+from __future__ import annotations
+
+import sys
+
+from jisr_desktop.cli import run
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

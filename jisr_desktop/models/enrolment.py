@@ -1,0 +1,160 @@
+"""Enrolment as one use case: validate, score, orient, look for duplicates, save.
+
+The CLI, the import and (later) the desktop form all go through here, so a registration
+is judged the same way whichever door it came in by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from jisr_desktop.models.definitions import DefinitionSet
+from jisr_desktop.models.duplicates import DuplicateMatch
+from jisr_desktop.models.evaluation import Evaluation, evaluate_submission
+from jisr_desktop.models.orientation import orient
+from jisr_desktop.models.reference import ReferenceData, load_reference
+from jisr_desktop.models.repository import Derived, RecordDetail, Repository
+from jisr_desktop.models.scoring import score
+
+STRONG_DUPLICATE = "same_cin"
+
+
+@dataclass(frozen=True)
+class EnrolOutcome:
+    evaluation: Evaluation
+    duplicates: list[DuplicateMatch] = field(default_factory=list)
+    record: RecordDetail | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.record is not None
+
+    @property
+    def blocked_by_duplicate(self) -> bool:
+        return self.record is None and any(STRONG_DUPLICATE in d.reasons for d in self.duplicates)
+
+
+def compact_evaluation(evaluation: Evaluation) -> dict[str, Any] | None:
+    """What a record keeps of its evaluation: ids, answers and points, and the versions.
+
+    Labels and rationales are not copied into every record: they are read back from the
+    stored definition version the record names, in whichever language is asked for.
+    """
+    score = evaluation.score
+    if score is None:
+        return None
+    orientation = evaluation.orientation
+    out: dict[str, Any] = {
+        "versions": dict(score.versions),
+        "eligible": score.eligible,
+        "not_eligible": [rid for rid, _reason in score.not_eligible_reasons],
+        "category": score.category,
+        "subtotals": dict(score.subtotals),
+        "total": score.total,
+        "criteria": [
+            {"id": c.id, "group": c.group, "field": c.field, "answer": c.answer, "points": c.points}
+            for c in score.criteria
+        ],
+    }
+    if orientation is not None:
+        out["orientation"] = {"path": orientation.path, "destination": orientation.destination}
+        out["versions"]["orientation"] = dict(orientation.version)
+    return out
+
+
+def derived_from(evaluation: Evaluation) -> Derived:
+    answers = evaluation.validation.answers
+    if answers.get("consent") != "yes":
+        return Derived(status="refused_consent")
+    score = evaluation.score
+    orientation = evaluation.orientation
+    if score is None:
+        return Derived(status="registered")
+    return Derived(
+        status="registered",
+        eligible=score.eligible,
+        category=score.category,
+        score_total=score.total,
+        vulnerability=score.subtotals.get("vulnerability"),
+        readiness=score.subtotals.get("readiness"),
+        proposed_path=orientation.path if orientation else None,
+        proposed_destination=orientation.destination if orientation else None,
+        grid_version=int(score.versions["grid"]["version"]),
+        evaluation=compact_evaluation(evaluation),
+    )
+
+
+def evaluate(
+    defs: DefinitionSet,
+    submission: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    reference: ReferenceData | None = None,
+) -> Evaluation:
+    return evaluate_submission(
+        defs, submission, today=today, reference=reference or load_reference()
+    )
+
+
+def enrol(
+    repo: Repository,
+    defs: DefinitionSet,
+    submission: Mapping[str, Any],
+    *,
+    record_id: str | None = None,
+    today: date | None = None,
+    reference: ReferenceData | None = None,
+    allow_duplicate: bool = False,
+) -> EnrolOutcome:
+    """Save a valid registration. Same CIN as another record blocks the save unless the
+    agent says it is a different woman (`allow_duplicate`): the CIN is the one identifier
+    that should never repeat; a shared phone or a close name only warns."""
+    evaluation = evaluate(defs, submission, today=today, reference=reference)
+    if not evaluation.validation.ok:
+        return EnrolOutcome(evaluation)
+    answers = evaluation.validation.answers
+    duplicates = repo.duplicate_candidates(answers, exclude_id=record_id)
+    if not allow_duplicate and any(STRONG_DUPLICATE in d.reasons for d in duplicates):
+        return EnrolOutcome(evaluation, duplicates)
+    record = repo.save_registration(
+        answers, derived_from(evaluation), form=defs.form, record_id=record_id
+    )
+    return EnrolOutcome(evaluation, duplicates, record)
+
+
+def rescore_all(
+    repo: Repository, defs: DefinitionSet, *, today: date | None = None, chunk: int = 2000
+) -> int:
+    """Re-score every registration under the active grid and orientation rules.
+
+    The answers stay as recorded under the form version they were saved with; only the
+    derived score, category and orientation change, so this is not an edit to sync.
+    """
+
+    def rescored() -> Iterator[tuple[str, Derived]]:
+        for rec in repo.iter_records(chunk=chunk):
+            if rec.status != "registered":
+                continue
+            result = score(defs.grid, rec.answers, form=defs.form, today=today)
+            orientation = orient(defs.orientation, rec.answers, result.category)
+            evaluation = Evaluation(
+                validation=_Validated(rec.answers), score=result, orientation=orientation
+            )
+            yield rec.id, derived_from(evaluation)
+
+    return repo.update_derived(
+        rescored(),
+        reason={"grid": defs.grid.version, "orientation": defs.orientation.version},
+        chunk=chunk,
+    )
+
+
+@dataclass(frozen=True)
+class _Validated:
+    """Stands in for a ValidationResult: the answers were validated when first saved."""
+
+    answers: Mapping[str, Any]
+    ok: bool = True

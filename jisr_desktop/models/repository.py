@@ -1,0 +1,703 @@
+"""Every query on the local store. Returns plain dataclasses, never live ORM objects,
+so the UI and the CLI can hold results across threads and after the session closes.
+
+Every write of a record appends, in the same transaction, an outbox entry (for sync) and
+an audit entry (who, when, what changed).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from jisr_desktop.models.definitions import Definition, DefinitionSet, parse_definition
+from jisr_desktop.models.duplicates import DuplicateMatch, Person, find_duplicates
+from jisr_desktop.models.identity import normalize_cin, normalize_phone
+from jisr_desktop.models.normalize import normalize_name, search_tokens
+from jisr_desktop.models.schema import (
+    FTS_TABLE,
+    AuditEntry,
+    Draft,
+    OutboxEntry,
+    Record,
+    StoredDefinition,
+)
+from jisr_desktop.models.store import Store, utcnow
+
+DEFINITION_KINDS = ("form", "grid", "orientation", "assessment", "services")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What a record's columns hold besides its answers: computed once, at save time."""
+
+    status: str
+    eligible: bool | None = None
+    category: int | None = None
+    score_total: float | None = None
+    vulnerability: float | None = None
+    readiness: float | None = None
+    proposed_path: str | None = None
+    proposed_destination: str | None = None
+    grid_version: int | None = None
+    evaluation: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    id: str
+    name_ar: str
+    name_lat: str
+    cin: str
+    province_code: str
+    status: str
+    eligible: bool | None
+    category: int | None
+    score_total: float | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    id: str
+    version: int
+    status: str
+    form_id: str
+    form_version: int
+    grid_version: int | None
+    answers: dict[str, Any]
+    evaluation: dict[str, Any] | None
+    eligible: bool | None
+    category: int | None
+    score_total: float | None
+    agent: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    id: str
+    form_id: str
+    form_version: int
+    record_id: str | None
+    agent: str
+    answers: dict[str, Any]
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class AuditInfo:
+    at: str
+    agent: str
+    action: str
+    record_id: str | None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def _full_name(answers: Mapping[str, Any], script: str) -> str:
+    parts = (answers.get(f"first_name_{script}") or "", answers.get(f"last_name_{script}") or "")
+    return " ".join(p for p in parts if p).strip()
+
+
+def _national_phone(e164: str) -> str:
+    return "0" + e164[4:] if e164.startswith("+212") else ""
+
+
+def search_terms(name_ar: str, name_lat: str, cin: str, phone: str) -> str:
+    """The FTS row for a record. Keep in step with the backfill in migration 0002."""
+    parts = [name_ar, name_lat, cin.lower(), phone.replace("+", ""), _national_phone(phone)]
+    return " ".join(p for p in parts if p)
+
+
+_PHONE_LIKE = re.compile(r"^[+0-9][0-9 .\-]{3,}$")
+
+
+def fts_query(text_: str) -> str | None:
+    """Turn what the agent typed into an FTS5 prefix query over the normalised terms."""
+    stripped = text_.strip()
+    if _PHONE_LIKE.match(stripped) and sum(c.isdigit() for c in stripped) >= 4:
+        digits = re.sub(r"[^0-9]", "", stripped)
+        if digits.startswith("00"):
+            digits = digits[2:]
+        return f'"{digits}"*'
+    tokens = search_tokens(stripped)
+    if not tokens:
+        return None
+    # Quoting each token keeps FTS5 operators (AND, NEAR, -) typed by a user literal.
+    return " AND ".join('"' + t.replace('"', "") + '"*' for t in tokens)
+
+
+class Repository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- definitions --------------------------------------------------------------------------
+
+    def install_definitions(self, definitions: Iterable[Definition]) -> list[Definition]:
+        """Add versions the store lacks; the newest version of each kind becomes active.
+
+        Old versions stay: records saved under them must still be explained and printed.
+        """
+        installed: list[Definition] = []
+        now = utcnow()
+        with self.store.session() as s:
+            for d in definitions:
+                existing = s.get(StoredDefinition, (d.id, d.version))
+                if existing is not None:
+                    if existing.content_hash != d.content_hash:
+                        raise ValueError(
+                            f"{d.source}: {d.id} version {d.version} differs from the stored one"
+                        )
+                    continue
+                s.add(
+                    StoredDefinition(
+                        def_id=d.id,
+                        version=d.version,
+                        kind=d.kind,
+                        content_hash=d.content_hash,
+                        body=json.dumps(d.data, ensure_ascii=False),
+                        loaded_at=now,
+                        active=False,
+                    )
+                )
+                installed.append(d)
+                self._audit(
+                    s,
+                    "definitions",
+                    None,
+                    {"id": d.id, "version": d.version, "hash": d.content_hash},
+                )
+            s.flush()
+            for kind in DEFINITION_KINDS:
+                newest = s.scalar(
+                    select(func.max(StoredDefinition.version)).where(StoredDefinition.kind == kind)
+                )
+                if newest is None:
+                    continue
+                s.execute(
+                    update(StoredDefinition)
+                    .where(StoredDefinition.kind == kind)
+                    .values(active=StoredDefinition.version == newest)
+                )
+        return installed
+
+    def active_definitions(self) -> DefinitionSet:
+        with self.store.session() as s:
+            rows = s.scalars(select(StoredDefinition).where(StoredDefinition.active)).all()
+            by_kind = {r.kind: self._to_definition(r) for r in rows}
+        missing = [k for k in DEFINITION_KINDS if k not in by_kind]
+        if missing:
+            raise LookupError(f"no active definition of kind {', '.join(missing)}")
+        return DefinitionSet(**{k: by_kind[k] for k in DEFINITION_KINDS})
+
+    def definition(self, def_id: str, version: int) -> Definition | None:
+        with self.store.session() as s:
+            row = s.get(StoredDefinition, (def_id, version))
+            return self._to_definition(row) if row else None
+
+    def definition_versions(self, kind: str) -> list[tuple[str, int, str, bool]]:
+        with self.store.session() as s:
+            rows = s.scalars(
+                select(StoredDefinition)
+                .where(StoredDefinition.kind == kind)
+                .order_by(StoredDefinition.version)
+            ).all()
+            return [(r.def_id, r.version, r.content_hash, r.active) for r in rows]
+
+    @staticmethod
+    def _to_definition(row: StoredDefinition) -> Definition:
+        return parse_definition(row.body, f"store:{row.def_id}@{row.version}")
+
+    # -- records ------------------------------------------------------------------------------
+
+    def save_registration(
+        self,
+        answers: Mapping[str, Any],
+        derived: Derived,
+        *,
+        form: Definition,
+        record_id: str | None = None,
+        action: str | None = None,
+    ) -> RecordDetail:
+        with self.store.session() as s:
+            row = self._write_record(s, dict(answers), derived, form, record_id, action)
+            return self._detail(row)
+
+    def bulk_save(
+        self,
+        items: Iterable[tuple[Mapping[str, Any], Derived, str | None]],
+        *,
+        form: Definition,
+        action: str = "import",
+        chunk: int = 1000,
+    ) -> int:
+        """Save many records, `chunk` per transaction: an import of 100,000 rows neither holds
+        one giant transaction nor pays a full fsync per row."""
+        saved = 0
+        batch: list[tuple[Mapping[str, Any], Derived, str | None]] = []
+
+        def flush() -> None:
+            nonlocal saved
+            with self.store.session() as s:
+                for answers, derived, rid in batch:
+                    self._write_record(s, dict(answers), derived, form, rid, action)
+            saved += len(batch)
+            batch.clear()
+
+        for item in items:
+            batch.append(item)
+            if len(batch) >= chunk:
+                flush()
+        if batch:
+            flush()
+        return saved
+
+    def _write_record(
+        self,
+        s: Session,
+        answers: dict[str, Any],
+        derived: Derived,
+        form: Definition,
+        record_id: str | None,
+        action: str | None,
+    ) -> Record:
+        now = utcnow()
+        row = s.scalar(select(Record).where(Record.id == record_id)) if record_id else None
+        name_ar = normalize_name(_full_name(answers, "ar"))
+        name_lat = normalize_name(_full_name(answers, "lat"))
+        cin = normalize_cin(answers.get("cin") or "") or None
+        phone = answers.get("phone") or None
+        columns = {
+            "status": derived.status,
+            "form_id": form.id,
+            "form_version": form.version,
+            "grid_version": derived.grid_version,
+            "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+            "evaluation": (
+                json.dumps(derived.evaluation, ensure_ascii=False)
+                if derived.evaluation is not None
+                else None
+            ),
+            "eligible": derived.eligible,
+            "category": derived.category,
+            "score_total": derived.score_total,
+            "vulnerability": derived.vulnerability,
+            "readiness": derived.readiness,
+            "proposed_path": derived.proposed_path,
+            "proposed_destination": derived.proposed_destination,
+            "region_code": answers.get("region"),
+            "province_code": answers.get("province"),
+            "commune_code": answers.get("commune"),
+            "cin": cin,
+            "phone": phone,
+            "date_of_birth": answers.get("date_of_birth"),
+            "name_ar": name_ar or None,
+            "name_lat": name_lat or None,
+            "updated_at": now,
+        }
+        if row is None:
+            old_answers: dict[str, Any] = {}
+            row = Record(
+                id=record_id or str(uuid.uuid4()),
+                agent=self.store.agent,
+                created_at=now,
+                version=1,
+                deleted=False,
+                **columns,
+            )
+            s.add(row)
+            s.flush()
+            base_version = 0
+            verb = action or "create"
+        else:
+            old_answers = json.loads(row.answers)
+            base_version = row.version
+            for key, value in columns.items():
+                setattr(row, key, value)
+            row.version += 1
+            s.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": row.seq})
+            verb = action or "update"
+        s.execute(
+            text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:r, :t)"),
+            {"r": row.seq, "t": search_terms(name_ar, name_lat, cin or "", phone or "")},
+        )
+        payload = {
+            "id": row.id,
+            "version": row.version,
+            "form": {"id": form.id, "version": form.version},
+            "answers": answers,
+            "evaluation": derived.evaluation,
+        }
+        s.add(
+            OutboxEntry(
+                op_id=str(uuid.uuid4()),
+                record_id=row.id,
+                op="upsert",
+                base_version=base_version,
+                payload=json.dumps(payload, ensure_ascii=False),
+                created_at=now,
+                state="pending",
+            )
+        )
+        self._audit(s, verb, row.id, _diff(old_answers, answers))
+        return row
+
+    def update_derived(
+        self, items: Iterable[tuple[str, Derived]], *, reason: Mapping[str, Any], chunk: int = 2000
+    ) -> int:
+        """Replace the score, category and orientation of many records (a re-scoring).
+
+        One audit entry for the whole run rather than one per record, and no outbox entry:
+        the answers did not change, and the server re-scores with the same grid itself.
+        """
+        updated = 0
+        stmt = text(
+            "UPDATE records SET eligible = :eligible, category = :category, "
+            "score_total = :score_total, vulnerability = :vulnerability, "
+            "readiness = :readiness, proposed_path = :proposed_path, "
+            "proposed_destination = :proposed_destination, "
+            "grid_version = :grid_version, evaluation = :evaluation WHERE id = :id"
+        )
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            nonlocal updated
+            with self.store.session() as s:
+                s.execute(stmt, batch)
+            updated += len(batch)
+            batch.clear()
+
+        for record_id, d in items:
+            batch.append(
+                {
+                    "id": record_id,
+                    "eligible": d.eligible,
+                    "category": d.category,
+                    "score_total": d.score_total,
+                    "vulnerability": d.vulnerability,
+                    "readiness": d.readiness,
+                    "proposed_path": d.proposed_path,
+                    "proposed_destination": d.proposed_destination,
+                    "grid_version": d.grid_version,
+                    "evaluation": json.dumps(d.evaluation, ensure_ascii=False),
+                }
+            )
+            if len(batch) >= chunk:
+                flush()
+        if batch:
+            flush()
+        with self.store.session() as s:
+            self._audit(s, "rescore", None, {**reason, "records": updated})
+        return updated
+
+    def delete(self, record_id: str) -> bool:
+        """A tombstone, not a DELETE: the server must learn of it and other devices too."""
+        with self.store.session() as s:
+            row = s.scalar(select(Record).where(Record.id == record_id, ~Record.deleted))
+            if row is None:
+                return False
+            row.deleted = True
+            row.version += 1
+            row.updated_at = utcnow()
+            s.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": row.seq})
+            s.add(
+                OutboxEntry(
+                    op_id=str(uuid.uuid4()),
+                    record_id=row.id,
+                    op="delete",
+                    base_version=row.version - 1,
+                    payload=json.dumps({"id": row.id, "version": row.version}),
+                    created_at=row.updated_at,
+                    state="pending",
+                )
+            )
+            self._audit(s, "delete", row.id, {})
+            return True
+
+    def get(self, record_id: str) -> RecordDetail | None:
+        with self.store.session() as s:
+            row = s.scalar(select(Record).where(Record.id == record_id, ~Record.deleted))
+            return self._detail(row) if row else None
+
+    def find_by_prefix(self, prefix: str) -> list[str]:
+        """Ids starting with `prefix`: agents type the short id printed on a card."""
+        if len(prefix) < 4:
+            return []
+        with self.store.session() as s:
+            return list(
+                s.scalars(
+                    select(Record.id).where(Record.id.like(prefix + "%"), ~Record.deleted).limit(5)
+                )
+            )
+
+    def count(self) -> int:
+        with self.store.session() as s:
+            return s.scalar(select(func.count()).select_from(Record).where(~Record.deleted)) or 0
+
+    def search(self, query: str, *, limit: int = 50, offset: int = 0) -> list[RecordSummary]:
+        match = fts_query(query)
+        if match is None:
+            return []
+        with self.store.session() as s:
+            seqs = [
+                r[0]
+                for r in s.execute(
+                    text(
+                        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q "
+                        "ORDER BY rank LIMIT :l OFFSET :o"
+                    ),
+                    {"q": match, "l": limit, "o": offset},
+                )
+            ]
+            if not seqs:
+                return []
+            rows = {r.seq: r for r in s.scalars(select(Record).where(Record.seq.in_(seqs)))}
+            return [self._summary(rows[q]) for q in seqs if q in rows]
+
+    def iter_records(self, *, chunk: int = 1000) -> Iterator[RecordDetail]:
+        last = 0
+        while True:
+            with self.store.session() as s:
+                rows = s.scalars(
+                    select(Record)
+                    .where(Record.seq > last, ~Record.deleted)
+                    .order_by(Record.seq)
+                    .limit(chunk)
+                ).all()
+                details = [self._detail(r) for r in rows]
+                if rows:
+                    last = rows[-1].seq
+            if not details:
+                return
+            yield from details
+
+    def duplicate_candidates(
+        self, answers: Mapping[str, Any], *, exclude_id: str | None = None
+    ) -> list[DuplicateMatch]:
+        """Records that may be the same woman: same CIN, same phone, or same date of birth
+        (whose names the fuzzy matcher then compares). The SQL narrows, Python decides."""
+        cin = normalize_cin(answers.get("cin") or "")
+        phone_check = normalize_phone(str(answers.get("phone") or ""))
+        phone = phone_check.e164 if phone_check.valid else ""
+        dob = answers.get("date_of_birth") or ""
+        clauses = []
+        if cin:
+            clauses.append(Record.cin == cin)
+        if phone:
+            clauses.append(Record.phone == phone)
+        if dob:
+            clauses.append(Record.date_of_birth == dob)
+        if not clauses:
+            return []
+        with self.store.session() as s:
+            rows = s.scalars(select(Record).where(or_(*clauses), ~Record.deleted).limit(500)).all()
+            people = [_person(r.id, json.loads(r.answers)) for r in rows]
+        return find_duplicates(_person(exclude_id, answers), people)
+
+    # -- drafts -------------------------------------------------------------------------------
+
+    def save_draft(
+        self,
+        draft_id: str | None,
+        form: Definition,
+        answers: Mapping[str, Any],
+        *,
+        record_id: str | None = None,
+    ) -> str:
+        draft_id = draft_id or str(uuid.uuid4())
+        with self.store.session() as s:
+            row = s.get(Draft, draft_id)
+            body = json.dumps(dict(answers), ensure_ascii=False)
+            if row is None:
+                s.add(
+                    Draft(
+                        id=draft_id,
+                        form_id=form.id,
+                        form_version=form.version,
+                        record_id=record_id,
+                        agent=self.store.agent,
+                        answers=body,
+                        updated_at=utcnow(),
+                    )
+                )
+            else:
+                row.answers = body
+                row.updated_at = utcnow()
+        return draft_id
+
+    def drafts(self, agent: str | None = None) -> list[DraftInfo]:
+        with self.store.session() as s:
+            stmt = select(Draft).order_by(Draft.updated_at.desc())
+            if agent:
+                stmt = stmt.where(Draft.agent == agent)
+            return [
+                DraftInfo(
+                    d.id,
+                    d.form_id,
+                    d.form_version,
+                    d.record_id,
+                    d.agent,
+                    json.loads(d.answers),
+                    d.updated_at,
+                )
+                for d in s.scalars(stmt)
+            ]
+
+    def delete_draft(self, draft_id: str) -> None:
+        with self.store.session() as s:
+            row = s.get(Draft, draft_id)
+            if row is not None:
+                s.delete(row)
+
+    # -- outbox and audit ---------------------------------------------------------------------
+
+    def pending_outbox_count(self) -> int:
+        with self.store.session() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxEntry)
+                    .where(OutboxEntry.state == "pending")
+                )
+                or 0
+            )
+
+    def audit_trail(self, record_id: str | None = None, limit: int = 100) -> list[AuditInfo]:
+        with self.store.session() as s:
+            stmt = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+            if record_id:
+                stmt = stmt.where(AuditEntry.record_id == record_id)
+            return [
+                AuditInfo(
+                    a.at, a.agent, a.action, a.record_id, json.loads(a.changes) if a.changes else {}
+                )
+                for a in s.scalars(stmt)
+            ]
+
+    def _audit(
+        self, s: Session, action: str, record_id: str | None, changes: Mapping[str, Any]
+    ) -> None:
+        s.add(
+            AuditEntry(
+                at=utcnow(),
+                agent=self.store.agent,
+                action=action,
+                record_id=record_id,
+                changes=json.dumps(changes, ensure_ascii=False) if changes else None,
+            )
+        )
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    STAT_FIELDS = (
+        "social_status",
+        "disability",
+        "head_of_household",
+        "health_coverage",
+        "legal_status",
+        "education",
+        "experience",
+        "area_type",
+    )
+
+    def stats(self) -> dict[str, Any]:
+        """The counts behind the programme's published charts."""
+        with self.store.session() as s:
+            live = ~Record.deleted
+            out: dict[str, Any] = {
+                "total": s.scalar(select(func.count()).select_from(Record).where(live)) or 0,
+            }
+            out["by_status"] = dict(
+                s.execute(
+                    select(Record.status, func.count()).where(live).group_by(Record.status)
+                ).all()
+            )
+            out["by_region"] = dict(
+                s.execute(
+                    select(Record.region_code, func.count())
+                    .where(live, Record.region_code.is_not(None))
+                    .group_by(Record.region_code)
+                ).all()
+            )
+            out["by_category"] = {
+                ("not_eligible" if cat is None else str(cat)): n
+                for cat, n in s.execute(
+                    select(Record.category, func.count())
+                    .where(live, Record.status == "registered")
+                    .group_by(Record.category)
+                ).all()
+            }
+            for name in self.STAT_FIELDS:
+                value = func.json_extract(Record.answers, f"$.{name}")
+                out[name] = dict(
+                    s.execute(
+                        select(value, func.count()).where(live, value.is_not(None)).group_by(value)
+                    ).all()
+                )
+            each = text(
+                "SELECT j.value, count(*) FROM records, json_each(records.answers, "
+                "'$.support_requested') AS j WHERE records.deleted = 0 GROUP BY j.value"
+            )
+            out["support_requested"] = dict(s.execute(each).all())
+        return out
+
+    # -- conversion ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _summary(row: Record) -> RecordSummary:
+        answers = json.loads(row.answers)
+        return RecordSummary(
+            row.id,
+            _full_name(answers, "ar"),
+            _full_name(answers, "lat"),
+            row.cin or "",
+            row.province_code or "",
+            row.status,
+            row.eligible,
+            row.category,
+            row.score_total,
+            row.updated_at,
+        )
+
+    @staticmethod
+    def _detail(row: Record) -> RecordDetail:
+        return RecordDetail(
+            row.id,
+            row.version,
+            row.status,
+            row.form_id,
+            row.form_version,
+            row.grid_version,
+            json.loads(row.answers),
+            json.loads(row.evaluation) if row.evaluation else None,
+            row.eligible,
+            row.category,
+            row.score_total,
+            row.agent,
+            row.created_at,
+            row.updated_at,
+        )
+
+
+def _person(record_id: str | None, answers: Mapping[str, Any]) -> Person:
+    return Person(
+        record_id=record_id,
+        cin=str(answers.get("cin") or ""),
+        phone=str(answers.get("phone") or ""),
+        date_of_birth=str(answers.get("date_of_birth") or ""),
+        names=tuple(n for n in (_full_name(answers, "ar"), _full_name(answers, "lat")) if n),
+    )
+
+
+def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: [old.get(k), new.get(k)] for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)
+    }

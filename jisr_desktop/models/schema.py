@@ -1,0 +1,132 @@
+"""The local store's tables. Only `repository.py` and the migrations use them.
+
+The whole file is encrypted by SQLCipher, so the JSON bodies may hold names and CINs;
+the normalised columns exist for search and duplicate checks, not for display.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Meta(Base):
+    """Facts about this store: its id, the device id the server sees, the home province."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Account(Base):
+    """An agent who may unlock the store. Her wrapped key is in keyring.json; her role is here,
+    inside the encryption, so editing the plain keyring cannot promote anyone."""
+
+    __tablename__ = "accounts"
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    role: Mapped[str] = mapped_column(String)  # field_agent | incubator_staff | supervisor | admin
+    province_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    created_at: Mapped[str] = mapped_column(String)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StoredDefinition(Base):
+    """Every version of every definition ever loaded: old records refer to old versions."""
+
+    __tablename__ = "definitions"
+    def_id: Mapped[str] = mapped_column(String, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String, index=True)
+    content_hash: Mapped[str] = mapped_column(String)
+    body: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[str] = mapped_column(String)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Record(Base):
+    """One registration. `seq` is the FTS rowid; `id` the client-made UUID the server knows."""
+
+    __tablename__ = "records"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    status: Mapped[str] = mapped_column(String)  # registered | refused_consent
+    form_id: Mapped[str] = mapped_column(String)
+    form_version: Mapped[int] = mapped_column(Integer)
+    grid_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    answers: Mapped[str] = mapped_column(Text)
+    evaluation: Mapped[str | None] = mapped_column(Text, nullable=True)
+    eligible: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    category: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    score_total: Mapped[float | None] = mapped_column(Float, nullable=True)
+    vulnerability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    readiness: Mapped[float | None] = mapped_column(Float, nullable=True)
+    proposed_path: Mapped[str | None] = mapped_column(String, nullable=True)
+    proposed_destination: Mapped[str | None] = mapped_column(String, nullable=True)
+    region_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    province_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    commune_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    cin: Mapped[str | None] = mapped_column(String, nullable=True)
+    phone: Mapped[str | None] = mapped_column(String, nullable=True)
+    date_of_birth: Mapped[str | None] = mapped_column(String, nullable=True)
+    name_ar: Mapped[str | None] = mapped_column(String, nullable=True)  # normalised
+    name_lat: Mapped[str | None] = mapped_column(String, nullable=True)  # normalised
+    agent: Mapped[str] = mapped_column(String)
+    created_at: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_records_cin", "cin"),
+        Index("ix_records_phone", "phone"),
+        Index("ix_records_dob", "date_of_birth"),
+        Index("ix_records_province_score", "province_code", "score_total"),
+        Index("ix_records_updated", "updated_at"),
+    )
+
+
+class OutboxEntry(Base):
+    """An operation waiting to be pushed to the server (the sync issue drains it)."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    op_id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    op: Mapped[str] = mapped_column(String)  # upsert | delete
+    base_version: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String)
+    state: Mapped[str] = mapped_column(String, default="pending")  # pending | sent | acked | error
+    batch_id: Mapped[str | None] = mapped_column(String, nullable=True)
+
+
+class AuditEntry(Base):
+    """Who did what, when: one row per write, in the same transaction as the write."""
+
+    __tablename__ = "audit"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String)
+    agent: Mapped[str] = mapped_column(String)
+    action: Mapped[str] = mapped_column(String)
+    record_id: Mapped[str | None] = mapped_column(String, nullable=True, index=True)
+    changes: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Draft(Base):
+    """A half-filled form, saved on every change so a crash or power cut loses nothing."""
+
+    __tablename__ = "drafts"
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String)
+    form_version: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[str | None] = mapped_column(String, nullable=True)
+    agent: Mapped[str] = mapped_column(String)
+    answers: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String)
+
+
+FTS_TABLE = "records_fts"

@@ -1,0 +1,484 @@
+"""A submission checked against a form version: clean answers, errors and warnings.
+
+One pass coerces every raw value to its type (so skip logic compares like with like),
+then a second pass walks the form in document order: relevance (answers to questions
+that were not asked are dropped, never reported), calculations, required, bounds,
+reference codes, date-of-birth plausibility and the form's own constraints. Only the
+first error of a field is reported: one thing to fix at a time, in the field's place.
+
+Nothing here decides eligibility: a 16-year-old is a valid registration that the grid
+then finds not eligible, with the reason written out for the committee.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Literal
+
+from jisr_desktop.models.expressions import evaluate, truthy
+from jisr_desktop.models.form import Field, Form
+from jisr_desktop.models.identity import cin_looks_standard, normalize_cin, normalize_phone
+from jisr_desktop.models.messages import Message
+from jisr_desktop.models.reference import ReferenceData, load_reference
+
+Severity = Literal["error", "warning"]
+
+CONSENT_FIELD = "consent"
+DOB_FIELD = "date_of_birth"
+DOB_MIN_AGE = 10
+DOB_MAX_AGE = 100
+
+# Agents type on Arabic keyboards: accept Arabic-Indic and Persian digits as well.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Which attribute of a reference row names its parent, by the parent field's list.
+_PARENT_ATTR = {"regions": "region_code", "provinces": "province_code"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    field: str
+    message: Message
+    severity: Severity
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    # Answers hold names and CINs: kept out of repr so that a logged result leaks nothing.
+    answers: dict[str, Any] = field(repr=False)
+    errors: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def messages(
+        self, form: Form, lang: str, *, severity: Severity | None = None
+    ) -> dict[str, list[str]]:
+        """Rendered messages per field (errors first), for showing beside each field."""
+        out: dict[str, list[str]] = {}
+        for issue in self._issues(severity):
+            out.setdefault(issue.field, []).append(issue.message.render(form.messages, lang))
+        return out
+
+    def codes(self, severity: Severity | None = None) -> dict[str, list[str]]:
+        """Message codes per field: what a test or a log may show without any personal data."""
+        out: dict[str, list[str]] = {}
+        for issue in self._issues(severity):
+            out.setdefault(issue.field, []).append(issue.code)
+        return out
+
+    def _issues(self, severity: Severity | None) -> tuple[Issue, ...]:
+        if severity == "error":
+            return self.errors
+        if severity == "warning":
+            return self.warnings
+        return self.errors + self.warnings
+
+
+def validate(
+    form: Form,
+    submission: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    reference: ReferenceData | None = None,
+) -> ValidationResult:
+    """Check `submission` against `form`. Unknown keys are ignored and not kept.
+
+    `reference` defaults to the shipped HCP lists; pass one to avoid re-reading them.
+    """
+    run = _Run(form, today or date.today(), reference, check=True)
+    run.execute(submission)
+    errors = tuple(i for i in run.issues if i.severity == "error")
+    warnings = tuple(i for i in run.issues if i.severity == "warning")
+    return ValidationResult(run.answers(), errors, warnings)
+
+
+def relevant_fields(form: Form, answers: Mapping[str, Any], today: date | None = None) -> set[str]:
+    """Names of the fields to show for these answers (the UI's live skip logic)."""
+    run = _Run(form, today or date.today(), None, check=False)
+    run.execute(answers)
+    return run.relevant
+
+
+def check_field(
+    form: Form,
+    name: str,
+    answers: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    reference: ReferenceData | None = None,
+) -> list[Issue]:
+    """The issues of one field, judged with the rest of the answers (as-you-type checks).
+
+    A field that is not relevant has no issues. The whole form is evaluated, because a
+    field's relevance, constraint or parent code may depend on any other answer.
+    """
+    form.field(name)  # a misspelt name is a bug in the caller, not a field without issues
+    result = validate(form, answers, today=today, reference=reference)
+    return [i for i in (*result.errors, *result.warnings) if i.field == name]
+
+
+def recalculate(
+    form: Form, answers: Mapping[str, Any], today: date | None = None
+) -> dict[str, Any]:
+    """`answers` with the form's calculations evaluated again as of `today`.
+
+    A stored `age` was true on the day of registration; a re-scoring months later must
+    see the age on its own day.
+    """
+    run = _Run(form, today or date.today(), None, check=False)
+    run.execute(answers)
+    out = dict(answers)
+    for f in form.fields:
+        if f.type != "calculate":
+            continue
+        if f.name in run.values:
+            out[f.name] = run.values[f.name]
+        else:
+            out.pop(f.name, None)
+    return out
+
+
+class _Run:
+    def __init__(
+        self, form: Form, today: date, reference: ReferenceData | None, *, check: bool
+    ) -> None:
+        self.form = form
+        self.today = today
+        self._reference = reference
+        self.check = check
+        self.values: dict[str, Any] = {}
+        self.issues: list[Issue] = []
+        self.relevant: set[str] = set()
+        self._coercion: dict[str, list[Issue]] = {}
+        self._failed: set[str] = set()
+
+    # -- the two passes ------------------------------------------------------------------
+
+    def execute(self, submission: Mapping[str, Any]) -> None:
+        for f in self.form.fields:
+            if f.is_answer:
+                self._coerce(f, submission.get(f.name))
+        for section in self.form.sections:
+            shown = self._holds(section.relevant) if section.relevant else True
+            for f in section.fields:
+                if not (shown and (self._holds(f.relevant) if f.relevant else True)):
+                    self.values.pop(f.name, None)
+                    continue
+                self.relevant.add(f.name)
+                if f.type == "calculate":
+                    self._calculate(f)
+                elif f.is_answer and self.check:
+                    self._check(f)
+        self._enforce_consent()
+
+    def answers(self) -> dict[str, Any]:
+        # Document order, so that stored records and exports read like the form.
+        return {
+            f.name: self.values[f.name]
+            for f in self.form.fields
+            if f.name in self.values and f.name in self.relevant
+        }
+
+    def _enforce_consent(self) -> None:
+        """Law 09-08: without consent, nothing but the consent section is kept.
+
+        The shipped form already says so through relevance; this holds even if a later
+        version of the form forgets to.
+        """
+        if CONSENT_FIELD not in self.form or self.values.get(CONSENT_FIELD) == "yes":
+            return
+        keep = {f.name for f in self.form.section(self.form.field(CONSENT_FIELD).section).fields}
+        for name in list(self.values):
+            if name not in keep:
+                del self.values[name]
+        self.relevant &= keep
+        self.issues = [i for i in self.issues if i.field in keep]
+
+    # -- pass 1: coercion ----------------------------------------------------------------
+
+    def _coerce(self, f: Field, raw: Any) -> None:
+        if _empty(raw) and f.default is not None:
+            raw = self.today.isoformat() if f.default == "today()" else f.default
+        if _empty(raw):
+            return
+        coerce = _coercer(f)
+        value, issues = coerce(f, raw) if coerce else (raw, [])
+        if value is not None:
+            self.values[f.name] = value
+        if issues:
+            self._coercion[f.name] = issues
+
+    # -- pass 2: per relevant field, in document order -----------------------------------
+
+    def _calculate(self, f: Field) -> None:
+        result = evaluate(f.calculation, self.values, today=self.today) if f.calculation else ""
+        if result is None or result == "":
+            self.values.pop(f.name, None)
+        else:
+            self.values[f.name] = result
+
+    def _check(self, f: Field) -> None:
+        pending = self._coercion.get(f.name, [])
+        self.issues.extend(i for i in pending if i.severity == "warning")
+        if any(i.severity == "error" for i in pending):
+            self._failed.add(f.name)
+            self.issues.extend(i for i in pending if i.severity == "error")
+            return
+        value = self.values.get(f.name)
+        if value is None:
+            if self._required(f):
+                code = "consent_required" if f.name == CONSENT_FIELD else "required"
+                self._error(f, code)
+            return
+        problem = (
+            self._bounds(f, value)
+            or self._reference_problem(f, value)
+            or self._dob_problem(f, value)
+            or self._constraint_problem(f, value)
+        )
+        if problem is not None:
+            self._failed.add(f.name)
+            self.issues.append(Issue(f.name, problem, "error"))
+
+    def _required(self, f: Field) -> bool:
+        if isinstance(f.required, str):
+            return bool(f.required.strip()) and self._holds(f.required)
+        return bool(f.required)
+
+    def _bounds(self, f: Field, value: Any) -> Message | None:
+        params = {"min": f.min, "max": f.max, "max_length": f.max_length, "value": value}
+        if f.type in ("integer", "decimal"):
+            if f.min is not None and value < f.min:
+                return Message("below_min", params)
+            if f.max is not None and value > f.max:
+                return Message("above_max", params)
+        if f.max_length is not None and isinstance(value, str) and len(value) > f.max_length:
+            return Message("too_long", params)
+        return None
+
+    def _reference_problem(self, f: Field, value: Any) -> Message | None:
+        if not f.reference:
+            return None
+        table = getattr(self.reference, f.reference, None)
+        if table is None:
+            return None
+        if value not in table:
+            return Message("reference_unknown", {"value": value})
+        if not f.filter_by or f.filter_by not in self.form:
+            return None
+        parent = self.values.get(f.filter_by)
+        attr = _PARENT_ATTR.get(self.form.field(f.filter_by).reference or "")
+        # A missing or wrong parent is reported on the parent itself: one fix, one message.
+        if parent is None or attr is None or f.filter_by in self._failed:
+            return None
+        if getattr(table[value], attr, None) != parent:
+            return Message("reference_mismatch", {"value": value, "parent": parent})
+        return None
+
+    def _dob_problem(self, f: Field, value: Any) -> Message | None:
+        if f.name != DOB_FIELD or f.type != "date":
+            return None
+        born = date.fromisoformat(value)
+        params = {"value": value, "min": DOB_MIN_AGE, "max": DOB_MAX_AGE}
+        if born > self.today:
+            return Message("dob_future", params)
+        if born < _years_before(self.today, DOB_MAX_AGE) or born > _years_before(
+            self.today, DOB_MIN_AGE
+        ):
+            return Message("dob_implausible", params)
+        return None
+
+    def _constraint_problem(self, f: Field, value: Any) -> Message | None:
+        if not f.constraint:
+            return None
+        if truthy(evaluate(f.constraint, self.values, current=value, today=self.today)):
+            return None
+        return Message("constraint", {"value": value}, text=f.constraint_message)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @property
+    def reference(self) -> ReferenceData:
+        if self._reference is None:
+            self._reference = _shipped_reference()
+        return self._reference
+
+    def _holds(self, expression: str) -> bool:
+        return truthy(evaluate(expression, self.values, today=self.today))
+
+    def _error(self, f: Field, code: str, **params: Any) -> None:
+        self.issues.append(Issue(f.name, Message(code, params), "error"))
+
+
+@lru_cache(maxsize=1)
+def _shipped_reference() -> ReferenceData:
+    return load_reference()
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def _empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | set | frozenset):
+        return not value
+    return False
+
+
+# -- coercion per type: (value or None, issues) ------------------------------------------
+
+Coerced = tuple[Any, list[Issue]]
+
+
+def _fail(f: Field, code: str, raw: Any) -> Coerced:
+    return None, [Issue(f.name, Message(code, {"value": raw}), "error")]
+
+
+def _text(f: Field, raw: Any) -> Coerced:
+    text = str(raw).strip()
+    return (text or None), []
+
+
+def _integer(f: Field, raw: Any) -> Coerced:
+    if isinstance(raw, bool):
+        return _fail(f, "not_integer", raw)
+    if isinstance(raw, int):
+        return raw, []
+    if isinstance(raw, float):
+        return (int(raw), []) if raw.is_integer() else _fail(f, "not_integer", raw)
+    text = str(raw).strip().translate(_DIGITS)
+    try:
+        return int(text), []
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return _fail(f, "not_integer", raw)
+    return (int(number), []) if number.is_integer() else _fail(f, "not_integer", raw)
+
+
+def _decimal(f: Field, raw: Any) -> Coerced:
+    if isinstance(raw, bool):
+        return _fail(f, "not_number", raw)
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        # French writing uses a decimal comma.
+        text = str(raw).strip().translate(_DIGITS).replace(",", ".").replace("٫", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            return _fail(f, "not_number", raw)
+    if not math.isfinite(number):
+        return _fail(f, "not_number", raw)
+    return number, []
+
+
+def _date(f: Field, raw: Any) -> Coerced:
+    if isinstance(raw, datetime):
+        return raw.date().isoformat(), []
+    if isinstance(raw, date):
+        return raw.isoformat(), []
+    text = str(raw).strip().translate(_DIGITS)
+    # date.fromisoformat alone would also take 20240131 or week dates: too lenient.
+    if not _ISO_DATE.match(text):
+        return _fail(f, "not_date", raw)
+    try:
+        return date.fromisoformat(text).isoformat(), []
+    except ValueError:
+        return _fail(f, "not_date", raw)
+
+
+def _match(f: Field, raw: Any) -> Any:
+    key = str(raw).strip()
+    for choice in f.choices:
+        if str(choice.value) == key:
+            return choice.value
+    return None
+
+
+def _select_one(f: Field, raw: Any) -> Coerced:
+    if not f.choices:
+        return str(raw).strip(), []
+    value = _match(f, raw)
+    return (value, []) if value is not None else _fail(f, "invalid_choice", raw)
+
+
+def _select_multiple(f: Field, raw: Any) -> Coerced:
+    if isinstance(raw, str):
+        items = raw.split()
+    elif isinstance(raw, list | tuple | set | frozenset):
+        items = list(raw)
+    else:
+        items = [raw]
+    if not f.choices:
+        return [str(i).strip() for i in items], []
+    chosen = {_match(f, i) for i in items}
+    unknown = [str(i) for i in items if _match(f, i) is None]
+    if unknown:
+        return _fail(f, "invalid_choice", " ".join(unknown))
+    # The list's order, not the clicking order: the same choices always compare equal.
+    return [c.value for c in f.choices if c.value in chosen], []
+
+
+def _phone(f: Field, raw: Any) -> Coerced:
+    check = normalize_phone(str(raw))
+    if not check.valid or not check.e164:
+        return _fail(f, "phone_invalid", raw)
+    if not check.is_mobile:
+        # A landline is a real number but cannot receive the programme's SMS.
+        return check.e164, [
+            Issue(f.name, Message("phone_not_mobile", {"value": check.e164}), "warning")
+        ]
+    return check.e164, []
+
+
+def _cin(f: Field, raw: Any) -> Coerced:
+    cin = normalize_cin(str(raw))
+    if not cin:
+        return None, []
+    if not cin_looks_standard(cin):
+        # No authoritative CIN/CNIE pattern is published: an unusual one is only queried.
+        return cin, [Issue(f.name, Message("cin_pattern", {"value": cin}), "warning")]
+    return cin, []
+
+
+def _reference_code(f: Field, raw: Any) -> Coerced:
+    return (str(raw).strip() or None), []
+
+
+_COERCERS = {
+    "text": _text,
+    "integer": _integer,
+    "decimal": _decimal,
+    "date": _date,
+    "select_one": _select_one,
+    "select_multiple": _select_multiple,
+    "phone": _phone,
+    "cin": _cin,
+}
+
+
+def _coercer(f: Field) -> Any:
+    # A reference field is a code from the HCP lists, whatever type the form gives it.
+    return _reference_code if f.reference else _COERCERS.get(f.type)

@@ -1,0 +1,85 @@
+"""A store made by the first release is upgraded on open, and keeps every row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from jisr_desktop.models import store as store_mod
+from jisr_desktop.models.keyring import Keyring, new_store_key
+from jisr_desktop.models.normalize import normalize_name
+from jisr_desktop.models.repository import Repository
+from jisr_desktop.models.schema import Base
+from jisr_desktop.models.store import Store
+
+from .conftest import AGENT, PASSPHRASE
+
+OLD_RECORDS = [
+    ("11111111-1111-4111-8111-111111111111", "أمينة", "العلوي", "Amina", "El Alaoui", "AB1234",
+     "+212612345678"),
+    ("22222222-2222-4222-8222-222222222222", "إيطو", "أوحمو", "Itto", "Ouhammou", "JK55667",
+     "+212700112233"),
+]
+
+
+def _make_store_at_first_revision(folder: Path) -> None:
+    folder.mkdir()
+    key = new_store_key()
+    engine = store_mod._make_engine(folder / store_mod.STORE_FILE, key)
+    with engine.begin() as conn:
+        command.upgrade(store_mod._alembic_config(conn), "0001")
+        conn.execute(text("INSERT INTO meta VALUES ('store_id', 'old'), ('home_province', "
+                          "'07.351')"))
+        conn.execute(text("INSERT INTO accounts VALUES (:n, 'admin', '07.351', '2025-01-01', 1)"),
+                     {"n": AGENT})
+        for rid, fa, la, fl, ll, cin, phone in OLD_RECORDS:
+            answers = {"first_name_ar": fa, "last_name_ar": la, "first_name_lat": fl,
+                       "last_name_lat": ll, "cin": cin, "phone": phone, "consent": "yes"}
+            conn.execute(text(
+                "INSERT INTO records (id, status, form_id, form_version, answers, region_code, "
+                "province_code, cin, phone, name_ar, name_lat, agent, created_at, updated_at, "
+                "version, deleted) VALUES (:id, 'registered', 'jisr.registration', 1, :a, '07',"
+                " '07.351', :cin, :phone, :nar, :nlat, :agent, '2025-01-01', '2025-01-01', 1, 0)"),
+                {"id": rid, "a": json.dumps(answers, ensure_ascii=False), "cin": cin,
+                 "phone": phone, "nar": normalize_name(f"{fa} {la}"),
+                 "nlat": normalize_name(f"{fl} {ll}"), "agent": AGENT})
+            conn.execute(text("INSERT INTO outbox (op_id, record_id, op, base_version, payload, "
+                              "created_at, state) VALUES (:o, :r, 'upsert', 0, '{}', "
+                              "'2025-01-01', 'pending')"), {"o": rid[::-1], "r": rid})
+            conn.execute(text("INSERT INTO audit (at, agent, action, record_id) VALUES "
+                              "('2025-01-01', :a, 'create', :r)"), {"a": AGENT, "r": rid})
+    engine.dispose()
+    Keyring(folder / store_mod.KEYRING_FILE).add(AGENT, PASSPHRASE, key)
+
+
+def test_first_revision_store_is_upgraded_with_every_row(tmp_path: Path):
+    folder = tmp_path / "old"
+    _make_store_at_first_revision(folder)
+    with Store.open(folder, AGENT, PASSPHRASE) as store:
+        assert store.current_revision() == store_mod.head_revision() != "0001"
+        repo = Repository(store)
+        assert repo.count() == 2
+        assert repo.pending_outbox_count() == 2
+        assert len(repo.audit_trail()) == 2
+        assert store.meta("home_province") == "07.351"
+        # The search index added by a later revision covers the records it found.
+        assert [h.id for h in repo.search("امينه")] == [OLD_RECORDS[0][0]]
+        assert [h.id for h in repo.search("ouhammou itto")] == [OLD_RECORDS[1][0]]
+        assert [h.id for h in repo.search("0700112233")] == [OLD_RECORDS[1][0]]
+        # Drafts, added later, work on the upgraded store.
+        assert repo.drafts() == []
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_expects(store):
+    with store.engine.connect() as conn:
+        # The FTS5 table and its shadow tables are made by raw SQL and are not ORM models.
+        context = MigrationContext.configure(conn, opts={
+            "include_name": lambda name, type_, _parent: not (
+                type_ == "table" and name.startswith("records_fts"))})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []

@@ -1,0 +1,148 @@
+"""The repository: search over the normalised index, duplicates, drafts, outbox, audit,
+definition versions, statistics."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jisr_desktop.models.definitions import parse_definition
+from jisr_desktop.models.enrolment import enrol, rescore_all
+from jisr_desktop.models.schema import OutboxEntry, Record
+from jisr_desktop.models.store import Store
+
+from .conftest import AGENT, PASSPHRASE, TODAY, make_submission
+
+
+def _enrol(repo, definitions, **overrides):
+    outcome = enrol(repo, definitions, make_submission(**overrides), today=TODAY)
+    assert outcome.saved, outcome.evaluation.validation.errors
+    return outcome.record
+
+
+def test_search_folds_arabic_and_latin_spellings(repo, definitions):
+    fatima = _enrol(repo, definitions)
+    _enrol(repo, definitions, first_name_ar="أمينة", last_name_ar="العلوي",
+           first_name_lat="Amina", last_name_lat="El Alaoui", cin="J55667",
+           phone="0700112233", date_of_birth="1990-01-01")
+    for query in ("fatima zahra", "FATIMA-ZAHRA", "bennani fat", "فاطمه", "فاطِمَة الزهراء",
+                  "ee1234", "0612", "+212 612 34", "212612345678"):
+        assert [h.id for h in repo.search(query)] == [fatima.id], query
+    assert [h.name_lat for h in repo.search("امينة")] == ["Amina El Alaoui"]
+    assert repo.search("zzzz") == []
+    assert repo.search("   ") == []
+    # FTS operators typed by an agent are taken literally, not as syntax errors.
+    assert repo.search('fatima OR "') == []
+
+
+def test_duplicates_name_their_reason(repo, definitions):
+    first = _enrol(repo, definitions)
+    same_cin = repo.duplicate_candidates(make_submission(cin="EE123456", phone=None,
+                                                         first_name_lat="Other"))
+    assert [(d.record_id, "same_cin" in d.reasons) for d in same_cin] == [(first.id, True)]
+    same_phone = repo.duplicate_candidates(make_submission(cin="ZZ1", phone="+212612345678",
+                                                           date_of_birth="1970-01-01"))
+    assert same_phone[0].reasons == ("same_phone",)
+    same_name = repo.duplicate_candidates(make_submission(cin="ZZ2", phone=None,
+                                                          first_name_lat="Fatima Zahra",
+                                                          last_name_lat="BENNANI"))
+    assert same_name[0].reasons == ("similar_name_same_dob",)
+    assert repo.duplicate_candidates(make_submission(cin="ZZ3", phone=None,
+                                                     date_of_birth="1999-09-09")) == []
+
+
+def test_same_cin_blocks_the_save_unless_the_agent_confirms(repo, definitions):
+    _enrol(repo, definitions)
+    outcome = enrol(repo, definitions, make_submission(cin="EE-123456"), today=TODAY)
+    assert outcome.blocked_by_duplicate and repo.count() == 1
+    outcome = enrol(repo, definitions, make_submission(cin="EE-123456"), today=TODAY,
+                    allow_duplicate=True)
+    assert outcome.saved and repo.count() == 2
+
+
+def test_every_write_appends_outbox_and_audit_in_the_same_transaction(repo, store, definitions,
+                                                                     monkeypatch):
+    record = _enrol(repo, definitions)
+    outcome = enrol(repo, definitions, make_submission(household_size=7), today=TODAY,
+                    record_id=record.id)
+    assert outcome.record.version == 2
+    with store.session() as s:
+        ops = s.query(OutboxEntry).order_by(OutboxEntry.seq).all()
+        assert [(o.op, o.base_version) for o in ops] == [("upsert", 0), ("upsert", 1)]
+        assert json.loads(ops[1].payload)["answers"]["household_size"] == 7
+    trail = repo.audit_trail(record.id)
+    assert [a.action for a in trail] == ["update", "create"]
+    assert trail[0].changes["household_size"] == [6, 7]
+    assert trail[0].agent == AGENT
+
+    # A failure half-way through a save leaves no record, no outbox entry, no audit entry.
+    from jisr_desktop.models import repository
+
+    def broken(*_args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(repository, "search_terms", broken)
+    with pytest.raises(RuntimeError):
+        enrol(repo, definitions, make_submission(cin="NEW1", phone=None), today=TODAY)
+    with store.session() as s:
+        assert s.query(Record).count() == 1
+        assert s.query(OutboxEntry).count() == 2
+    assert len(repo.audit_trail(None)) == 2 + 5  # two record writes + five definitions
+
+
+def test_delete_leaves_a_tombstone_for_sync(repo, store, definitions):
+    record = _enrol(repo, definitions)
+    assert repo.delete(record.id)
+    assert repo.get(record.id) is None
+    assert repo.search("bennani") == []
+    with store.session() as s:
+        assert s.query(OutboxEntry).order_by(OutboxEntry.seq.desc()).first().op == "delete"
+
+
+def test_drafts_survive_closing_the_store(repo, store, store_dir, definitions):
+    draft_id = repo.save_draft(None, definitions.form, {"first_name_ar": "خديجة"})
+    repo.save_draft(draft_id, definitions.form, {"first_name_ar": "خديجة", "cin": "X1"})
+    store.close()
+    with Store.open(store_dir, AGENT, PASSPHRASE) as again:
+        from jisr_desktop.models.repository import Repository
+
+        drafts = Repository(again).drafts(AGENT)
+        assert [(d.id, d.answers) for d in drafts] == [
+            (draft_id, {"first_name_ar": "خديجة", "cin": "X1"})]
+
+
+def test_a_new_grid_version_becomes_active_and_the_old_one_stays(repo, definitions):
+    record = _enrol(repo, definitions)
+    data = json.loads(json.dumps(definitions.grid.data))
+    data["version"] = definitions.grid.version + 1
+    for criterion in data["criteria"]:
+        if criterion["id"] == "head_of_household":
+            criterion["points"] = {"yes": 20}
+    new_grid = parse_definition(json.dumps(data), "grid-v2.json")
+    assert repo.install_definitions([new_grid]) == [new_grid]
+    assert repo.install_definitions([new_grid]) == []  # idempotent
+    active = repo.active_definitions()
+    assert active.grid.version == new_grid.version
+    assert repo.definition(definitions.grid.id, definitions.grid.version) is not None
+    assert rescore_all(repo, active, today=TODAY) == 1
+    rescored = repo.get(record.id)
+    assert rescored.score_total == record.score_total + 10
+    assert rescored.evaluation["versions"]["grid"]["version"] == new_grid.version
+    assert rescored.version == record.version  # a re-score is not an edit to sync
+
+
+def test_stats_count_what_the_programme_publishes(repo, definitions):
+    _enrol(repo, definitions)
+    _enrol(repo, definitions, cin="B2", phone=None, social_status="divorced",
+           head_of_household="no", region="07", date_of_birth="1992-02-02")
+    enrol(repo, definitions, {"consent": "no", "consent_date": "2026-11-20",
+                              "consent_recorded_by": AGENT, "refusal_note": "pas le temps"},
+          today=TODAY)
+    stats = repo.stats()
+    assert stats["total"] == 3
+    assert stats["by_status"] == {"registered": 2, "refused_consent": 1}
+    assert stats["social_status"] == {"widowed": 1, "divorced": 1}
+    assert stats["head_of_household"] == {"yes": 1, "no": 1}
+    assert stats["by_region"] == {"07": 2}
+    assert stats["support_requested"] == {"training": 2, "accompaniment": 2}
