@@ -23,8 +23,9 @@ from pathlib import Path
 
 from jisr_desktop.models.definitions import load_directory, parse_definition
 from jisr_desktop.models.demo_data import generate
-from jisr_desktop.models.enrolment import enrol, rescore_all
+from jisr_desktop.models.enrolment import enrol
 from jisr_desktop.models.repository import Repository
+from jisr_desktop.models.rescoring import rescore_all
 from jisr_desktop.models.store import Store
 from jisr_desktop.models.transfer import save_many
 

@@ -1,40 +1,90 @@
-"""Desktop start-up. The full screens come with the desktop issue; until then the window
-says where the store is and how to fill it, in the user's language and direction."""
+"""Desktop start-up: paths, logging, fonts, language, unlock, then the main window."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
-from jisr_desktop.i18n import _, current_language, text_direction
+from jisr_desktop.logs import configure as configure_logging
 from jisr_desktop.paths import data_dir
+from jisr_desktop.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_context(folder, store, tasks, language, settings):
+    """Everything the pages need, once the store is open."""
+    from jisr_desktop.models.definitions import load_directory
+    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.models.repository import Repository
+    from jisr_desktop.ui.context import AccountInfo, AppContext
+
+    repo = Repository(store)
+    # A newer release ships newer definitions: install them; old versions stay in the store.
+    repo.install_definitions(load_directory().all())
+    account = store.account()
+    return AppContext(
+        folder=folder,
+        store=store,
+        repo=repo,
+        defs=repo.active_definitions(),
+        reference=load_reference(),
+        account=AccountInfo(account.name, account.role, account.province_code),
+        tasks=tasks,
+        language=language,
+        settings=settings,
+    )
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
-    from jisr_desktop.models.store import Store
+    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.ui.errors import show_error
+    from jisr_desktop.ui.fonts import apply_fonts, load_fonts
+    from jisr_desktop.ui.language import LanguageManager
+    from jisr_desktop.ui.tasks import TaskRunner
+    from jisr_desktop.ui.unlock_dialog import UnlockDialog
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    lang = current_language()
-    app.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if text_direction(lang) == "rtl"
-        else Qt.LayoutDirection.LeftToRight
-    )
     folder = data_dir(getattr(args, "data_dir", None))
-    if Store.exists(folder):
-        status = _("Store: {folder}").format(folder=folder)
-    else:
-        status = _("No store yet in {folder}. Create one with: jisr-desktop init").format(
-            folder=folder
-        )
-    window = QMainWindow()
-    window.setWindowTitle(_("Al Jisr — enrolment"))
-    label = QLabel(status)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    window.setCentralWidget(label)
-    window.resize(720, 420)
+    configure_logging(folder)
+    settings = Settings.load(folder)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Jisr Desktop")
+    apply_fonts(app, load_fonts())
+    explicit_lang = getattr(args, "lang_explicit", None)
+    language = LanguageManager(explicit_lang or settings.language)
+    tasks = TaskRunner()
+    tasks.failed.connect(lambda error: show_error(None, _unexpected(), error))
+    state: dict[str, object] = {}
+
+    dialog = UnlockDialog(folder, tasks, load_reference(), lang=language.lang,
+                          agent=settings.last_agent)
+    dialog.languageChosen.connect(language.set_language)
+    language.changed.connect(lambda _lang: dialog.retranslate())
+    dialog.unlocked.connect(lambda store: state.__setitem__("store", store))
+    if not dialog.exec() or "store" not in state:
+        tasks.shutdown()
+        return 0
+    store = state["store"]
+    settings.language = language.lang
+    settings.last_agent = store.agent
+    settings.save(folder)
+
+    from jisr_desktop.ui.main_window import MainWindow
+
+    ctx = build_context(folder, store, tasks, language, settings)
+    window = MainWindow(ctx)
     window.show()
-    return app.exec()
+    window.offer_drafts()
+    code = app.exec()
+    tasks.shutdown()
+    store.close()
+    return code
+
+
+def _unexpected() -> str:
+    from jisr_desktop.i18n import _
+
+    return _("Something went wrong. Nothing you saved is lost.")

@@ -351,7 +351,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.enrolment import rescore_all
+    from jisr_desktop.models.rescoring import rescore_all
 
     store, repo, defs = _session(args)
     with store:
@@ -375,6 +375,14 @@ def cmd_definitions(args: argparse.Namespace) -> int:
             defs = repo.active_definitions()
         _print_json(defs.versions())
     return 0
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from jisr_desktop.selftest import run_selftest
+
+    results = run_selftest()
+    _print_json(results)
+    return 0 if results["ok"] else EXIT_FAILURE
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -443,6 +451,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("rescore", cmd_rescore, _("re-score every record under the active grid"))
     p.add_argument("--today", help=argparse.SUPPRESS)
 
+    add("selftest", cmd_selftest, _("check, headless, that this installation works"))
+
     p = add("definitions", cmd_definitions, _("list, or load newer, definitions"))
     p.add_argument("--load", metavar="DIR")
     return parser
@@ -456,6 +466,9 @@ def run(argv: list[str]) -> int:
     if args.command is None:
         from jisr_desktop.app import run_gui
 
+        # The window remembers the last language; only an explicit choice overrides it.
+        explicit = any(a == "--lang" or a.startswith("--lang=") for a in argv)
+        args.lang_explicit = args.lang if explicit or os.environ.get("JISR_LANG") else None
         return run_gui(args)
     folder = data_dir(args.data_dir)
     configure_logging(folder)

@@ -253,6 +253,16 @@ def test_nesting_is_bounded_without_recursion_error() -> None:
     assert ev(" or ".join(f"${{a}} = '{i}'" for i in range(40)), a="39") is True
 
 
+def test_huge_numbers_never_raise() -> None:
+    big = "1" + "0" * 304 + ".0"
+    assert truthy(ev(f"--concat(1798, {big})"))  # a 308-digit int
+    assert ev(" * ".join(["9" * 399] * 12)) == ""  # beyond ~3900 digits: out of range
+    assert ev(f"{big} * {big}") == ""  # float overflow
+    assert ev("concat(${a})", a=10**5000) == ""
+    with pytest.raises(ExpressionError, match="number too long"):
+        parse("1" * 500)
+
+
 def test_no_eval_of_user_text() -> None:
     for text in ("__import__('os').system('true')", "${a}.__class__", "[1]", "lambda: 1"):
         with pytest.raises(ExpressionError):

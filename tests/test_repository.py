@@ -8,7 +8,8 @@ import json
 import pytest
 
 from jisr_desktop.models.definitions import parse_definition
-from jisr_desktop.models.enrolment import enrol, rescore_all
+from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.rescoring import rescore_all
 from jisr_desktop.models.schema import OutboxEntry, Record
 from jisr_desktop.models.store import Store
 
@@ -146,3 +147,30 @@ def test_stats_count_what_the_programme_publishes(repo, definitions):
     assert stats["head_of_household"] == {"yes": 1, "no": 1}
     assert stats["by_region"] == {"07": 2}
     assert stats["support_requested"] == {"training": 2, "accompaniment": 2}
+
+
+def test_rescoring_in_worker_processes_gives_the_same_results(repo, definitions):
+    from jisr_desktop.models.demo_data import generate
+    from jisr_desktop.models.transfer import save_many
+
+    save_many(repo, definitions, enumerate(generate(60, 5, today=TODAY), 1), today=TODAY)
+    data = json.loads(json.dumps(definitions.grid.data))
+    data["version"] = definitions.grid.version + 1
+    for criterion in data["criteria"]:
+        if criterion["id"] == "social_status":
+            criterion["points"] = {"widowed": 30, "divorced": 20}
+    repo.install_definitions([parse_definition(json.dumps(data), "grid-v2.json")])
+    active = repo.active_definitions()
+
+    def scores():
+        return {r.id: (r.score_total, r.category, r.evaluation["points"])
+                for r in repo.iter_records()}
+
+    assert rescore_all(repo, active, today=TODAY, workers=0) > 50
+    in_process = scores()
+    repo.update_derived_rows([], reason={})  # nothing to do is fine
+    assert rescore_all(repo, active, today=TODAY, workers=2, chunk=16) == len(
+        [s for s in in_process.values() if s[0] is not None])
+    assert scores() == in_process
+    widowed = [r for r in repo.iter_records() if r.answers.get("social_status") == "widowed"]
+    assert widowed and all(r.evaluation["points"]["social_status"] == 30 for r in widowed)

@@ -175,6 +175,11 @@ def test_implausible_birth_dates_are_refused(check, born, code):
     assert check(date_of_birth=born).codes("error") == {"date_of_birth": [code]}
 
 
+def test_the_plausible_ages_are_named_in_the_message(check, form):
+    text = check(date_of_birth="1900-01-01").messages(form, "ar")["date_of_birth"][0]
+    assert "10" in text and "100" in text and "{" not in text
+
+
 @pytest.mark.parametrize("born", ["1926-11-22", "2016-11-22", "2010-05-01"])
 def test_plausible_birth_dates_pass_even_under_18(check, born):
     # A minor is a valid registration: the grid, not the form, finds her not eligible.

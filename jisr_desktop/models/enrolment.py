@@ -6,7 +6,7 @@ is judged the same way whichever door it came in by.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,10 +14,8 @@ from typing import Any
 from jisr_desktop.models.definitions import DefinitionSet
 from jisr_desktop.models.duplicates import DuplicateMatch
 from jisr_desktop.models.evaluation import Evaluation, evaluate_submission
-from jisr_desktop.models.orientation import orient
 from jisr_desktop.models.reference import ReferenceData, load_reference
 from jisr_desktop.models.repository import Derived, RecordDetail, Repository
-from jisr_desktop.models.scoring import score
 
 STRONG_DUPLICATE = "same_cin"
 
@@ -54,10 +52,9 @@ def compact_evaluation(evaluation: Evaluation) -> dict[str, Any] | None:
         "category": score.category,
         "subtotals": dict(score.subtotals),
         "total": score.total,
-        "criteria": [
-            {"id": c.id, "group": c.group, "field": c.field, "answer": c.answer, "points": c.points}
-            for c in score.criteria
-        ],
+        # Points per criterion id; the group, field, label and rationale are in the grid
+        # version named above, and the answers are in the record itself.
+        "points": {c.id: c.points for c in score.criteria},
     }
     if orientation is not None:
         out["orientation"] = {"path": orientation.path, "destination": orientation.destination}
@@ -123,33 +120,6 @@ def enrol(
         answers, derived_from(evaluation), form=defs.form, record_id=record_id
     )
     return EnrolOutcome(evaluation, duplicates, record)
-
-
-def rescore_all(
-    repo: Repository, defs: DefinitionSet, *, today: date | None = None, chunk: int = 2000
-) -> int:
-    """Re-score every registration under the active grid and orientation rules.
-
-    The answers stay as recorded under the form version they were saved with; only the
-    derived score, category and orientation change, so this is not an edit to sync.
-    """
-
-    def rescored() -> Iterator[tuple[str, Derived]]:
-        for rec in repo.iter_records(chunk=chunk):
-            if rec.status != "registered":
-                continue
-            result = score(defs.grid, rec.answers, form=defs.form, today=today)
-            orientation = orient(defs.orientation, rec.answers, result.category)
-            evaluation = Evaluation(
-                validation=_Validated(rec.answers), score=result, orientation=orientation
-            )
-            yield rec.id, derived_from(evaluation)
-
-    return repo.update_derived(
-        rescored(),
-        reason={"grid": defs.grid.version, "orientation": defs.orientation.version},
-        chunk=chunk,
-    )
 
 
 @dataclass(frozen=True)

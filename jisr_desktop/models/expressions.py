@@ -54,6 +54,9 @@ _MAX_DEPTH = 100
 # Long enough for any finite float printed in full by to_text, short enough that int()
 # never meets Python's 4300-digit limit.
 _MAX_NUMBER_CHARS = 400
+# Integer results beyond about 3900 digits are "out of range" (''), like a float overflow:
+# every number the evaluator makes can then be printed (str() refuses over 4300 digits).
+_MAX_INT_BITS = 13_000
 
 
 class ExpressionError(ValueError):
@@ -495,12 +498,44 @@ def evaluate(expr: str | Expression, values: Mapping[str, Any], *, current: Any 
     return _eval(tree, _Context(values, current, today or date.today()))
 
 
+def holds(expr: str, values: Mapping[str, Any], *, today: date | None = None) -> bool:
+    """`truthy(evaluate(expr, values))`, remembered per combination of the values the
+    expression reads. Expressions are pure, and grids and rules run over 100,000 records
+    whose answers repeat a great deal (re-scoring, imports, as-you-type checks)."""
+    day = today or date.today()
+    names = _ordered_references(expr)
+    try:
+        key = tuple(_freeze(values.get(name)) for name in names)
+        return _holds_memo(expr, day, key)
+    except TypeError:  # an unhashable answer: evaluate without the memo
+        return truthy(evaluate(expr, values, today=day))
+
+
+@lru_cache(maxsize=4096)
+def _ordered_references(expr: str) -> tuple[str, ...]:
+    return tuple(sorted(references(expr)))
+
+
+@lru_cache(maxsize=65536)
+def _holds_memo(expr: str, day: date, key: tuple[Any, ...]) -> bool:
+    values = dict(zip(_ordered_references(expr), key, strict=True))
+    return truthy(evaluate(expr, values, today=day))
+
+
+def _freeze(value: Any) -> Any:
+    # Lists (select_multiple answers) become tuples so they can be part of a memo key;
+    # evaluation treats both the same.
+    return tuple(value) if isinstance(value, list) else value
+
+
 def truthy(value: Any) -> bool:
     """XPath boolean(): '', None, False, 0 (and NaN) and [] are false, everything else true."""
     if value is None or isinstance(value, bool):
         return bool(value)
-    if isinstance(value, int | float):
+    if isinstance(value, float):
         return value != 0 and not math.isnan(value)
+    if isinstance(value, int):
+        return value != 0
     if isinstance(value, str | list | tuple):
         return len(value) > 0
     return bool(value)
@@ -596,7 +631,10 @@ def _format_number(value: int | float) -> str:
         if value.is_integer():
             return str(int(value))  # XPath prints 2.0 as "2"
         return format(Decimal(repr(value)), "f")
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:  # a caller's int beyond Python's digit limit
+        return ""
 
 
 def _as_number(value: Any) -> int | float | None:
@@ -688,6 +726,8 @@ def _arithmetic(op: str, left: Any, right: Any) -> int | float | str:
     except OverflowError:
         return ""
     if isinstance(result, float) and not math.isfinite(result):
+        return ""
+    if isinstance(result, int) and result.bit_length() > _MAX_INT_BITS:
         return ""
     return result
 

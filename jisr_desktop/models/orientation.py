@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jisr_desktop.models.definitions import Definition, localized
-from jisr_desktop.models.expressions import evaluate, truthy
+from jisr_desktop.models.expressions import holds
 from jisr_desktop.models.scoring import version_of
 
 LocalizedText = Mapping[str, str]
@@ -73,7 +73,7 @@ def orient(rules: Definition, answers: Mapping[str, Any], category: int | None) 
 
 
 def _first(rules: Any, scope: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    return next((r for r in rules if truthy(evaluate(r["when"], scope))), None)
+    return next((r for r in rules if holds(r["when"], scope)), None)
 
 
 def _label(table: Mapping[str, Any] | None, key: str | None) -> LocalizedText | None:

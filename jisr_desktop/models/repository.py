@@ -350,8 +350,43 @@ class Repository:
         self._audit(s, verb, row.id, _diff(old_answers, answers))
         return row
 
+    DERIVED_COLUMNS = (
+        "eligible",
+        "category",
+        "score_total",
+        "vulnerability",
+        "readiness",
+        "proposed_path",
+        "proposed_destination",
+        "grid_version",
+        "evaluation",
+    )
+
+    @staticmethod
+    def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
+        """One row for `update_derived_rows`, in DERIVED_COLUMNS order then the id."""
+        return (
+            d.eligible,
+            d.category,
+            d.score_total,
+            d.vulnerability,
+            d.readiness,
+            d.proposed_path,
+            d.proposed_destination,
+            d.grid_version,
+            _compact_json(d.evaluation),
+            record_id,
+        )
+
     def update_derived(
         self, items: Iterable[tuple[str, Derived]], *, reason: Mapping[str, Any], chunk: int = 2000
+    ) -> int:
+        return self.update_derived_rows(
+            (self.derived_row(record_id, d) for record_id, d in items), reason=reason, chunk=chunk
+        )
+
+    def update_derived_rows(
+        self, rows: Iterable[tuple[Any, ...]], *, reason: Mapping[str, Any], chunk: int = 2000
     ) -> int:
         """Replace the score, category and orientation of many records (a re-scoring).
 
@@ -359,37 +394,24 @@ class Repository:
         the answers did not change, and the server re-scores with the same grid itself.
         """
         updated = 0
-        stmt = text(
-            "UPDATE records SET eligible = :eligible, category = :category, "
-            "score_total = :score_total, vulnerability = :vulnerability, "
-            "readiness = :readiness, proposed_path = :proposed_path, "
-            "proposed_destination = :proposed_destination, "
-            "grid_version = :grid_version, evaluation = :evaluation WHERE id = :id"
+        # Driver-level executemany with tuples: the statement is compiled once, and the
+        # ORM's per-row parameter handling would cost more than the update itself here.
+        sql = (
+            "UPDATE records SET "
+            + ", ".join(f"{c} = ?" for c in self.DERIVED_COLUMNS)
+            + " WHERE id = ?"
         )
-        batch: list[dict[str, Any]] = []
+        batch: list[tuple[Any, ...]] = []
 
         def flush() -> None:
             nonlocal updated
-            with self.store.session() as s:
-                s.execute(stmt, batch)
+            with self.store.engine.begin() as conn:
+                conn.exec_driver_sql(sql, batch)
             updated += len(batch)
             batch.clear()
 
-        for record_id, d in items:
-            batch.append(
-                {
-                    "id": record_id,
-                    "eligible": d.eligible,
-                    "category": d.category,
-                    "score_total": d.score_total,
-                    "vulnerability": d.vulnerability,
-                    "readiness": d.readiness,
-                    "proposed_path": d.proposed_path,
-                    "proposed_destination": d.proposed_destination,
-                    "grid_version": d.grid_version,
-                    "evaluation": json.dumps(d.evaluation, ensure_ascii=False),
-                }
-            )
+        for row in rows:
+            batch.append(row)
             if len(batch) >= chunk:
                 flush()
         if batch:
@@ -478,6 +500,32 @@ class Repository:
             if not details:
                 return
             yield from details
+
+    def iter_answer_chunks(
+        self, *, status: str = "registered", chunk: int = 5000
+    ) -> Iterator[list[tuple[str, str]]]:
+        """(id, answers as JSON text) of every live record, `chunk` at a time: the lean path
+        for re-scoring 100,000 rows, which needs neither ORM objects nor stored evaluations
+        (and lets worker processes do the JSON decoding)."""
+        last = 0
+        query = text(
+            "SELECT seq, id, answers FROM records WHERE seq > :last AND deleted = 0 "
+            "AND status = :status ORDER BY seq LIMIT :n"
+        )
+        while True:
+            with self.store.engine.connect() as conn:
+                rows = conn.execute(query, {"last": last, "status": status, "n": chunk}).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(record_id, answers) for _seq, record_id, answers in rows]
+
+    def iter_answers(
+        self, *, status: str = "registered", chunk: int = 5000
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        for rows in self.iter_answer_chunks(status=status, chunk=chunk):
+            for record_id, answers in rows:
+                yield record_id, json.loads(answers)
 
     def duplicate_candidates(
         self, answers: Mapping[str, Any], *, exclude_id: str | None = None
@@ -685,6 +733,9 @@ class Repository:
             row.created_at,
             row.updated_at,
         )
+
+
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _person(record_id: str | None, answers: Mapping[str, Any]) -> Person:

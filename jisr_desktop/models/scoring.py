@@ -10,18 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from jisr_desktop.models.definitions import Definition, localized
-from jisr_desktop.models.expressions import evaluate, truthy
+from jisr_desktop.models.expressions import holds
 from jisr_desktop.models.form import from_definition
 from jisr_desktop.models.validation import recalculate
 
 LocalizedText = Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
+    """One line of the explanation. A NamedTuple rather than a frozen dataclass: re-scoring
+    builds nine of these per record for 100,000 records, and this is several times cheaper."""
+
     id: str
     group: str
     label: LocalizedText
@@ -109,7 +111,10 @@ def score(
     if form is not None:
         values = recalculate(from_definition(form), values, today)
 
-    criteria = tuple(_criterion(c, values, today) for c in data.get("criteria") or ())
+    criteria = tuple(
+        _remembered_criterion(grid.content_hash, i, c, values, today)
+        for i, c in enumerate(data.get("criteria") or ())
+    )
     groups = [g["id"] for g in data.get("groups") or ()]
     subtotals: dict[str, float] = dict.fromkeys(groups, 0)
     for c in criteria:
@@ -146,6 +151,32 @@ def score(
         category_label=chosen.get("label") if chosen else None,
         tie_breakers=tuple(data.get("tie_breakers") or ()),
     )
+
+
+# A criterion's line depends only on its own answer (and, for `when`, on whether the rule
+# holds), so equal answers share one result: re-scoring 100,000 records then costs a few
+# dictionary look-ups per criterion. Bounded so a stream of odd numeric answers cannot grow it.
+_CRITERIA_MEMO: dict[tuple[Any, ...], CriterionResult] = {}
+_CRITERIA_MEMO_MAX = 50_000
+
+
+def _remembered_criterion(
+    grid_hash: str, index: int, raw: Mapping[str, Any], values: Mapping[str, Any], today: date
+) -> CriterionResult:
+    name = raw.get("field")
+    answer = values.get(name) if name else None
+    rule = _holds(raw["when"], values, today) if "when" in raw else None
+    try:
+        frozen = tuple(answer) if isinstance(answer, list) else answer
+        key = (grid_hash, index, type(answer), frozen, rule)  # True and 1 must not collide
+        hit = _CRITERIA_MEMO.get(key)
+    except TypeError:  # an unhashable answer: compute without the memo
+        return _criterion(raw, values, today)
+    if hit is None:
+        if len(_CRITERIA_MEMO) >= _CRITERIA_MEMO_MAX:
+            _CRITERIA_MEMO.clear()
+        hit = _CRITERIA_MEMO[key] = _criterion(raw, values, today)
+    return hit
 
 
 def _criterion(raw: Mapping[str, Any], values: Mapping[str, Any], today: date) -> CriterionResult:
@@ -192,4 +223,4 @@ def _band_points(bands: list[Mapping[str, Any]], answer: Any) -> float:
 
 
 def _holds(expression: str, values: Mapping[str, Any], today: date) -> bool:
-    return truthy(evaluate(expression, values, today=today))
+    return holds(expression, values, today=today)

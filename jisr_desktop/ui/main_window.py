@@ -1,0 +1,282 @@
+"""The main window: menus, the page stack, the status bar — and nothing else.
+
+Pages do their own work; the window only wires their navigation signals together, shows
+what the agent's role allows, and locks itself after the configured idle time.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from jisr_desktop.i18n import _, ngettext
+from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.unlock_dialog import LANG_NAMES
+
+ROLE_NAMES = {
+    "field_agent": "Field agent",
+    "incubator_staff": "Incubator staff",
+    "supervisor": "Supervisor",
+    "admin": "Administrator",
+}
+
+
+class IdleWatcher(QObject):
+    """Notes the time of the last keyboard or mouse input anywhere in the application."""
+
+    INPUT_EVENTS = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.Wheel,
+            QEvent.Type.MouseMove,
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_input = time.monotonic()
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() in self.INPUT_EVENTS:
+            self.last_input = time.monotonic()
+        return False
+
+
+class MainWindow(QMainWindow):
+    locked = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        from jisr_desktop.ui.assessment_page import AssessmentPage
+        from jisr_desktop.ui.beneficiaries_page import BeneficiariesPage
+        from jisr_desktop.ui.committee_page import CommitteePage
+        from jisr_desktop.ui.form_page import RegistrationPage
+        from jisr_desktop.ui.result_page import ResultPage
+
+        self.stack = QStackedWidget()
+        self.beneficiaries = BeneficiariesPage(ctx)
+        self.registration = RegistrationPage(ctx)
+        self.result = ResultPage(ctx)
+        self.committee = CommitteePage(ctx)
+        self.assessment = AssessmentPage(ctx)
+        for page in (
+            self.beneficiaries,
+            self.registration,
+            self.result,
+            self.committee,
+            self.assessment,
+        ):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self._build_actions()
+        self._wire_pages()
+        self.sync_label = QLabel()
+        self.agent_label = QLabel()
+        self.statusBar().addPermanentWidget(self.agent_label)
+        self.statusBar().addWidget(self.sync_label)
+        self.idle = IdleWatcher()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().installEventFilter(self.idle)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setInterval(15_000)
+        self.idle_timer.timeout.connect(self.check_idle)
+        self.idle_timer.start()
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(30_000)
+        self.status_timer.timeout.connect(self.refresh_status)
+        self.status_timer.start()
+        ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+        self.refresh_status()
+        self.show_page(self.beneficiaries)
+        self.resize(1180, 760)
+
+    # -- actions and menus --------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        account = self.ctx.account
+        self.act_list = QAction(self)
+        self.act_list.triggered.connect(lambda: self.show_page(self.beneficiaries))
+        self.act_new = QAction(self)
+        self.act_new.setShortcut(QKeySequence.StandardKey.New)
+        self.act_new.triggered.connect(self.new_registration)
+        self.act_new.setVisible(account.can_enrol)
+        self.act_committee = QAction(self)
+        self.act_committee.triggered.connect(lambda: self.show_page(self.committee))
+        self.act_committee.setVisible(account.can_decide)
+        self.act_search = QAction(self)
+        self.act_search.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_search.triggered.connect(self.focus_search)
+        self.act_lock = QAction(self)
+        self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
+        self.act_lock.triggered.connect(self.lock)
+        self.act_quit = QAction(self)
+        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.act_quit.triggered.connect(self.close)
+        self.lang_group = QActionGroup(self)
+        self.lang_actions: dict[str, QAction] = {}
+        for code, name in LANG_NAMES.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == self.ctx.lang)
+            action.triggered.connect(lambda _c=False, code=code: self.set_language(code))
+            self.lang_group.addAction(action)
+            self.lang_actions[code] = action
+
+        self.menu_file = self.menuBar().addMenu("")
+        for action in (self.act_new, self.act_lock, self.act_quit):
+            self.menu_file.addAction(action)
+        self.menu_go = self.menuBar().addMenu("")
+        for action in (self.act_list, self.act_search, self.act_committee):
+            self.menu_go.addAction(action)
+        self.menu_lang = self.menuBar().addMenu("")
+        for action in self.lang_actions.values():
+            self.menu_lang.addAction(action)
+        self.toolbar = self.addToolBar("main")
+        self.toolbar.setMovable(False)
+        for action in (self.act_list, self.act_new, self.act_committee):
+            self.toolbar.addAction(action)
+
+    def _wire_pages(self) -> None:
+        self.beneficiaries.openRecord.connect(self.open_record)
+        self.beneficiaries.newRegistration.connect(self.new_registration)
+        self.registration.saved.connect(self._registration_saved)
+        self.registration.openRecord.connect(self.open_record)
+        self.result.openRecord.connect(self.open_record)
+        self.result.assess.connect(self.open_assessment)
+        self.committee.openRecord.connect(self.open_record)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Al Jisr — enrolment"))
+        self.act_list.setText(_("Beneficiaries"))
+        self.act_new.setText(_("New registration"))
+        self.act_committee.setText(_("Committee"))
+        self.act_search.setText(_("Search"))
+        self.act_lock.setText(_("Lock"))
+        self.act_quit.setText(_("Quit"))
+        self.menu_file.setTitle(_("&File"))
+        self.menu_go.setTitle(_("&Go"))
+        self.menu_lang.setTitle(_("&Language"))
+        account = self.ctx.account
+        self.agent_label.setText(
+            f"{account.name} · {_(ROLE_NAMES.get(account.role, account.role))}"
+        )
+        self.refresh_status()
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def show_page(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+
+    def focus_search(self) -> None:
+        self.show_page(self.beneficiaries)
+        self.beneficiaries.focus_search()
+
+    def new_registration(self) -> None:
+        if not self.ctx.account.can_enrol:
+            return
+        self.registration.start_new()
+        self.show_page(self.registration)
+
+    def resume_draft(self, draft_id: str) -> None:
+        self.registration.resume_draft(draft_id)
+        self.show_page(self.registration)
+
+    def open_record(self, record_id: str) -> None:
+        self.result.show_record(record_id)
+        self.show_page(self.result)
+
+    def open_assessment(self, record_id: str) -> None:
+        self.assessment.open_for(record_id)
+        self.show_page(self.assessment)
+
+    def _registration_saved(self, record_id: str) -> None:
+        self.refresh_status()
+        self.open_record(record_id)
+
+    def set_language(self, lang: str) -> None:
+        self.ctx.language.set_language(lang)
+        self.ctx.settings.language = lang
+        self.ctx.settings.save(self.ctx.folder)
+        self.lang_actions[lang].setChecked(True)
+
+    # -- status and locking -------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        self.ctx.tasks.run(self.ctx.repo.pending_outbox_count, on_done=self._show_pending)
+
+    def _show_pending(self, pending: int) -> None:
+        if pending == 0:
+            self.sync_label.setText(_("Everything is sent"))
+        else:
+            self.sync_label.setText(
+                ngettext(
+                    "{n} change waiting to be sent", "{n} changes waiting to be sent", pending
+                ).format(n=pending)
+            )
+
+    def check_idle(self) -> None:
+        minutes = self.ctx.settings.idle_lock_minutes
+        if minutes > 0 and time.monotonic() - self.idle.last_input > minutes * 60:
+            self.lock()
+
+    def lock(self) -> None:
+        """Hide everything and ask for the passphrase again; the pages keep their state."""
+        if getattr(self, "_locking", False):
+            return
+        self._locking = True
+        from jisr_desktop.ui.unlock_dialog import UnlockDialog
+
+        self.centralWidget().setVisible(False)
+        self.locked.emit()
+        dialog = UnlockDialog(
+            self.ctx.folder,
+            self.ctx.tasks,
+            self.ctx.reference,
+            lang=self.ctx.lang,
+            agent=self.ctx.account.name,
+            lock_only=True,
+            parent=self,
+        )
+        dialog.languageChosen.connect(self.set_language)
+        self.lock_dialog = dialog
+        dialog.finished.connect(self._unlocked)
+        dialog.open()
+
+    def _unlocked(self, result: int) -> None:
+        self._locking = False
+        if result:
+            self.idle.last_input = time.monotonic()
+            self.centralWidget().setVisible(True)
+        else:
+            # Closing the lock dialog without the passphrase must not reveal anything.
+            self.close()
+
+    def offer_drafts(self) -> None:
+        drafts = self.ctx.repo.drafts(self.ctx.account.name)
+        if not drafts:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Unfinished registration"))
+        box.setText(
+            ngettext(
+                "An unfinished registration was saved as a draft. Continue it?",
+                "{n} unfinished registrations were saved as drafts. Continue the latest?",
+                len(drafts),
+            ).format(n=len(drafts))
+        )
+        resume = box.addButton(_("Continue"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is resume:
+            self.resume_draft(drafts[0].id)
+
+    def closeEvent(self, event) -> None:
+        self.ctx.tasks.wait_idle(5.0)
+        super().closeEvent(event)

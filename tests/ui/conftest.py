@@ -1,0 +1,67 @@
+"""Fixtures for driving the real widgets offscreen on a real encrypted store."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.conftest import AGENT, PASSPHRASE
+
+
+def make_context(folder, role: str = "admin", lang: str = "ar", province: str = "07.351"):
+    from jisr_desktop.models.definitions import load_directory
+    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.models.repository import Repository
+    from jisr_desktop.models.store import Store
+    from jisr_desktop.settings import Settings
+    from jisr_desktop.ui.context import AccountInfo, AppContext
+    from jisr_desktop.ui.language import LanguageManager
+    from jisr_desktop.ui.tasks import TaskRunner
+
+    if Store.exists(folder):
+        store = Store.open(folder, AGENT, PASSPHRASE)
+    else:
+        store = Store.create(folder, AGENT, PASSPHRASE, role=role, province_code=province)
+    repo = Repository(store)
+    repo.install_definitions(load_directory().all())
+    account = store.account()
+    return AppContext(
+        folder=folder, store=store, repo=repo, defs=repo.active_definitions(),
+        reference=load_reference(),
+        account=AccountInfo(account.name, account.role, account.province_code),
+        tasks=TaskRunner(), language=LanguageManager(lang), settings=Settings(language=lang))
+
+
+@pytest.fixture
+def ctx(qapp, tmp_path):
+    context = make_context(tmp_path / "store")
+    yield context
+    context.tasks.wait_idle()
+    context.tasks.shutdown()
+    context.store.close()
+    context.language.set_language("ar")
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, Arabic and Tifinagh included: qtbot.keyClicks aborts on non-ASCII,
+    so each character is sent as a key event carrying its text."""
+    widget.setFocus()
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, ch))
+
+
+def commit_text(widget: QWidget, text: str) -> None:
+    """Type text the way an input method delivers it (one commit string)."""
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
