@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
@@ -31,6 +32,7 @@ class PhoneCheck:
 _NOT_A_PHONE = PhoneCheck(e164=None, valid=False, is_mobile=False)
 
 
+@lru_cache(maxsize=65_536)  # pure, and parsing costs ~0.1 ms: imports re-check many numbers
 def normalize_phone(raw: str, region: str = "MA") -> PhoneCheck:
     """Read a phone number as typed (0612345678, 06 12 34 56 78, +212612345678,
     00212612345678, 212612345678, Arabic-Indic digits) into E.164 and check it."""

@@ -545,9 +545,30 @@ class Repository:
             clauses.append(Record.date_of_birth == dob)
         if not clauses:
             return []
-        with self.store.session() as s:
-            rows = s.scalars(select(Record).where(or_(*clauses), ~Record.deleted).limit(500)).all()
-            people = [_person(r.id, json.loads(r.answers)) for r in rows]
+        # The normalised columns are enough to compare: no ORM objects, no JSON decoding.
+        query = (
+            select(
+                Record.id,
+                Record.cin,
+                Record.phone,
+                Record.date_of_birth,
+                Record.name_ar,
+                Record.name_lat,
+            )
+            .where(or_(*clauses), ~Record.deleted)
+            .limit(500)
+        )
+        with self.store.engine.connect() as conn:
+            people = [
+                Person(
+                    record_id=rid,
+                    cin=c or "",
+                    phone=p or "",
+                    date_of_birth=d or "",
+                    names=tuple(n for n in (n_ar, n_lat) if n),
+                )
+                for rid, c, p, d, n_ar, n_lat in conn.execute(query)
+            ]
         return find_duplicates(_person(exclude_id, answers), people)
 
     # -- drafts -------------------------------------------------------------------------------

@@ -12,15 +12,15 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from jisr_desktop.i18n import _, ngettext
+from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.unlock_dialog import LANG_NAMES
 
 ROLE_NAMES = {
-    "field_agent": "Field agent",
-    "incubator_staff": "Incubator staff",
-    "supervisor": "Supervisor",
-    "admin": "Administrator",
+    "field_agent": N_("Field agent"),
+    "incubator_staff": N_("Incubator staff"),
+    "supervisor": N_("Supervisor"),
+    "admin": N_("Administrator"),
 }
 
 
