@@ -377,6 +377,125 @@ def cmd_definitions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _find_record(repo, record_id: str):
+    record = repo.get(record_id)
+    if record is None:
+        matches = repo.find_by_prefix(record_id)
+        record = repo.get(matches[0]) if len(matches) == 1 else None
+    if record is None:
+        raise CliError(_("No record with id {id}.").format(id=record_id))
+    return record
+
+
+def _record_definition(repo, defs, record, kind: str, cache: dict) -> dict:
+    """The version of `kind` the record was decided under (its labels go on the card); the
+    active one if the store no longer has it."""
+    named = ((record.evaluation or {}).get("versions") or {}).get(kind) or {}
+    key = (named.get("id"), named.get("version"))
+    if key not in cache:
+        found = repo.definition(*key) if all(key) else None
+        cache[key] = (found or getattr(defs, kind)).data
+    return cache[key]
+
+
+def _orientation_card_data(repo, defs, record, args: argparse.Namespace, cache: dict):
+    from jisr_desktop.cards.build import orientation_card
+    from jisr_desktop.models.reference import load_reference
+
+    if not record.evaluation or not (record.evaluation.get("orientation") or {}).get("path"):
+        return None
+    return orientation_card(
+        record,
+        _record_definition(repo, defs, record, "orientation", cache),
+        _record_definition(repo, defs, record, "grid", cache),
+        load_reference(),
+        issued_on=_today(args),
+        centre=args.centre or "",
+        agent=repo.store.agent,
+    )
+
+
+def _service_card_data(store, repo, defs, record, args: argparse.Namespace):
+    from jisr_desktop.cards.build import service_card
+
+    try:
+        from jisr_desktop.models.assessment_store import AssessmentRepository
+    except ImportError as exc:  # the assessment store lands in a parallel change
+        raise CliError(_("Skills assessments are not available in this version.")) from exc
+    assessment = AssessmentRepository(store).latest(record.id)
+    if assessment is None:
+        return None
+    return service_card(
+        record,
+        defs.services.data,
+        assessment.recommended,
+        deliveries=assessment.deliveries,
+        orientation=defs.orientation.data,
+        assessed_on=str(assessment.created_at)[:10],
+        issued_on=_today(args),
+        centre=args.centre or "",
+        agent=repo.store.agent,
+    )
+
+
+def cmd_print_card(args: argparse.Namespace) -> int:
+    from jisr_desktop.cards import render_card
+    from jisr_desktop.models.definitions import load_card_templates
+
+    templates = load_card_templates()
+    store, repo, defs = _session(args)
+    with store:
+        record = _find_record(repo, args.id)
+        if args.kind == "orientation":
+            data = _orientation_card_data(repo, defs, record, args, {})
+            missing = _("This record has no orientation yet (no consent, or not scored).")
+        else:
+            data = _service_card_data(store, repo, defs, record, args)
+            missing = _("This record has no skills assessment yet.")
+    if data is None:
+        raise CliError(missing, EXIT_INVALID)
+    render_card(templates[args.kind].data, data, args.out, args.card_lang)
+    _print_json(
+        {"id": record.id, "kind": args.kind, "card_no": data.card_no, "lang": args.card_lang,
+         "out": args.out}
+    )
+    return 0
+
+
+def cmd_print_cards(args: argparse.Namespace) -> int:
+    from jisr_desktop.cards import BatchItem, render_batch
+    from jisr_desktop.models.definitions import load_card_templates
+
+    template = load_card_templates()[args.kind].data
+    store, repo, defs = _session(args)
+    cache: dict = {}
+
+    def items():
+        # One record at a time from the store (read in chunks): a province's thousands of
+        # cards never sit in memory together.
+        for record in repo.iter_records():
+            if record.answers.get("province") != args.province:
+                continue
+            if args.kind == "orientation":
+                data = _orientation_card_data(repo, defs, record, args, cache)
+            else:
+                data = _service_card_data(store, repo, defs, record, args)
+            if data is not None:
+                yield BatchItem(template, data, args.card_lang)
+
+    def progress(done: int, _total: int) -> None:
+        if done % 100 == 0:
+            _say(_("{n} cards printed").format(n=done))
+
+    with store:
+        result = render_batch(items(), args.out, progress=progress)
+    _print_json(
+        {"province": args.province, "kind": args.kind, "cards": result.cards,
+         "pages": result.pages, "lang": args.card_lang, "out": args.out}
+    )
+    return 0
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     from jisr_desktop.selftest import run_selftest
 
@@ -449,6 +568,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", help=argparse.SUPPRESS)
 
     p = add("rescore", cmd_rescore, _("re-score every record under the active grid"))
+    p.add_argument("--today", help=argparse.SUPPRESS)
+
+    card_langs = ("ar", "fr", "zgh", "ar+fr")
+    p = add("print-card", cmd_print_card, _("print one woman's card as a PDF (A6)"))
+    p.add_argument("id")
+    p.add_argument("--kind", choices=("orientation", "service"), required=True)
+    p.add_argument("--lang", dest="card_lang", choices=card_langs, default="ar+fr",
+                   help=_("language of the card (default: Arabic and French)"))
+    p.add_argument("--centre", help=_("name of the centre, printed in the footer"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--today", help=argparse.SUPPRESS)
+
+    p = add("print-cards", cmd_print_cards, _("print the cards of a province, four per A4 sheet"))
+    p.add_argument("--province", required=True, help=_("HCP province code, e.g. 07.351"))
+    p.add_argument("--kind", choices=("orientation", "service"), default="orientation")
+    p.add_argument("--lang", dest="card_lang", choices=card_langs, default="ar+fr",
+                   help=_("language of the cards (default: Arabic and French)"))
+    p.add_argument("--centre", help=_("name of the centre, printed in the footer"))
+    p.add_argument("--out", required=True)
     p.add_argument("--today", help=argparse.SUPPRESS)
 
     add("selftest", cmd_selftest, _("check, headless, that this installation works"))

@@ -25,6 +25,9 @@ from jisr_desktop import paths
 from jisr_desktop.models.expressions import ExpressionError, parse, references
 
 KINDS = ("form", "grid", "orientation", "assessment", "services")
+# Card templates (orientation card, service card) are definitions too, but not part of a
+# DefinitionSet: a record is never scored with them. `load_card_templates` loads them.
+CARD_KIND = "card"
 FILE_NAMES = {
     "form": "registration.json",
     "grid": "grid.json",
@@ -111,9 +114,11 @@ def parse_definition(raw: bytes | str, source: str) -> Definition:
     """Parse and check one definition; `source` names it in error messages."""
     data = _decode(raw, source)
     kind = data.get("kind")
-    if kind not in KINDS:
+    if kind not in (*KINDS, CARD_KIND):
         raise DefinitionError(
-            source, "kind", f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}"
+            source,
+            "kind",
+            f"unknown kind {kind!r}; expected one of {', '.join((*KINDS, CARD_KIND))}",
         )
     error = best_match(_validator(kind).iter_errors(data))
     if error is not None:
@@ -151,6 +156,23 @@ def load_directory(path: Path | None = None) -> DefinitionSet:
     definitions = DefinitionSet(**loaded)
     cross_check(definitions)
     return definitions
+
+
+def load_card_templates(path: Path | None = None) -> dict[str, Definition]:
+    """The card templates of a folder (default: the shipped `definitions/cards/`), by the
+    card they print ("orientation", "service"); of two versions of one card, the newest."""
+    folder = Path(path) if path is not None else paths.definitions_dir() / "cards"
+    templates: dict[str, Definition] = {}
+    for file in sorted(folder.glob("*.json")):
+        definition = load_definition(file)
+        if definition.kind != CARD_KIND:
+            raise DefinitionError(
+                definition.source, "kind", f"a card template cannot be a {definition.kind!r}"
+            )
+        card = definition.data["card"]
+        if card not in templates or templates[card].version < definition.version:
+            templates[card] = definition
+    return templates
 
 
 def cross_check(definitions: DefinitionSet) -> None:
@@ -441,7 +463,14 @@ def _services_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
             yield f"services/{i}/type", f"no type {service['type']!r} in types"
 
 
+def _card_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
+    yield from _duplicates(
+        ((f"fields/{i}/name", f["name"]) for i, f in enumerate(data["fields"])), "field"
+    )
+
+
 _SEMANTIC_CHECKS = {
+    "card": _card_problems,
     "form": _form_problems,
     "grid": _grid_problems,
     "orientation": _orientation_problems,

@@ -6,7 +6,7 @@ the normalised columns exist for search and duplicate checks, not for display.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -130,3 +130,80 @@ class Draft(Base):
 
 
 FTS_TABLE = "records_fts"
+
+
+class Decision(Base):
+    """A human decision about a record, never overwritten: the agent's confirmation (or
+    change) of the proposed category and orientation, and the committee's outcome.
+    The latest row of a kind is the one in force; the earlier ones are its history."""
+
+    __tablename__ = "decisions"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    kind: Mapped[str] = mapped_column(String)  # agent_confirmation | committee
+    category: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    path: Mapped[str | None] = mapped_column(String, nullable=True)
+    destination: Mapped[str | None] = mapped_column(String, nullable=True)
+    # accepted | waiting_list | refused (committee only)
+    outcome: Mapped[str | None] = mapped_column(String, nullable=True)
+    decided_on: Mapped[str | None] = mapped_column(String, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    agent: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)
+
+
+class Assessment(Base):
+    """A skills assessment (bilan de compétences) and the services it recommended."""
+
+    __tablename__ = "assessments"
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    def_id: Mapped[str] = mapped_column(String)
+    def_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[str] = mapped_column(Text)
+    recommended: Mapped[str] = mapped_column(Text)  # JSON list of service ids
+    agent: Mapped[str] = mapped_column(String)
+    created_at: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[str] = mapped_column(String)
+
+
+class ServiceDelivery(Base):
+    """A service of the card actually given to the woman: when, and by whom."""
+
+    __tablename__ = "service_deliveries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    assessment_id: Mapped[str] = mapped_column(String, ForeignKey("assessments.id"), index=True)
+    record_id: Mapped[str] = mapped_column(String, index=True)
+    service_id: Mapped[str] = mapped_column(String)
+    delivered_on: Mapped[str] = mapped_column(String)
+    delivered_by: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)
+
+
+# The list's indexes (migration 0003): one partial index per sort key over live rows,
+# holding the sort column, `seq` (every sort's tie-breaker) and every filter column, so a
+# page or a count walks one index and never reads the wide rows with their JSON bodies.
+LIST_FILTER_COLUMNS = ("province_code", "status", "category", "eligible", "created_at")
+LIST_SORT_INDEXES = {
+    "name_lat": "ix_records_list_name_lat",
+    "name_ar": "ix_records_list_name_ar",
+    "cin": "ix_records_list_cin",
+    "province_code": "ix_records_list_province",
+    "category": "ix_records_list_category",
+    "score_total": "ix_records_list_score",
+    "updated_at": "ix_records_list_updated",
+}
+for _column, _name in LIST_SORT_INDEXES.items():
+    Index(
+        _name,
+        *(
+            Record.__table__.c[c]
+            for c in (_column, "seq", *(f for f in LIST_FILTER_COLUMNS if f != _column))
+        ),
+        sqlite_where=text("deleted = 0"),
+    )
+# Counting every live row (or every search hit) reads this one: a few bytes an entry.
+LIVE_INDEX = "ix_records_live"
+Index(LIVE_INDEX, Record.deleted, sqlite_where=text("deleted = 0"))

@@ -1,0 +1,228 @@
+"""The provincial committee's list: eligible registrations of a province, ranked by score,
+with every tie explained, the decisions taken so far and the province's quota.
+
+Order (the grid's own rule, docs/definitions.md): total score, highest first; equal totals
+are separated by the grid's `tie_breakers` subtotals in order (vulnerability, then
+readiness, in grid version 1), highest first; what is still equal goes by registration
+day, earliest first (who came first is served first). Each entry's `tie_note` says what
+separated her from a neighbour with the same total, so the committee can read why two
+women with the same score are not in the same place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from functools import cache
+
+from jisr_desktop import paths
+from jisr_desktop.models.decisions import (
+    ACCEPTED,
+    COMMITTEE,
+    REFUSED,
+    WAITING_LIST,
+    DecisionInfo,
+    DecisionRepository,
+)
+from jisr_desktop.models.repository import Repository, ScoredRecord
+
+# The programme's target: about 3,000 women per region (programme document; 36,000 in all).
+REGION_TARGET = 3000
+DEFAULT_TIE_BREAKERS = ("vulnerability", "readiness")
+
+# tie_note values besides a subtotal's id (the UI translates them).
+NO_TIE = ""
+BY_REGISTRATION_DATE = "registration_date"
+TIED = "tied"
+
+
+@dataclass(frozen=True)
+class CommitteeEntry:
+    record_id: str
+    name_ar: str
+    name_lat: str
+    cin: str
+    total: float
+    subtotals: dict[str, float]
+    category: int | None
+    registered_on: str  # YYYY-MM-DD
+    rank: int
+    # "" when no one else has her total; else the tie-breaker subtotal's id that separated
+    # her from her neighbour with the same total, "registration_date", or "tied" when
+    # even the registration day is the same (then she shares her neighbour's rank).
+    tie_note: str
+    tied_with: int  # how many others have the same total
+    decision: DecisionInfo | None = None
+
+    @property
+    def vulnerability(self) -> float:
+        return self.subtotals.get("vulnerability", 0)
+
+    @property
+    def readiness(self) -> float:
+        return self.subtotals.get("readiness", 0)
+
+    @property
+    def outcome(self) -> str | None:
+        return self.decision.outcome if self.decision else None
+
+
+@dataclass(frozen=True)
+class CommitteeList:
+    province_code: str
+    entries: list[CommitteeEntry]
+    tie_breakers: tuple[str, ...]
+    quota: int | None
+    counts: dict[str, int] = field(default_factory=dict)  # accepted, waiting_list, refused, pending
+    not_eligible: int = 0
+
+    @property
+    def accepted(self) -> int:
+        return self.counts.get(ACCEPTED, 0)
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get(WAITING_LIST, 0)
+
+    @property
+    def refused(self) -> int:
+        return self.counts.get(REFUSED, 0)
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get("pending", 0)
+
+
+def ranking(repo: Repository, province_code: str) -> CommitteeList:
+    """The ranked list of the province's eligible registrations (see the module's rule)."""
+    tie_breakers = _tie_breakers(repo)
+    scored = repo.scored_in_province(province_code)
+    eligible = [r for r in scored if r.eligible]
+
+    def key(r: ScoredRecord) -> tuple:
+        # Negated so one ascending sort gives: total desc, breakers desc, day asc, then the
+        # exact time and id, so the order never depends on the database's whim.
+        return (
+            -r.total,
+            *(-r.subtotals.get(g, 0) for g in tie_breakers),
+            r.created_at[:10],
+            r.created_at,
+            r.id,
+        )
+
+    eligible.sort(key=key)
+    decisions = DecisionRepository(repo.store).latest_for((r.id for r in eligible), COMMITTEE)
+    same_total: dict[float, int] = {}
+    for r in eligible:
+        same_total[r.total] = same_total.get(r.total, 0) + 1
+
+    entries: list[CommitteeEntry] = []
+    for i, r in enumerate(eligible):
+        previous = eligible[i - 1] if i > 0 else None
+        following = eligible[i + 1] if i + 1 < len(eligible) else None
+        note = NO_TIE
+        if same_total[r.total] > 1:
+            # Explain her place against the one just above with the same total; the first
+            # of a tied group is explained against the one just below.
+            other = previous if previous is not None and previous.total == r.total else following
+            note = _separated_by(r, other, tie_breakers)
+        rank = i + 1
+        if (
+            note == TIED
+            and previous is not None
+            and entries
+            and _fully_equal(r, previous, tie_breakers)
+        ):
+            rank = entries[-1].rank
+        entries.append(
+            CommitteeEntry(
+                record_id=r.id,
+                name_ar=r.name_ar,
+                name_lat=r.name_lat,
+                cin=r.cin,
+                total=r.total,
+                subtotals=dict(r.subtotals),
+                category=r.category,
+                registered_on=r.created_at[:10],
+                rank=rank,
+                tie_note=note,
+                tied_with=same_total[r.total] - 1,
+                decision=decisions.get(r.id),
+            )
+        )
+    counts = {ACCEPTED: 0, WAITING_LIST: 0, REFUSED: 0, "pending": 0}
+    for e in entries:
+        counts[e.outcome or "pending"] += 1
+    return CommitteeList(
+        province_code=province_code,
+        entries=entries,
+        tie_breakers=tie_breakers,
+        quota=province_quota(province_code),
+        counts=counts,
+        not_eligible=len(scored) - len(eligible),
+    )
+
+
+def province_quota(province_code: str) -> int | None:
+    """How many women the province may admit: the region's share of the programme's target
+    spread by population.
+
+    Rule: quota = round(3000 × province population 2024 / region population 2024), with
+    3,000 women per region the programme's target and the populations of the HCP 2024
+    census in resources/reference/provinces.csv and regions.csv. None for a code the
+    lists do not know. This is a documented working rule, not a figure from the ministry:
+    the committee may be given another quota, and then this one is only a guide.
+    """
+    province = _populations()[0].get(province_code)
+    if province is None:
+        return None
+    region_code, population = province
+    region_population = _populations()[1].get(region_code)
+    if not region_population:
+        return None
+    return round(REGION_TARGET * population / region_population)
+
+
+@cache
+def _populations() -> tuple[dict[str, tuple[str, int]], dict[str, int]]:
+    folder = paths.reference_dir()
+
+    def rows(name: str) -> list[dict[str, str]]:
+        text = (folder / name).read_text(encoding="utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+
+    provinces = {
+        r["code"]: (r["region_code"], int(r["population_2024"] or 0)) for r in rows("provinces.csv")
+    }
+    regions = {r["code"]: int(r["population_2024"] or 0) for r in rows("regions.csv")}
+    return provinces, regions
+
+
+def _tie_breakers(repo: Repository) -> tuple[str, ...]:
+    try:
+        grid = repo.active_definitions().grid
+    except LookupError:
+        return DEFAULT_TIE_BREAKERS
+    return tuple(grid.data.get("tie_breakers") or ())
+
+
+def _separated_by(
+    r: ScoredRecord, other: ScoredRecord | None, tie_breakers: tuple[str, ...]
+) -> str:
+    if other is None:
+        return NO_TIE
+    for group in tie_breakers:
+        if r.subtotals.get(group, 0) != other.subtotals.get(group, 0):
+            return group
+    if r.created_at[:10] != other.created_at[:10]:
+        return BY_REGISTRATION_DATE
+    return TIED
+
+
+def _fully_equal(a: ScoredRecord, b: ScoredRecord, tie_breakers: tuple[str, ...]) -> bool:
+    return (
+        a.total == b.total
+        and all(a.subtotals.get(g, 0) == b.subtotals.get(g, 0) for g in tie_breakers)
+        and a.created_at[:10] == b.created_at[:10]
+    )

@@ -1,0 +1,439 @@
+"""Beneficiaries: search as you type, filters, sorting and a count over the whole store.
+
+The list is a `RecordTableModel` (pages read on the db lane), so typing never waits for the
+database: each keystroke restarts a short debounce, then asks the model for a new
+generation; answers for older generations are dropped by the model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from itertools import pairwise
+
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jisr_desktop.formatting import format_number
+from jisr_desktop.i18n import _, ngettext
+from jisr_desktop.models.repository import RecordFilter
+from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.record_model import COLUMN_INDEX, RecordTableModel
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 150
+# The "any date" end of the date filters: QDateEdit cannot be empty, so its minimum shows
+# the special text instead of a date.
+NO_DATE = QDate(2000, 1, 1)
+NOT_ELIGIBLE = 0  # RecordFilter.category for "not eligible"
+# Item data of the "all …" entries. Not None: PySide6 6.12 on Python 3.11 drops a reference
+# to None each time a QVariant holding nothing comes back to Python (currentData()), and
+# after a few thousand searches the interpreter aborts ("deallocating None").
+ANY = ""
+
+
+def _or_none(value: object) -> object:
+    return None if value == ANY else value
+
+
+def _card_parser() -> Callable[[str], tuple[str, str] | None] | None:
+    """The printed cards' QR parser, when the cards package is installed: imported lazily
+    so the list works (and its tests run) without it."""
+    try:
+        from jisr_desktop.cards.qr import parse_qr_payload
+    except ImportError:
+        return None
+    return parse_qr_payload
+
+
+class BeneficiariesPage(QWidget):
+    openRecord = Signal(str)
+    newRegistration = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = RecordTableModel(ctx, self)
+        self.model.loaded.connect(self._on_loaded)
+        self.model.counted.connect(self._on_counted)
+        self.model.loadFailed.connect(self._on_failed)
+        self._count: int | None = None
+        self._failed = False
+        self._shown_before = False
+
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("search")
+        self.search.textChanged.connect(self._on_text_changed)
+        self.search.returnPressed.connect(self._search_now)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self.debounce.timeout.connect(self._search_now)
+
+        self.new_button = QPushButton()
+        self.new_button.clicked.connect(self.newRegistration)
+        self.new_button.setVisible(ctx.account.can_enrol)
+
+        self.province = QComboBox()
+        self.category = QComboBox()
+        self.status = QComboBox()
+        self.date_from = self._date_edit()
+        self.date_to = self._date_edit()
+        self.province_label = QLabel()
+        self.category_label = QLabel()
+        self.status_label = QLabel()
+        self.date_from_label = QLabel()
+        self.date_to_label = QLabel()
+        for label, widget in (
+            (self.province_label, self.province),
+            (self.category_label, self.category),
+            (self.status_label, self.status),
+            (self.date_from_label, self.date_from),
+            (self.date_to_label, self.date_to),
+        ):
+            label.setBuddy(widget)
+        self.province.setMinimumContentsLength(14)
+        self.province.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self._fill_filters()
+        for combo in (self.province, self.category, self.status):
+            combo.currentIndexChanged.connect(self._apply_filter)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._apply_filter)
+        self.reset_button = QPushButton()
+        self.reset_button.clicked.connect(self.reset_filters)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        # Fixed row heights: with a resizable header Qt would measure 100,000 rows.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for key, width in (
+            ("name_ar", 200),
+            ("name_lat", 200),
+            ("cin", 110),
+            ("province", 170),
+            ("category", 120),
+            ("score", 70),
+        ):
+            self.table.setColumnWidth(COLUMN_INDEX[key], width)
+        # The indicator first, so enabling sorting asks for the order already loading.
+        header.setSortIndicator(COLUMN_INDEX["updated"], Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        # `activated` is Enter on a row, and a double-click (or a single click where the
+        # platform's style says so): the platform's own gesture for "open".
+        self.table.activated.connect(self._open_index)
+
+        # Ctrl+F / Ctrl+N also live in the main window's menus; the page brings its own so
+        # it works on its own, and gives them up when its window binds the same keys (two
+        # live bindings of one key make Qt fire neither).
+        self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        self.find_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.find_shortcut.activated.connect(self.focus_search)
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_shortcut.activated.connect(self._new_from_shortcut)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        filters = QHBoxLayout()
+        for label, widget in (
+            (self.province_label, self.province),
+            (self.category_label, self.category),
+            (self.status_label, self.status),
+            (self.date_from_label, self.date_from),
+            (self.date_to_label, self.date_to),
+        ):
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        filters.addWidget(self.reset_button)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.table, 1)
+
+        chain = [
+            self.search,
+            self.new_button,
+            self.province,
+            self.category,
+            self.status,
+            self.date_from,
+            self.date_to,
+            self.reset_button,
+            self.table,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.table.installEventFilter(self)
+
+        ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+        self.model.reload()
+
+    # -- public -------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        """Read the list again (a record was saved elsewhere)."""
+        self.model.reload()
+
+    def current_filter(self) -> RecordFilter:
+        return RecordFilter(
+            text=self.search.text().strip(),
+            province_code=self.province.currentData() or None,
+            category=_or_none(self.category.currentData()),
+            status=self.status.currentData() or None,
+            date_from=self._date_value(self.date_from),
+            date_to=self._date_value(self.date_to),
+        )
+
+    def reset_filters(self) -> None:
+        widgets = (self.province, self.category, self.status, self.date_from, self.date_to)
+        for widget in widgets:
+            widget.blockSignals(True)
+        for combo in (self.province, self.category, self.status):
+            combo.setCurrentIndex(0)
+        for edit in (self.date_from, self.date_to):
+            edit.setDate(NO_DATE)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._apply_filter()
+
+    # -- search -------------------------------------------------------------------------------
+
+    def _on_text_changed(self, _text: str) -> None:
+        self.debounce.start()  # restarts: one query once she pauses, not one per letter
+
+    def _search_now(self) -> None:
+        self.debounce.stop()
+        text = self.search.text().strip()
+        if self._open_card(text):
+            return
+        self._apply_filter()
+
+    def _open_card(self, text: str) -> bool:
+        """A scanned card QR (the scanner types it like a keyboard): open that record."""
+        if len(text) < 8:
+            return False
+        parse = _card_parser()
+        if parse is None:
+            return False
+        try:
+            parsed = parse(text)
+        except Exception:  # a parser bug must not break searching
+            log.exception("card QR parser failed")
+            return False
+        if not parsed:
+            return False
+        record_id = parsed[0]
+        self.search.blockSignals(True)
+        self.search.clear()  # the payload is not a name to search for
+        self.search.blockSignals(False)
+        self.openRecord.emit(record_id)
+        return True
+
+    def _apply_filter(self, *_args: object) -> None:
+        record_filter = self.current_filter()
+        if record_filter == self.model.filter and self.model.ever_loaded:
+            return
+        self.model.set_filter(record_filter)
+        self._show_count()
+
+    # -- results ------------------------------------------------------------------------------
+
+    def _on_loaded(self, count: int) -> None:
+        self._failed = False
+        if count and not self.table.currentIndex().isValid():
+            # Down then Enter opens the first match right after typing a name.
+            self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.clearSelection()
+
+    def _on_counted(self, count: int) -> None:
+        self._count = count
+        self._show_count()
+
+    def _on_failed(self, _error: BaseException) -> None:
+        self._failed = True
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self._failed:
+            text = _("The list could not be read. Details are in the log file.")
+        elif self._count is None:
+            text = _("Loading…")
+        else:
+            n = self._count
+            text = ngettext("{n} beneficiary", "{n} beneficiaries", n).format(
+                n=format_number(n, self.ctx.lang)
+            )
+            if self.model.loading:
+                text += " …"
+        self.count_label.setText(text)
+        self.count_label.setAccessibleName(text)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        record_id = self.model.record_id(index.row()) if index.isValid() else None
+        if record_id:
+            self.openRecord.emit(record_id)
+
+    def _new_from_shortcut(self) -> None:
+        if self.ctx.account.can_enrol:
+            self.newRegistration.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the table already means "activated"; Escape goes back to the search box.
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.focus_search()
+            return True
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._yield_shortcuts_to_window()
+        # Coming back from a registration or a record: what was saved meanwhile must show.
+        # (The first show needs nothing: the constructor already asked for the list.)
+        if self._shown_before and not event.spontaneous():
+            self.model.reload()
+        self._shown_before = True
+
+    def _yield_shortcuts_to_window(self) -> None:
+        window = self.window()
+        if window is self:
+            return
+        bound = {
+            action.shortcut().toString()
+            for action in window.findChildren(QAction)
+            if not action.shortcut().isEmpty()
+        }
+        for shortcut in (self.find_shortcut, self.new_shortcut):
+            shortcut.setEnabled(shortcut.key().toString() not in bound)
+
+    # -- filters ------------------------------------------------------------------------------
+
+    def _date_edit(self) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        # ISO order: unambiguous in all three languages and in either direction.
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(NO_DATE)
+        edit.setMaximumDate(QDate(2100, 12, 31))
+        edit.setDate(NO_DATE)
+        return edit
+
+    @staticmethod
+    def _date_value(edit: QDateEdit) -> str | None:
+        value = edit.date()
+        if value == NO_DATE:
+            return None
+        return date(value.year(), value.month(), value.day()).isoformat()
+
+    def _fill_filters(self) -> None:
+        """(Re)label the filter lists in the current language, keeping what is chosen."""
+        lang = self.ctx.lang
+        provinces = sorted(
+            self.ctx.reference.provinces.values(),
+            key=lambda p: p.name_ar if lang == "ar" else p.name_fr,
+        )
+        self._refill(
+            self.province,
+            [(_("All provinces"), ANY)]
+            + [(self.ctx.reference.name("provinces", p.code, lang), p.code) for p in provinces],
+        )
+        self._refill(
+            self.category,
+            [
+                (_("All categories"), ANY),
+                (_("Category {n}").format(n=format_number(1, lang)), 1),
+                (_("Category {n}").format(n=format_number(2, lang)), 2),
+                (_("Not eligible"), NOT_ELIGIBLE),
+            ],
+        )
+        self._refill(
+            self.status,
+            [
+                (_("Any status"), ANY),
+                (_("Registered"), "registered"),
+                (_("Consent refused"), "refused_consent"),
+            ],
+        )
+        for edit in (self.date_from, self.date_to):
+            edit.setSpecialValueText(_("Any date"))
+
+    @staticmethod
+    def _refill(combo: QComboBox, items: list[tuple[str, object]]) -> None:
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        index = combo.findData(chosen)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    # -- language -----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(_("Search by name, CIN or phone (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search beneficiaries"))
+        self.new_button.setText(_("New registration"))
+        self.new_button.setToolTip(_("Ctrl+N"))
+        self.new_button.setAccessibleName(_("New registration"))
+        self.province_label.setText(_("Province"))
+        self.category_label.setText(_("Category"))
+        self.status_label.setText(_("Status"))
+        self.date_from_label.setText(_("From"))
+        self.date_to_label.setText(_("To"))
+        self.province.setAccessibleName(_("Filter by province"))
+        self.category.setAccessibleName(_("Filter by category"))
+        self.status.setAccessibleName(_("Filter by status"))
+        self.date_from.setAccessibleName(_("Registered or updated from"))
+        self.date_to.setAccessibleName(_("Registered or updated until"))
+        self.reset_button.setText(_("Clear filters"))
+        self.reset_button.setAccessibleName(_("Clear filters"))
+        self.table.setAccessibleName(_("Beneficiaries"))
+        self._fill_filters()
+        self.model.retranslate()
+        self._show_count()

@@ -1,0 +1,334 @@
+"""The provincial committee's list: a province's eligible registrations ranked by score,
+every tie explained, the decisions so far, and the count against the province's quota.
+
+The ranking itself is the domain's (`models/committee.py`); this page only shows it.
+Double-click (or Enter) on a row opens the woman's result page, where a supervisor
+records the committee's decision.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jisr_desktop.formatting import format_date, format_number
+from jisr_desktop.i18n import _
+from jisr_desktop.models.committee import (
+    BY_REGISTRATION_DATE,
+    NO_TIE,
+    TIED,
+    CommitteeEntry,
+    CommitteeList,
+    ranking,
+)
+from jisr_desktop.models.decisions import ACCEPTED, REFUSED, WAITING_LIST
+from jisr_desktop.models.definitions import localized
+from jisr_desktop.textdir import isolate, isolate_ltr
+from jisr_desktop.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("rank", "name", "total", "vulnerability", "readiness", "tie", "decision")
+NUMERIC = {"rank", "total", "vulnerability", "readiness"}
+
+
+def outcome_text(outcome: str | None) -> str:
+    return {
+        ACCEPTED: _("Accepted"),
+        WAITING_LIST: _("Waiting list"),
+        REFUSED: _("Refused"),
+    }.get(outcome or "", _("Pending"))
+
+
+class CommitteeModel(QAbstractTableModel):
+    """Rows of `CommitteeEntry` (plain data); texts are made in the current language."""
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entries: list[CommitteeEntry] = []
+        self.group_labels: dict[str, dict[str, str]] = {}
+
+    def set_entries(self, entries: list[CommitteeEntry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        groups = self.ctx.defs.grid.data.get("groups") or ()
+        self.group_labels = {g["id"]: g.get("label") or {} for g in groups}
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self.entries:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.entries) - 1, len(COLUMNS) - 1)
+            )
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {
+            "rank": _("Rank"),
+            "name": _("Name"),
+            "total": _("Total"),
+            "vulnerability": _("Vulnerability"),
+            "readiness": _("Readiness"),
+            "tie": _("Tie"),
+            "decision": _("Committee decision"),
+        }[COLUMNS[section]]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.entries):
+            return None
+        entry = self.entries[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "name":
+                parts = [isolate(n) for n in (entry.name_ar, entry.name_lat) if n]
+                if entry.cin:
+                    parts.append(_("CIN {cin}").format(cin=isolate_ltr(entry.cin)))
+                return "\n".join(parts)
+            if column == "decision" and entry.decision and entry.decision.reason:
+                return entry.decision.reason
+            return self._text(entry, column) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return entry.record_id
+        return None
+
+    def _text(self, entry: CommitteeEntry, column: str) -> str:
+        lang = self.ctx.lang
+        if column == "rank":
+            return format_number(entry.rank, lang)
+        if column == "name":
+            first, second = (
+                (entry.name_ar, entry.name_lat) if lang == "ar" else (entry.name_lat, entry.name_ar)
+            )
+            return first or second
+        if column == "total":
+            return format_number(entry.total, lang)
+        if column == "vulnerability":
+            return format_number(entry.vulnerability, lang)
+        if column == "readiness":
+            return format_number(entry.readiness, lang)
+        if column == "tie":
+            return self.tie_text(entry)
+        decision = entry.decision
+        if decision is None:
+            return outcome_text(None)
+        return _("{outcome} on {date}").format(
+            outcome=outcome_text(decision.outcome),
+            date=isolate(format_date(decision.decided_on, lang)),
+        )
+
+    def tie_text(self, entry: CommitteeEntry) -> str:
+        note = entry.tie_note
+        if note == NO_TIE:
+            return ""
+        if note == TIED:
+            return _("Fully tied: same score and subtotals, registered the same day")
+        if note == BY_REGISTRATION_DATE:
+            return _("Same score and subtotals: earlier registration first")
+        group = localized(self.group_labels.get(note), self.ctx.lang) or note
+        return _("Same total: separated by {group}").format(group=group)
+
+
+class CommitteePage(QWidget):
+    openRecord = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: CommitteeList | None = None
+        self._generation = 0
+        self._shown_once = False
+
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.province_label = QLabel()
+        self.province = QComboBox()
+        self.province.setMinimumContentsLength(24)
+        self.province_label.setBuddy(self.province)
+        self.province.currentIndexChanged.connect(lambda _i: self.reload())
+        self.quota = QLabel()
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        self.model = CommitteeModel(ctx, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for i, column in enumerate(COLUMNS):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column in ("name", "tie")
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(i, mode)
+        # Double-click and Enter both "activate" a row (the platform's own convention).
+        self.table.activated.connect(self._open)
+
+        top = QHBoxLayout()
+        top.addWidget(self.province_label)
+        top.addWidget(self.province, 1)
+        top.addStretch(1)
+        top.addWidget(self.quota)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        QWidget.setTabOrder(self.province, self.table)
+
+        self._fill_provinces()
+        ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+
+    # -- provinces ----------------------------------------------------------------------------
+
+    def _fill_provinces(self) -> None:
+        lang = self.ctx.lang
+        current = self.province.currentData() or self.ctx.account.province_code
+        self.province.blockSignals(True)
+        self.province.clear()
+        reference = self.ctx.reference
+        for region_code in reference.regions:
+            for p in reference.provinces_of(region_code):
+                self.province.addItem(reference.name("provinces", p.code, lang), p.code)
+        index = self.province.findData(current)
+        self.province.setCurrentIndex(index if index >= 0 else 0)
+        self.province.blockSignals(False)
+
+    def set_province(self, code: str) -> None:
+        index = self.province.findData(code)
+        if index >= 0:
+            self.province.setCurrentIndex(index)  # reloads through the signal
+            if self.result is None or self.result.province_code != code:
+                self.reload()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Decisions are taken on the result page: read the list again each time it is shown.
+        self.reload()
+
+    def reload(self) -> None:
+        code = self.province.currentData()
+        if not code:
+            return
+        self._generation += 1
+        generation = self._generation
+        repo = self.ctx.repo
+        self.status.setText(_("Loading…"))
+        self.ctx.tasks.run(
+            lambda: ranking(repo, code),
+            on_done=lambda result: self._loaded(generation, result),
+            on_error=lambda error: self._failed(generation, error),
+        )
+
+    def _loaded(self, generation: int, result: CommitteeList) -> None:
+        if generation != self._generation:
+            return
+        self.result = result
+        self.model.set_entries(result.entries)
+        self._render_counts()
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        log.error("committee list failed", exc_info=error)
+        self.status.setText(_("The list could not be read. Details are in the log file."))
+
+    def _render_counts(self) -> None:
+        result = self.result
+        lang = self.ctx.lang
+        if result is None:
+            self.counts.clear()
+            self.quota.clear()
+            return
+        n = format_number
+        self.counts.setText(
+            _(
+                "{ranked} ranked · accepted {accepted} · waiting list {waiting} · "
+                "refused {refused} · pending {pending} · not eligible {not_eligible}"
+            ).format(
+                ranked=n(len(result.entries), lang),
+                accepted=n(result.accepted, lang),
+                waiting=n(result.waiting, lang),
+                refused=n(result.refused, lang),
+                pending=n(result.pending, lang),
+                not_eligible=n(result.not_eligible, lang),
+            )
+        )
+        if result.quota is None:
+            self.quota.setText(
+                _("Accepted: {n} (no quota known)").format(n=n(result.accepted, lang))
+            )
+        else:
+            self.quota.setText(
+                _("Accepted / quota: {n} / {quota}").format(
+                    n=n(result.accepted, lang), quota=n(result.quota, lang)
+                )
+            )
+            over = result.accepted > result.quota
+            self.quota.setStyleSheet("color: #b00020; font-weight: bold;" if over else "")
+        self.status.setText("" if result.entries else _("No scored registration in this province."))
+
+    def _open(self, index: QModelIndex) -> None:
+        record_id = self.model.data(index, Qt.ItemDataRole.UserRole)
+        if record_id:
+            self.openRecord.emit(record_id)
+
+    # -- language -----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Committee list"))
+        self.province_label.setText(_("Province"))
+        self.province.setAccessibleName(_("Province of the committee"))
+        self.table.setAccessibleName(_("Registrations ranked by score"))
+        self.quota.setToolTip(
+            _(
+                "Quota: the region's 3,000 places shared by the provinces' populations "
+                "(2024 census)."
+            )
+        )
+        self._fill_provinces()
+        self.model.retranslate()
+        self._render_counts()
