@@ -1,12 +1,13 @@
 """Benchmark of the card printer (run by hand).
 
-    .venv/bin/python bench/bench_cards.py [--count 1000]
+    .venv/bin/python bench/bench_cards.py [--count 1000] [--uncompacted]
 
 Measures: one orientation card from a cold process (imports, font loading and the PDF; in a
 subprocess so nothing is warm), and a batch of `--count` varied cards (synthetic
 registrations, Arabic and Latin names) to one A4 PDF, four per sheet, with the process's
 resident memory sampled every 100 cards to show it stays flat. Targets: one card < 300 ms,
-1,000 cards < 20 s.
+1,000 cards < 20 s. `--uncompacted` puts back reportlab's own `showPage` (page streams kept
+as text until `save()`), to compare the memory with what `_CompactCanvas` saves.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def cold(tmp: Path, runs: int = 5) -> dict[str, float]:
             "first_card_median_s": round(sorted(s[2] for s in samples)[runs // 2], 3)}
 
 
-def batch(tmp: Path, count: int) -> dict[str, object]:
+def batch(tmp: Path, count: int, uncompacted: bool = False) -> dict[str, object]:
     from jisr_desktop.cards import BatchItem, render_batch
     from jisr_desktop.cards.build import orientation_card
     from jisr_desktop.models.definitions import load_card_templates, load_directory
@@ -75,6 +76,12 @@ def batch(tmp: Path, count: int) -> dict[str, object]:
     from jisr_desktop.models.evaluation import evaluate_submission
     from jisr_desktop.models.reference import load_reference
 
+    if uncompacted:
+        from reportlab.pdfgen.canvas import Canvas
+
+        from jisr_desktop.cards import render
+
+        render._CompactCanvas.showPage = Canvas.showPage  # type: ignore[method-assign]
     defs, ref = load_directory(), load_reference()
     template = load_card_templates()["orientation"].data
     # Build the registrations first, so the batch timing is the printer's alone; the
@@ -111,7 +118,10 @@ def batch(tmp: Path, count: int) -> dict[str, object]:
     t0 = time.perf_counter()
     result = render_batch(items(), out, progress=progress, total=count)
     elapsed = time.perf_counter() - t0
+    growth = (memory[-1] - memory[0]) / max(1, len(memory) - 1) if len(memory) > 1 else 0.0
     return {"cards": result.cards, "pages": result.pages, "seconds": round(elapsed, 2),
+            "compacted_pages": not uncompacted,
+            "rss_growth_per_100_cards_mb": round(growth, 2),
             "per_card_ms": round(elapsed / result.cards * 1000, 2),
             "pdf_mb": round(out.stat().st_size / 2**20, 2),
             "rss_before_mb": round(start_rss, 1), "rss_every_100_cards_mb": memory}
@@ -120,10 +130,14 @@ def batch(tmp: Path, count: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--uncompacted", action="store_true")
+    parser.add_argument("--no-cold", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        print(json.dumps({"cold": cold(tmp), "batch": batch(tmp, args.count)}, indent=2))
+        out = {} if args.no_cold else {"cold": cold(tmp)}
+        out["batch"] = batch(tmp, args.count, args.uncompacted)
+        print(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jisr_desktop import __version__
-from jisr_desktop.i18n import N_, _, language_from_env, set_language
+from jisr_desktop.i18n import N_, _, language_from_env, ngettext, set_language
 from jisr_desktop.logs import configure as configure_logging
 from jisr_desktop.paths import data_dir
 
@@ -371,121 +371,60 @@ def cmd_definitions(args: argparse.Namespace) -> int:
             except DefinitionError as exc:
                 raise CliError(str(exc), EXIT_INVALID) from exc
             installed = repo.install_definitions(new.all())
-            _say(_("{n} new definition versions installed.").format(n=len(installed)))
+            _say(ngettext("{n} new definition version installed.",
+                          "{n} new definition versions installed.",
+                          len(installed)).format(n=len(installed)))
             defs = repo.active_definitions()
         _print_json(defs.versions())
     return 0
 
 
-def _find_record(repo, record_id: str):
-    record = repo.get(record_id)
-    if record is None:
-        matches = repo.find_by_prefix(record_id)
-        record = repo.get(matches[0]) if len(matches) == 1 else None
-    if record is None:
-        raise CliError(_("No record with id {id}.").format(id=record_id))
-    return record
-
-
-def _record_definition(repo, defs, record, kind: str, cache: dict) -> dict:
-    """The version of `kind` the record was decided under (its labels go on the card); the
-    active one if the store no longer has it."""
-    named = ((record.evaluation or {}).get("versions") or {}).get(kind) or {}
-    key = (named.get("id"), named.get("version"))
-    if key not in cache:
-        found = repo.definition(*key) if all(key) else None
-        cache[key] = (found or getattr(defs, kind)).data
-    return cache[key]
-
-
-def _orientation_card_data(repo, defs, record, args: argparse.Namespace, cache: dict):
-    from jisr_desktop.cards.build import orientation_card
-    from jisr_desktop.models.reference import load_reference
-
-    if not record.evaluation or not (record.evaluation.get("orientation") or {}).get("path"):
-        return None
-    return orientation_card(
-        record,
-        _record_definition(repo, defs, record, "orientation", cache),
-        _record_definition(repo, defs, record, "grid", cache),
-        load_reference(),
-        issued_on=_today(args),
-        centre=args.centre or "",
-        agent=repo.store.agent,
-    )
-
-
-def _service_card_data(store, repo, defs, record, args: argparse.Namespace):
-    from jisr_desktop.cards.build import service_card
-
-    try:
-        from jisr_desktop.models.assessment_store import AssessmentRepository
-    except ImportError as exc:  # the assessment store lands in a parallel change
-        raise CliError(_("Skills assessments are not available in this version.")) from exc
-    assessment = AssessmentRepository(store).latest(record.id)
-    if assessment is None:
-        return None
-    return service_card(
-        record,
-        defs.services.data,
-        assessment.recommended,
-        deliveries=assessment.deliveries,
-        orientation=defs.orientation.data,
-        assessed_on=str(assessment.created_at)[:10],
-        issued_on=_today(args),
-        centre=args.centre or "",
-        agent=repo.store.agent,
-    )
-
-
 def cmd_print_card(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import render_card
+    from jisr_desktop.cards.for_record import NoCard, card_for_record
     from jisr_desktop.models.definitions import load_card_templates
 
     templates = load_card_templates()
     store, repo, defs = _session(args)
     with store:
-        record = _find_record(repo, args.id)
-        if args.kind == "orientation":
-            data = _orientation_card_data(repo, defs, record, args, {})
-            missing = _("This record has no orientation yet (no consent, or not scored).")
-        else:
-            data = _service_card_data(store, repo, defs, record, args)
-            missing = _("This record has no skills assessment yet.")
-    if data is None:
-        raise CliError(missing, EXIT_INVALID)
+        try:
+            data = card_for_record(repo, defs, args.id, args.kind, issued_on=_today(args),
+                                   centre=args.centre or "", agent=store.agent)
+        except NoCard as exc:
+            if exc.code == "not_found":
+                raise CliError(_("No record with id {id}.").format(id=args.id)) from exc
+            if exc.code == "no_orientation":
+                missing = _("This record has no orientation yet (no consent, or not scored).")
+            else:
+                missing = _("This record has no skills assessment yet.")
+            raise CliError(missing, EXIT_INVALID) from exc
     render_card(templates[args.kind].data, data, args.out, args.card_lang)
     _print_json(
-        {"id": record.id, "kind": args.kind, "card_no": data.card_no, "lang": args.card_lang,
-         "out": args.out}
+        {"id": data.record_id, "kind": args.kind, "card_no": data.card_no,
+         "lang": args.card_lang, "out": args.out}
     )
     return 0
 
 
 def cmd_print_cards(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import BatchItem, render_batch
+    from jisr_desktop.cards.for_record import province_cards
     from jisr_desktop.models.definitions import load_card_templates
 
     template = load_card_templates()[args.kind].data
     store, repo, defs = _session(args)
-    cache: dict = {}
 
     def items():
         # One record at a time from the store (read in chunks): a province's thousands of
         # cards never sit in memory together.
-        for record in repo.iter_records():
-            if record.answers.get("province") != args.province:
-                continue
-            if args.kind == "orientation":
-                data = _orientation_card_data(repo, defs, record, args, cache)
-            else:
-                data = _service_card_data(store, repo, defs, record, args)
-            if data is not None:
-                yield BatchItem(template, data, args.card_lang)
+        for data in province_cards(repo, defs, args.province, args.kind,
+                                   issued_on=_today(args), centre=args.centre or "",
+                                   agent=store.agent):
+            yield BatchItem(template, data, args.card_lang)
 
     def progress(done: int, _total: int) -> None:
         if done % 100 == 0:
-            _say(_("{n} cards printed").format(n=done))
+            _say(ngettext("{n} card printed", "{n} cards printed", done).format(n=done))
 
     with store:
         result = render_batch(items(), args.out, progress=progress)

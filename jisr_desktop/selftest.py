@@ -1,6 +1,7 @@
 """`jisr-desktop selftest`: proves, headless, that an installed copy (or the PyInstaller
 bundle) works: the store opens, the definitions load, the fonts load, the catalogs
-translate and a form builds. Prints one JSON object; exit code 0 only if all passed."""
+translate, a card prints and a form builds. Prints one JSON object; exit code 0 only if
+all passed."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def run_selftest() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "store"
 
+        record_ids: list[str] = []
+
         def store_roundtrip() -> str:
             with Store.create(folder, "selftest", "selftest-passphrase",
                               province_code="07.351") as store:
@@ -48,6 +51,7 @@ def run_selftest() -> dict[str, Any]:
                            if r.get("consent") == "yes")
                 outcome = enrol(repo, defs, row)
                 assert outcome.saved, outcome.evaluation.validation.errors
+                record_ids.append(outcome.record.id)
             with Store.open(folder, "selftest", "selftest-passphrase") as store:
                 assert Repository(store).count() == 1
             return "created, written, reopened"
@@ -55,6 +59,8 @@ def run_selftest() -> dict[str, Any]:
         if defs is not None:
             _check(results, "store", store_roundtrip)
         _check(results, "translations", lambda: _translations(i18n))
+        if record_ids:
+            _check(results, "card", lambda: _card(folder, record_ids[0], Path(tmp)))
 
         from PySide6.QtWidgets import QApplication
 
@@ -74,6 +80,27 @@ def _translations(i18n) -> str:
         if i18n._("Unlock", lang) == "Unlock":
             raise RuntimeError(f"no {lang} catalog")
     return "ar, fr, zgh"
+
+
+def _card(folder: Path, record_id: str, tmp: Path) -> str:
+    """An orientation card in Arabic and French: the bundle must carry HarfBuzz, python-bidi,
+    reportlab and the card fonts, and no glyph may be missing."""
+    from jisr_desktop.cards import render_card
+    from jisr_desktop.cards.for_record import card_for_record
+    from jisr_desktop.models.definitions import load_card_templates
+    from jisr_desktop.models.repository import Repository
+    from jisr_desktop.models.store import Store
+
+    with Store.open(folder, "selftest", "selftest-passphrase") as store:
+        repo = Repository(store)
+        data = card_for_record(repo, repo.active_definitions(), record_id, "orientation",
+                               agent=store.agent)
+    out = tmp / "card.pdf"
+    render_card(load_card_templates()["orientation"].data, data, out, "ar+fr")
+    size = out.stat().st_size
+    if size < 2000:
+        raise RuntimeError(f"the card PDF has only {size} bytes")
+    return f"{size} bytes"
 
 
 def _fonts(load_fonts) -> list[str]:

@@ -168,3 +168,13 @@ def test_nothing_readable_on_disk_after_cli_work_logs_included(cli_store, tmp_pa
         if path.is_file():
             raw = path.read_bytes()
             assert [s for s in secrets if s.encode() in raw] == [], path.name
+
+
+def test_selftest_checks_store_fonts_card_and_form(tmp_path):
+    """The same command the installer bundle runs in CI: every check must pass and say so."""
+    result = jisr(tmp_path / "data", "selftest")
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    for check in ("definitions", "store", "translations", "fonts", "card", "form"):
+        assert report[check]["ok"], (check, report[check])
+    assert report["ok"] is True

@@ -8,7 +8,7 @@ of four. Text layout (HarfBuzz shaping, bidi, font chain) is in `text.py`.
 
 from jisr_desktop.cards.data import CardData, OrientationCardData, ServiceCardData, ServiceLine
 from jisr_desktop.cards.fonts import MissingGlyphError
-from jisr_desktop.cards.qr import card_number, parse_qr_payload, qr_payload
+from jisr_desktop.cards.qr import card_number, is_card_code, parse_qr_payload, qr_payload
 from jisr_desktop.cards.render import (
     BatchItem,
     BatchResult,
@@ -29,6 +29,7 @@ __all__ = [
     "ServiceLine",
     "card_number",
     "draw_card",
+    "is_card_code",
     "parse_qr_payload",
     "qr_payload",
     "render_batch",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
@@ -60,13 +61,18 @@ class CardFont:
 def font(name: str) -> CardFont:
     """Load and register one font (once per process)."""
     with LOCK:
-        path = resources_dir() / "fonts" / FONT_FILES[name]
+        path = font_file(name)
         ttf = TTFont(name, str(path))
         pdfmetrics.registerFont(ttf)
         face = hb.Face(path.read_bytes())
         hb_font = hb.Font(face)
         # Advances in font units; the fonts have 1000 units per em, which is PDF's unit.
         return CardFont(name, ttf, hb_font, frozenset(ttf.face.charToGlyph))
+
+
+def font_file(name: str) -> Path:
+    """The TTF behind a font name (the app's preview draws the same glyphs from it)."""
+    return resources_dir() / "fonts" / FONT_FILES[name]
 
 
 def bold(name: str) -> str:

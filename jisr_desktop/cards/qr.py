@@ -74,6 +74,16 @@ def parse_qr_payload(text: str) -> tuple[str, str] | None:
     return None
 
 
+def is_card_code(text: str) -> bool:
+    """Whether `text` has the shape of a card's code, whatever its check value: the search
+    box then says the code is misread rather than searching for it as a name."""
+    candidate = text.strip()
+    for attempt in (candidate, _from_azerty(candidate)):
+        if attempt is not None and _PAYLOAD.match(_normalise(attempt)):
+            return True
+    return False
+
+
 def _normalise(text: str) -> str:
     # The record id is lower-case hex, the rest upper-case; a scanner may change either.
     parts = text.split(".")

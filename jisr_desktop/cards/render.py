@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from jisr_desktop.cards.data import LAYOUTS, CardData, Text, format_date, pick
@@ -379,6 +381,28 @@ def draw_card(canvas: Canvas, template: Template, data: CardData, layout: str = 
         canvas.setFillColorRGB(*INK)
 
 
+class _CompactCanvas(Canvas):
+    """A canvas that compresses each page's content stream as soon as the page is done.
+
+    reportlab keeps every finished page until `save()`, each as its content stream in plain
+    text (about 34 kB per card here), so a batch grew by 3.4 MB per 100 cards. Compressed
+    at `showPage` (zlib, as reportlab would at `save()`, marked /FlateDecode so it is not
+    compressed twice) a page costs what it will cost in the file, about a tenth of that.
+    The PDF is the same; only the moment of compression changes."""
+
+    def showPage(self) -> None:
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        if page.stream is None or not self._pageCompression:
+            return
+        content = page.stream.encode("utf-8") if isinstance(page.stream, str) else page.stream
+        stream = PDFStream(content=zlib.compress(content))
+        stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+        stream.__Comment__ = "page stream"
+        page.Contents = stream
+        page.stream = None
+
+
 def _canvas(out: str | os.PathLike[str] | BinaryIO, pagesize: tuple[float, float],
             title: str) -> Canvas:
     for name in (LATIN, ARABIC, TIFINAGH):  # registered before the canvas needs them
@@ -386,8 +410,8 @@ def _canvas(out: str | os.PathLike[str] | BinaryIO, pagesize: tuple[float, float
         font(name + "-Bold") if name != TIFINAGH else None
     target = os.fspath(out) if isinstance(out, str | os.PathLike) else out
     # Our Latin face as the initial font: otherwise every page names Helvetica, unembedded.
-    canvas = Canvas(target, pagesize=pagesize, pageCompression=1, invariant=1,
-                    initialFontName=LATIN, initialFontSize=8)
+    canvas = _CompactCanvas(target, pagesize=pagesize, pageCompression=1, invariant=1,
+                            initialFontName=LATIN, initialFontSize=8)
     canvas.setTitle(title)
     canvas.setAuthor("Jisr Desktop")
     return canvas

@@ -43,6 +43,7 @@ __all__ = [
     "evaluate",
     "parse",
     "references",
+    "satisfies",
     "to_text",
     "truthy",
 ]
@@ -509,6 +510,27 @@ def holds(expr: str, values: Mapping[str, Any], *, today: date | None = None) ->
         return _holds_memo(expr, day, key)
     except TypeError:  # an unhashable answer: evaluate without the memo
         return truthy(evaluate(expr, values, today=day))
+
+
+def satisfies(expr: str, values: Mapping[str, Any], current: Any, *,
+              today: date | None = None) -> bool:
+    """`truthy(evaluate(expr, values, current=current))` (a constraint on `current`),
+    remembered like `holds` per combination of `.` and the values the expression reads:
+    imports and pushes check the same patterns on many equal answers.
+
+    Only text and missing values are remembered: 1, 1.0 and True are equal as dict keys
+    but not as expression values (string-length, regex), and a str equals only a str."""
+    day = today or date.today()
+    key = (current, *(values.get(name) for name in _ordered_references(expr)))
+    if all(value is None or type(value) is str for value in key):
+        return _satisfies_memo(expr, day, key)
+    return truthy(evaluate(expr, values, current=current, today=day))
+
+
+@lru_cache(maxsize=65536)
+def _satisfies_memo(expr: str, day: date, key: tuple[Any, ...]) -> bool:
+    values = dict(zip(_ordered_references(expr), key[1:], strict=True))
+    return truthy(evaluate(expr, values, current=key[0], today=day))
 
 
 @lru_cache(maxsize=4096)

@@ -94,6 +94,12 @@ class Form:
     def pii_fields(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields if f.pii)
 
+    @cached_property
+    def derived(self) -> dict[str, Any]:
+        """Scratch space for what other modules derive from this (immutable) form once and
+        reuse on every call, e.g. validation's per-field plan. Keyed by the module's name."""
+        return {}
+
 
 @lru_cache(maxsize=32)
 def from_definition(defn: Definition) -> Form:

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from jisr_desktop.models.expressions import evaluate, holds, truthy
+from jisr_desktop.models.expressions import evaluate, holds, satisfies
 from jisr_desktop.models.form import Field, Form, Section
 from jisr_desktop.models.identity import cin_looks_standard, normalize_cin, normalize_phone
 from jisr_desktop.models.messages import Message
@@ -175,19 +175,20 @@ class _Run:
     # -- the two passes ------------------------------------------------------------------
 
     def execute(self, submission: Mapping[str, Any]) -> None:
-        for f in self.form.fields:
-            if f.is_answer:
-                self._coerce(f, submission.get(f.name))
-        for section in self.form.sections:
+        plan = _plan(self.form)
+        for f, coerce in plan.answers:
+            self._coerce(f, submission.get(f.name), coerce)
+        values, relevant, check = self.values, self.relevant, self.check
+        for section, fields in plan.sections:
             shown = self._holds(section.relevant) if section.relevant else True
-            for f in section.fields:
+            for f, calculated, answer in fields:
                 if not (shown and (self._holds(f.relevant) if f.relevant else True)):
-                    self.values.pop(f.name, None)
+                    values.pop(f.name, None)
                     continue
-                self.relevant.add(f.name)
-                if f.type == "calculate":
+                relevant.add(f.name)
+                if calculated:
                     self._calculate(f)
-                elif f.is_answer and self.check:
+                elif answer and check:
                     self._check(f)
         self._enforce_consent()
 
@@ -216,12 +217,11 @@ class _Run:
 
     # -- pass 1: coercion ----------------------------------------------------------------
 
-    def _coerce(self, f: Field, raw: Any) -> None:
+    def _coerce(self, f: Field, raw: Any, coerce: Any) -> None:
         if _empty(raw) and f.default is not None:
             raw = self.today.isoformat() if f.default == "today()" else f.default
         if _empty(raw):
             return
-        coerce = _coercer(f)
         value, issues = coerce(f, raw) if coerce else (raw, [])
         if value is not None:
             self.values[f.name] = value
@@ -238,23 +238,30 @@ class _Run:
             self.values[f.name] = result
 
     def _check(self, f: Field) -> None:
-        pending = self._coercion.get(f.name, [])
-        self.issues.extend(i for i in pending if i.severity == "warning")
-        if any(i.severity == "error" for i in pending):
-            self._failed.add(f.name)
-            self.issues.extend(i for i in pending if i.severity == "error")
-            return
+        pending = self._coercion.get(f.name)
+        if pending:
+            self.issues.extend(i for i in pending if i.severity == "warning")
+            if any(i.severity == "error" for i in pending):
+                self._failed.add(f.name)
+                self.issues.extend(i for i in pending if i.severity == "error")
+                return
         value = self.values.get(f.name)
         if value is None:
             if self._required(f):
                 code = "consent_required" if f.name == CONSENT_FIELD else "required"
                 self._error(f, code)
             return
+        # Each check is only called when the field has what it checks (each would return
+        # None at once otherwise): most fields have none of them.
         problem = (
-            self._bounds(f, value)
-            or self._reference_problem(f, value)
-            or self._dob_problem(f, value)
-            or self._constraint_problem(f, value)
+            (
+                self._bounds(f, value)
+                if f.min is not None or f.max is not None or f.max_length is not None
+                else None
+            )
+            or (self._reference_problem(f, value) if f.reference else None)
+            or (self._dob_problem(f, value) if f.name == DOB_FIELD else None)
+            or (self._constraint_problem(f, value) if f.constraint else None)
         )
         if problem is not None:
             self._failed.add(f.name)
@@ -266,14 +273,13 @@ class _Run:
         return bool(f.required)
 
     def _bounds(self, f: Field, value: Any) -> Message | None:
-        params = {"min": f.min, "max": f.max, "max_length": f.max_length, "value": value}
         if f.type in ("integer", "decimal"):
             if f.min is not None and value < f.min:
-                return Message("below_min", params)
+                return Message("below_min", _bound_params(f, value))
             if f.max is not None and value > f.max:
-                return Message("above_max", params)
+                return Message("above_max", _bound_params(f, value))
         if f.max_length is not None and isinstance(value, str) and len(value) > f.max_length:
-            return Message("too_long", params)
+            return Message("too_long", _bound_params(f, value))
         return None
 
     def _reference_problem(self, f: Field, value: Any) -> Message | None:
@@ -311,7 +317,7 @@ class _Run:
     def _constraint_problem(self, f: Field, value: Any) -> Message | None:
         if not f.constraint:
             return None
-        if truthy(evaluate(f.constraint, self.values, current=value, today=self.today)):
+        if satisfies(f.constraint, self.values, value, today=self.today):
             return None
         return Message("constraint", {"value": value}, text=f.constraint_message)
 
@@ -328,6 +334,30 @@ class _Run:
 
     def _error(self, f: Field, code: str, **params: Any) -> None:
         self.issues.append(Issue(f.name, Message(code, params), "error"))
+
+
+def _bound_params(f: Field, value: Any) -> dict[str, Any]:
+    return {"min": f.min, "max": f.max, "max_length": f.max_length, "value": value}
+
+
+class _Plan:
+    """What validation derives from a form once rather than per submission: the answer
+    fields with their coercers (choice lists indexed), and each section's fields with
+    their kind. Kept in `Form.derived`; forms are immutable, so it never goes stale."""
+
+    def __init__(self, form: Form) -> None:
+        self.answers = tuple((f, _coercer(f)) for f in form.fields if f.is_answer)
+        self.sections = tuple(
+            (s, tuple((f, f.type == "calculate", f.is_answer) for f in s.fields))
+            for s in form.sections
+        )
+
+
+def _plan(form: Form) -> _Plan:
+    plan = form.derived.get(__name__)
+    if plan is None:  # two threads may both build it: the same plan, no harm
+        plan = form.derived[__name__] = _Plan(form)
+    return plan
 
 
 @lru_cache(maxsize=1)
@@ -417,22 +447,27 @@ def _date(f: Field, raw: Any) -> Coerced:
         return _fail(f, "not_date", raw)
 
 
-def _match(f: Field, raw: Any) -> Any:
-    key = str(raw).strip()
+def _choice_index(f: Field) -> dict[str, Any]:
+    """Each choice's value by its text; the first choice wins when two print the same."""
+    index: dict[str, Any] = {}
     for choice in f.choices:
-        if str(choice.value) == key:
-            return choice.value
-    return None
+        index.setdefault(str(choice.value), choice.value)
+    return index
 
 
-def _select_one(f: Field, raw: Any) -> Coerced:
+def _match(f: Field, raw: Any, index: Mapping[str, Any] | None = None) -> Any:
+    """The value of the choice whose text is `raw` (stripped), or None."""
+    return (index if index is not None else _choice_index(f)).get(str(raw).strip())
+
+
+def _select_one(f: Field, raw: Any, index: Mapping[str, Any] | None = None) -> Coerced:
     if not f.choices:
         return str(raw).strip(), []
-    value = _match(f, raw)
+    value = _match(f, raw, index)
     return (value, []) if value is not None else _fail(f, "invalid_choice", raw)
 
 
-def _select_multiple(f: Field, raw: Any) -> Coerced:
+def _select_multiple(f: Field, raw: Any, index: Mapping[str, Any] | None = None) -> Coerced:
     if isinstance(raw, str):
         items = raw.split()
     elif isinstance(raw, list | tuple | set | frozenset):
@@ -441,8 +476,11 @@ def _select_multiple(f: Field, raw: Any) -> Coerced:
         items = [raw]
     if not f.choices:
         return [str(i).strip() for i in items], []
-    chosen = {_match(f, i) for i in items}
-    unknown = [str(i) for i in items if _match(f, i) is None]
+    if index is None:
+        index = _choice_index(f)
+    matched = [_match(f, i, index) for i in items]
+    chosen = set(matched)
+    unknown = [str(i) for i, value in zip(items, matched, strict=True) if value is None]
     if unknown:
         return _fail(f, "invalid_choice", " ".join(unknown))
     # The list's order, not the clicking order: the same choices always compare equal.
@@ -489,4 +527,11 @@ _COERCERS = {
 
 def _coercer(f: Field) -> Any:
     # A reference field is a code from the HCP lists, whatever type the form gives it.
-    return _reference_code if f.reference else _COERCERS.get(f.type)
+    if f.reference:
+        return _reference_code
+    if f.type in ("select_one", "select_multiple") and f.choices:
+        # The choice list indexed once per form, not scanned once per answer.
+        index = _choice_index(f)
+        select = _COERCERS[f.type]
+        return lambda field, raw: select(field, raw, index)
+    return _COERCERS.get(f.type)

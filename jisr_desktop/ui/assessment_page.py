@@ -50,6 +50,7 @@ from jisr_desktop.models.definitions import localized
 from jisr_desktop.models.form import LEVELS_LIST, Field, Form, assessment_form
 from jisr_desktop.models.repository import RecordDetail
 from jisr_desktop.textdir import isolate, isolate_ltr
+from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card_preview
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
 
@@ -344,9 +345,12 @@ class AssessmentPage(QWidget):
         self.deliver_button = QPushButton()
         self.deliver_button.clicked.connect(self.mark_selected_delivered)
         self.print_button = QPushButton()
+        self.print_button.setObjectName("serviceCard")
         self.print_button.clicked.connect(self._print)
-        # The card PDF comes with the printing work; until then the button stays hidden.
+        # The incubator's staff hand the service card; it exists once an assessment is
+        # saved, and the button appears then (`_update_buttons`).
         self.print_button.setVisible(False)
+        self.card_dialog: CardPreviewDialog | None = None
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -680,8 +684,10 @@ class AssessmentPage(QWidget):
         self.retranslate()
 
     def _print(self) -> None:
-        if self.record_id:
-            self.printCard.emit(self.record_id, "service")
+        if not self.record_id or self.current is None:
+            return
+        self.printCard.emit(self.record_id, "service")
+        self.card_dialog = open_card_preview(self.ctx, self.record_id, "service", self)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -712,6 +718,9 @@ class AssessmentPage(QWidget):
             and self.delivery_of(service) is None
         )
         self.delivered_on.setEnabled(can and self.current is not None)
+        self.print_button.setVisible(
+            self.current is not None and can_print(self.ctx.account, "service")
+        )
         self.print_button.setEnabled(self.current is not None)
 
     def _set_status(self, msgid: str | None, n: int | None = None) -> None:
@@ -772,7 +781,8 @@ class AssessmentPage(QWidget):
         self.delivered_on.setAccessibleName(_("Date of delivery"))
         self.deliver_button.setText(_("Mark as delivered"))
         self.deliver_button.setAccessibleName(_("Mark the selected service as delivered"))
-        self.print_button.setText(_("Print the service card"))
+        self.print_button.setText(_("Service card…"))
+        self.print_button.setAccessibleName(_("Preview and print the service card"))
         self.refresh_recommendations()
         self._refresh_card()
         self._show_status()

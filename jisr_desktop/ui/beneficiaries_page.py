@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.formatting import format_number
-from jisr_desktop.i18n import _, ngettext
+from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.repository import RecordFilter
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.record_model import COLUMN_INDEX, RecordTableModel
@@ -61,6 +61,22 @@ def _card_parser() -> Callable[[str], tuple[str, str] | None] | None:
     return parse_qr_payload
 
 
+def _card_code_shape() -> Callable[[str], bool] | None:
+    """Whether a text has the shape of a card's code (its check value aside)."""
+    try:
+        from jisr_desktop.cards.qr import is_card_code
+    except ImportError:
+        return None
+    return is_card_code
+
+
+# Shown under the search box when a scanned code has the card's shape but its check value
+# is wrong (a misread, a worn card, a typo when typed by hand).
+BAD_CARD_CODE = N_(
+    "This card code does not check out: scan it again, or search by her name or CIN."
+)
+
+
 class BeneficiariesPage(QWidget):
     openRecord = Signal(str)
     newRegistration = Signal()
@@ -81,6 +97,12 @@ class BeneficiariesPage(QWidget):
         self.search.setObjectName("search")
         self.search.textChanged.connect(self._on_text_changed)
         self.search.returnPressed.connect(self._search_now)
+        self.scan_message = QLabel()
+        self.scan_message.setObjectName("scanMessage")
+        self.scan_message.setWordWrap(True)
+        self.scan_message.setStyleSheet("color: #b00020;")
+        self.scan_message.setVisible(False)
+        self._scan_msgid = ""
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(SEARCH_DEBOUNCE_MS)
@@ -183,6 +205,7 @@ class BeneficiariesPage(QWidget):
         filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.scan_message)
         layout.addLayout(filters)
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
@@ -241,6 +264,8 @@ class BeneficiariesPage(QWidget):
     # -- search -------------------------------------------------------------------------------
 
     def _on_text_changed(self, _text: str) -> None:
+        if self._scan_msgid:
+            self._show_scan_message("")
         self.debounce.start()  # restarts: one query once she pauses, not one per letter
 
     def _search_now(self) -> None:
@@ -263,6 +288,12 @@ class BeneficiariesPage(QWidget):
             log.exception("card QR parser failed")
             return False
         if not parsed:
+            shape = _card_code_shape()
+            if shape is not None and shape(text):
+                # Searching for it as a name would find nothing and say nothing useful.
+                self._show_scan_message(BAD_CARD_CODE)
+                self.search.selectAll()  # the next scan replaces it
+                return True
             return False
         record_id = parsed[0]
         self.search.blockSignals(True)
@@ -270,6 +301,11 @@ class BeneficiariesPage(QWidget):
         self.search.blockSignals(False)
         self.openRecord.emit(record_id)
         return True
+
+    def _show_scan_message(self, msgid: str) -> None:
+        self._scan_msgid = msgid
+        self.scan_message.setText(_(msgid) if msgid else "")
+        self.scan_message.setVisible(bool(msgid))
 
     def _apply_filter(self, *_args: object) -> None:
         record_filter = self.current_filter()
@@ -434,6 +470,7 @@ class BeneficiariesPage(QWidget):
         self.reset_button.setText(_("Clear filters"))
         self.reset_button.setAccessibleName(_("Clear filters"))
         self.table.setAccessibleName(_("Beneficiaries"))
+        self._show_scan_message(self._scan_msgid)
         self._fill_filters()
         self.model.retranslate()
         self._show_count()

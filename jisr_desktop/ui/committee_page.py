@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from jisr_desktop.formatting import format_date, format_number
-from jisr_desktop.i18n import _
+from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.committee import (
     BY_REGISTRATION_DATE,
     NO_TIE,
@@ -37,11 +38,14 @@ from jisr_desktop.models.committee import (
 from jisr_desktop.models.decisions import ACCEPTED, REFUSED, WAITING_LIST
 from jisr_desktop.models.definitions import localized
 from jisr_desktop.textdir import isolate, isolate_ltr
+from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
+from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
+PRINTED = N_("{n} card printed.")  # ngettext's singular; the plural is "{n} cards printed."
 COLUMNS = ("rank", "name", "total", "vulnerability", "readiness", "tie", "decision")
 NUMERIC = {"rank", "total", "vulnerability", "readiness"}
 
@@ -183,6 +187,25 @@ class CommitteePage(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
 
+        # Batch printing of the orientation cards. By default the accepted women only: a
+        # committee's secretary prints after the session, for the women it admitted (a
+        # waiting list or a refusal sends no one anywhere, so it has no card). "All ranked"
+        # is there for a centre that hands cards out as the committee decides.
+        self.print_scope = QComboBox()
+        self.print_scope.addItem("", ACCEPTED)
+        self.print_scope.addItem("", "ranked")
+        self.print_scope.currentIndexChanged.connect(lambda _i: self._update_print())
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printCards")
+        self.print_button.clicked.connect(self.print_cards)
+        self.print_status = QLabel()
+        self.print_status.setWordWrap(True)
+        self._print_msg: tuple[str, int] = ("", 0)
+        self.batch: BatchPrint | None = None
+        can = can_print(ctx.account, "orientation")
+        for widget in (self.print_scope, self.print_button, self.print_status):
+            widget.setVisible(can)
+
         self.model = CommitteeModel(ctx, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -214,7 +237,14 @@ class CommitteePage(QWidget):
         layout.addWidget(self.counts)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.print_status, 1)
+        actions.addWidget(self.print_scope)
+        actions.addWidget(self.print_button)
+        layout.addLayout(actions)
         QWidget.setTabOrder(self.province, self.table)
+        QWidget.setTabOrder(self.table, self.print_scope)
+        QWidget.setTabOrder(self.print_scope, self.print_button)
 
         self._fill_provinces()
         ctx.language.changed.connect(lambda _lang: self.retranslate())
@@ -310,6 +340,59 @@ class CommitteePage(QWidget):
             over = result.accepted > result.quota
             self.quota.setStyleSheet("color: #b00020; font-weight: bold;" if over else "")
         self.status.setText("" if result.entries else _("No scored registration in this province."))
+        self._update_print()
+
+    # -- printing the cards -----------------------------------------------------------------
+
+    def cards_to_print(self) -> list[str]:
+        """Record ids whose cards the batch prints, in the ranking's order (the order the
+        committee read them out, so the pile matches the minutes)."""
+        if self.result is None:
+            return []
+        scope = self.print_scope.currentData()
+        return [
+            e.record_id for e in self.result.entries if scope != ACCEPTED or e.outcome == ACCEPTED
+        ]
+
+    def _update_print(self) -> None:
+        busy = self.batch is not None
+        n = len(self.cards_to_print())
+        self.print_button.setEnabled(n > 0 and not busy)
+        self.print_scope.setEnabled(not busy)
+        self.print_button.setToolTip(
+            ngettext("{n} card", "{n} cards", n).format(n=format_number(n, self.ctx.lang))
+        )
+
+    def print_cards(self) -> None:
+        ids = self.cards_to_print()
+        if not ids or self.batch is not None:
+            return
+        code = self.result.province_code if self.result else "cards"
+        self._say_print("", 0)
+        self.batch = BatchPrint(self.ctx, self)
+        self.batch.finished.connect(self._printed)
+        self._update_print()
+        self.batch.start(ids, name=f"cards-{code}")
+
+    def _printed(self, outcome: BatchOutcome) -> None:
+        self.batch = None
+        self._update_print()
+        if outcome.cancelled:
+            self._say_print(N_("Printing cancelled: no file was kept."), 0)
+        elif outcome.pdf is None:
+            self._say_print(N_("None of these records has an orientation to print."), 0)
+        else:
+            self._say_print(PRINTED, outcome.cards)
+
+    def _say_print(self, msgid: str, n: int) -> None:
+        self._print_msg = (msgid, n)
+        if not msgid:
+            text = ""
+        elif msgid == PRINTED:
+            text = ngettext(PRINTED, "{n} cards printed.", n)
+        else:
+            text = _(msgid)
+        self.print_status.setText(text.format(n=format_number(n, self.ctx.lang)))
 
     def _open(self, index: QModelIndex) -> None:
         record_id = self.model.data(index, Qt.ItemDataRole.UserRole)
@@ -329,6 +412,12 @@ class CommitteePage(QWidget):
                 "(2024 census)."
             )
         )
+        self.print_scope.setItemText(0, _("Accepted women"))
+        self.print_scope.setItemText(1, _("All ranked women"))
+        self.print_scope.setAccessibleName(_("Whose cards to print"))
+        self.print_button.setText(_("Print the cards…"))
+        self.print_button.setAccessibleName(_("Print the orientation cards"))
+        self._say_print(*self._print_msg)
         self._fill_provinces()
         self.model.retranslate()
         self._render_counts()

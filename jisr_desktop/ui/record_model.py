@@ -63,6 +63,20 @@ DEFAULT_SORT = "updated_at"
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
 
+# data() runs a few thousand times per repaint (every visible cell, for every role the view
+# and its style ask about): roles as plain ints, flags and alignments computed once, and
+# the roles the model does not serve answered before any look-up. Qt passes roles as ints.
+_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)})
+_DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+_SUMMARY_ROLES = frozenset({int(RECORD_ID_ROLE), int(SUMMARY_ROLE), _TOOLTIP_ROLE})
+_ALIGN_SCORE = int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_TEXT = int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_SCORE_COLUMN = COLUMN_INDEX["score"]
+
 
 class RecordTableModel(QAbstractTableModel):
     """Rows of `RecordSummary`, `PAGE` at a time, for a `RecordFilter` and a sort key."""
@@ -295,36 +309,34 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in _TEXT_ROLES:
+            row = index.row()
             cells = self._cells.get(row)
             if cells is None:
+                if not index.isValid():
+                    return None
                 summary = self.summary(row)
                 if summary is None:
-                    return "…" if column == 0 and role == Qt.ItemDataRole.DisplayRole else None
+                    return "…" if index.column() == 0 and role == _DISPLAY_ROLE else None
                 cells = self._cells[row] = self._format(summary)
-            return cells[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if COLUMNS[column].key == "score":
-                return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
-        summary = self.summary(row)
+            return cells[index.column()]
+        if role == _ALIGNMENT_ROLE:
+            if not index.isValid():
+                return None
+            return _ALIGN_SCORE if index.column() == _SCORE_COLUMN else _ALIGN_TEXT
+        if role not in _SUMMARY_ROLES or not index.isValid():
+            return None
+        summary = self.summary(index.row())
         if summary is None:
             return None
         if role == RECORD_ID_ROLE:
             return summary.id
         if role == SUMMARY_ROLE:
             return summary
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(summary, column)
-        return None
+        return self._tooltip(summary, index.column())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # Re-query in the new order: sorting 100,000 rows in memory would need them all.

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jisr_desktop.cards.for_record import has_orientation
 from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import _
 from jisr_desktop.models.decisions import (
@@ -51,6 +52,8 @@ from jisr_desktop.models.decisions import (
 from jisr_desktop.models.definitions import Definition, localized
 from jisr_desktop.models.repository import RecordDetail
 from jisr_desktop.textdir import isolate, isolate_ltr
+from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card_preview
+from jisr_desktop.ui.committee_page import outcome_text
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
 
@@ -303,9 +306,10 @@ class ResultPage(QWidget):
         self.assess_button.clicked.connect(self._assess)
         self.assess_button.setVisible(self.ctx.account.can_assess)
         self.print_button = QPushButton()
+        self.print_button.setObjectName("orientationCard")
         self.print_button.clicked.connect(self._print)
-        # The card PDF comes with the printing work; until then the button stays hidden.
-        self.print_button.setVisible(False)
+        self.print_button.setVisible(False)  # shown once an eligible record is loaded
+        self.card_dialog: CardPreviewDialog | None = None
         actions = QHBoxLayout()
         actions.addWidget(self.assess_button)
         actions.addWidget(self.print_button)
@@ -349,6 +353,7 @@ class ResultPage(QWidget):
             self.committee_button,
             self.history,
             self.assess_button,
+            self.print_button,
         ]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -405,6 +410,14 @@ class ResultPage(QWidget):
             box.setVisible(loaded)
         self.committee_box.setVisible(loaded and self.ctx.account.can_decide)
         self.assess_button.setVisible(loaded and self.ctx.account.can_assess)
+        # The orientation card: for a record with an orientation (scored, eligible), and
+        # for those who hand it to her (the enrolling agent, a supervisor).
+        record = self.data.record if loaded and self.data else None
+        self.print_button.setVisible(
+            record is not None
+            and has_orientation(record)
+            and can_print(self.ctx.account, "orientation")
+        )
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -738,8 +751,10 @@ class ResultPage(QWidget):
             self.assess.emit(self.record_id)
 
     def _print(self) -> None:
-        if self.record_id:
-            self.printCard.emit(self.record_id, "orientation")
+        if not self.record_id:
+            return
+        self.printCard.emit(self.record_id, "orientation")
+        self.card_dialog = open_card_preview(self.ctx, self.record_id, "orientation", self)
 
     # -- language -----------------------------------------------------------------------------
 
@@ -776,14 +791,15 @@ class ResultPage(QWidget):
         current = self.outcome.currentData()
         self.outcome.clear()
         for value in (ACCEPTED, WAITING_LIST, REFUSED):
-            self.outcome.addItem(self._outcome_text(value).capitalize(), value)
+            self.outcome.addItem(outcome_text(value), value)
         self.outcome.setCurrentIndex(max(0, self.outcome.findData(current)))
         self.committee_button.setText(_("Record the decision"))
         self.history_box.setTitle(_("Decisions"))
         self.history.setHorizontalHeaderLabels([_("When"), _("By"), _("Decision"), _("Reason")])
         self.history.setAccessibleName(_("History of decisions"))
         self.assess_button.setText(_("Skills assessment"))
-        self.print_button.setText(_("Print the orientation card"))
+        self.print_button.setText(_("Orientation card…"))
+        self.print_button.setAccessibleName(_("Preview and print the orientation card"))
         if self.data is not None:
             self._fill_pickers(keep=True)
             self._render()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, Signal
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +109,15 @@ class TaskRunner(QObject):
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Process events until every task has been delivered (tests, shutdown)."""
+        # A local QEventLoop rather than QCoreApplication.processEvents(): PySide6 6.12 on
+        # Python 3.11 drops a reference to None on each static processEvents() call, and a
+        # long test run then aborts with "deallocating None".
+        loop = QEventLoop()
         deadline = time.monotonic() + timeout
         while self._pending and time.monotonic() < deadline:
-            QCoreApplication.processEvents()
+            loop.processEvents()
             time.sleep(0.002)
-        QCoreApplication.processEvents()
+        loop.processEvents()
         return self._pending == 0
 
     def shutdown(self) -> None:

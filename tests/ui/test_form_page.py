@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -373,21 +372,6 @@ def test_edit_updates_the_same_record(page, ctx, qtbot) -> None:
     updated = ctx.repo.get(record.id)
     assert updated.answers["household_size"] == 2 and updated.version == record.version + 1
     assert ctx.repo.count() == 1
-
-
-def test_form_opens_fast(ctx, qtbot) -> None:
-    started = time.perf_counter()
-    page = RegistrationPage(ctx)
-    page.start_new()
-    built = time.perf_counter() - started
-    qtbot.addWidget(page)
-    started = time.perf_counter()
-    page.start_new()
-    reopened = time.perf_counter() - started
-    page.stop_timers()
-    # The target is 200 ms on this machine; the margin absorbs a busy CI host.
-    assert built < 0.6, built
-    assert reopened < 0.05, reopened
 
 
 def test_form_model_progress_without_qt(ctx) -> None:

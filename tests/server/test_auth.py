@@ -1,0 +1,108 @@
+"""Login, device-bound tokens, expiry, revocation and the failed-login slow-down."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import requests
+from sqlalchemy import update
+
+from jisr_server.auth import hash_token
+from jisr_server.db import utcnow
+from jisr_server.schema import tokens
+from tests.server.conftest import Backend, Client, login
+
+
+def test_login_gives_a_device_bound_token(backend: Backend) -> None:
+    response = login(backend.url, "agent_a", "tablet-1")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer"
+    assert body["device_id"] == "tablet-1"
+    assert body["user"] == {
+        "username": "agent_a",
+        "role": "field_agent",
+        "scope": "province:07.351",
+    }
+    client = Client(backend.url, body["token"], "tablet-1")
+    assert client.get("/v1/sync/pull").status_code == 200
+    # Sent from another device, the same token is refused.
+    other = client.get("/v1/sync/pull", headers={"X-Device-Id": "someone-else"})
+    assert other.status_code == 401
+    assert other.json()["code"] == "device_mismatch"
+    assert client.get("/v1/sync/pull", headers={"X-Device-Id": "tablet-1"}).status_code == 200
+
+
+def test_wrong_password_and_unknown_user_look_the_same(backend: Backend) -> None:
+    wrong = login(backend.url, "agent_b", "d", password="nope-nope")
+    unknown = login(backend.url, "nobody-at-all", "d")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["code"] == unknown.json()["code"] == "bad_credentials"
+
+
+def test_no_token_or_a_bad_one_is_401(backend: Backend) -> None:
+    bare = requests.get(backend.url + "/v1/sync/pull", timeout=10)
+    assert bare.status_code == 401
+    assert bare.json()["code"] == "missing_token"
+    assert bare.headers["WWW-Authenticate"] == "Bearer"
+    forged = Client(backend.url, "forged-token", "d").get("/v1/sync/pull")
+    assert forged.status_code == 401
+    assert forged.json()["code"] == "invalid_token"
+    for path in ("/v1/definitions", "/v1/records/x", "/v1/audit"):
+        assert requests.get(backend.url + path, timeout=10).status_code == 401
+    assert (
+        requests.post(
+            backend.url + "/v1/sync/push", json={"batch_id": "b", "ops": []}, timeout=10
+        ).status_code
+        == 401
+    )
+
+
+def test_logout_revokes_the_token(backend: Backend) -> None:
+    token = login(backend.url, "agent_a", "to-revoke").json()["token"]
+    client = Client(backend.url, token, "to-revoke")
+    assert client.post("/v1/auth/logout").json() == {"revoked": True}
+    after = client.get("/v1/sync/pull")
+    assert after.status_code == 401
+    assert after.json()["code"] == "revoked_token"
+    # Other tokens of the same user still work.
+    assert backend.client("agent_a").get("/v1/sync/pull").status_code == 200
+
+
+def test_expired_token_is_refused(backend: Backend) -> None:
+    token = login(backend.url, "agent_a", "expiring").json()["token"]
+    engine = backend.engine()
+    with engine.begin() as conn:
+        conn.execute(
+            update(tokens)
+            .where(tokens.c.token_hash == hash_token(token))
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    engine.dispose()
+    response = Client(backend.url, token, "expiring").get("/v1/sync/pull")
+    assert response.status_code == 401
+    assert response.json()["code"] == "expired_token"
+
+
+def test_tokens_are_stored_hashed(backend: Backend) -> None:
+    token = login(backend.url, "agent_a", "hashed").json()["token"]
+    engine = backend.engine()
+    with engine.connect() as conn:
+        stored = {r.token_hash for r in conn.execute(tokens.select())}
+    engine.dispose()
+    assert token not in stored
+    assert hash_token(token) in stored
+
+
+def test_failed_logins_are_slowed_then_locked_out(backend: Backend) -> None:
+    for _ in range(3):  # JISR_SERVER_LOGIN_FREE_ATTEMPTS=3 in the test server
+        started = time.monotonic()
+        assert login(backend.url, "throttled", "d", password="wrong-guess").status_code == 401
+        assert time.monotonic() - started >= 0.2  # the per-failure delay
+    locked = login(backend.url, "throttled", "d")  # even the right password waits
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "too_many_attempts"
+    assert int(locked.headers["Retry-After"]) >= 1
+    time.sleep(float(locked.headers["Retry-After"]) + 0.1)
+    assert login(backend.url, "throttled", "d").status_code == 200

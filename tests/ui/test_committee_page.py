@@ -1,0 +1,95 @@
+"""The committee list: a province's registrations ranked by score, ties explained, the
+decisions so far and the count against the province's quota."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from jisr_desktop.models.committee import province_quota
+from jisr_desktop.models.decisions import ACCEPTED, DecisionRepository
+from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.ui.committee_page import CommitteePage
+from tests.conftest import TODAY, make_submission
+
+MARRAKECH = "07.351"
+
+
+@pytest.fixture
+def seeded(ctx) -> list[str]:
+    """Four women of Marrakech: two with the same total (a tie), one in another province."""
+    people = [
+        make_submission(cin="EE100001", first_name_lat="Amal", household_size=6),
+        make_submission(cin="EE100002", first_name_lat="Basma", household_size=2,
+                        phone="0612000002"),
+        make_submission(cin="EE100003", first_name_lat="Chama", household_size=6,
+                        phone="0612000003", date_of_birth="1990-01-01"),
+        make_submission(cin="EE100004", first_name_lat="Dounia", social_status="married",
+                        head_of_household="no", phone="0612000004"),
+    ]
+    ids = []
+    for person in people:
+        outcome = enrol(ctx.repo, ctx.defs, person, today=TODAY)
+        assert outcome.saved, outcome.evaluation.validation.errors
+        ids.append(outcome.record.id)
+    return ids
+
+
+def _open(qtbot, ctx) -> CommitteePage:
+    page = CommitteePage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.set_province(MARRAKECH)
+    ctx.tasks.wait_idle()
+    assert page.result is not None
+    return page
+
+
+def test_ranked_by_score_with_ties_explained(qtbot, ctx, seeded) -> None:
+    page = _open(qtbot, ctx)
+    entries = page.result.entries
+    assert len(entries) == 4 == page.model.rowCount()
+    totals = [e.total for e in entries]
+    assert totals == sorted(totals, reverse=True)
+    assert entries[0].rank == 1
+    tied = [e for e in entries if e.tied_with]
+    assert len(tied) >= 2 and all(e.tie_note for e in tied)
+    # The table shows the tie's explanation on the tied rows, and nothing on the others.
+    tie_column = next(
+        c for c in range(page.model.columnCount())
+        if any(page.model.data(page.model.index(r, c)) == page.model.tie_text(e)
+               for r, e in enumerate(entries) if e.tied_with)
+    )
+    for row, entry in enumerate(entries):
+        text = page.model.data(page.model.index(row, tie_column)) or ""
+        assert bool(text) == bool(entry.tied_with)
+
+
+def test_counts_follow_decisions_and_the_quota(qtbot, ctx, seeded) -> None:
+    quota = province_quota(MARRAKECH)
+    assert quota and quota > 0
+    page = _open(qtbot, ctx)
+    assert page.result.accepted == 0 and page.result.pending == 4
+    DecisionRepository(ctx.store).committee_decide(
+        page.result.entries[0].record_id, outcome=ACCEPTED, decided_on=TODAY
+    )
+    page.reload()
+    ctx.tasks.wait_idle()
+    assert page.result.accepted == 1 and page.result.pending == 3
+    assert page.result.quota == quota
+    ctx.language.set_language("fr")
+    page.retranslate()
+    digits = "".join(ch for ch in page.quota.text() if ch.isdigit() or ch == "/")
+    assert digits.endswith(f"1/{quota}")
+
+
+def test_enter_on_a_row_opens_the_record(qtbot, ctx, seeded) -> None:
+    page = _open(qtbot, ctx)
+    first = page.result.entries[0].record_id
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, 1))
+    with qtbot.waitSignal(page.openRecord, timeout=2_000) as blocker:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert blocker.args == [first]
+    assert page.model.data(page.model.index(0, 0), Qt.ItemDataRole.UserRole) == first

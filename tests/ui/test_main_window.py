@@ -1,0 +1,89 @@
+"""The main window as the agent uses it: a registration from the menu to the saved result,
+the idle lock that hides everything and keeps what was on screen, and live mirroring."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from jisr_desktop.i18n import _, ngettext
+from jisr_desktop.ui.main_window import MainWindow
+from tests.conftest import PASSPHRASE, make_submission
+from tests.ui.test_form_page import _NONE_GUARD, fill
+
+assert _NONE_GUARD  # typing many characters: see test_form_page
+
+
+@pytest.fixture
+def window(ctx, qtbot):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    ctx.tasks.wait_idle()
+    yield window
+    window.registration.draft_timer.stop()
+    window.registration.dup_timer.stop()
+    window.idle_timer.stop()
+    window.status_timer.stop()
+    QApplication.instance().removeEventFilter(window.idle)
+
+
+def test_new_registration_from_the_menu_ends_on_its_result(window, ctx, qtbot) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.registration
+    fill(window.registration, qtbot, make_submission())
+    with qtbot.waitSignal(window.registration.saved, timeout=10_000):
+        window.registration.save()
+    ctx.tasks.wait_idle()
+    assert window.stack.currentWidget() is window.result
+    result = window.result
+    assert result.data is not None and result.data.record.score_total == 60
+    assert "60" in result.total.text()
+    assert result.criteria.topLevelItemCount() >= 2  # vulnerability and readiness groups
+    # The status bar counts what waits for the server: this registration (Arabic's
+    # singular form names no number).
+    assert window.sync_label.text() == ngettext(
+        "{n} change waiting to be sent", "{n} changes waiting to be sent", 1
+    ).format(n=1)
+    assert window.sync_label.text() != _("Everything is sent")
+
+
+def test_idle_lock_hides_the_screen_and_keeps_the_search(window, ctx, qtbot) -> None:
+    window.beneficiaries.search.setText("fatima")
+    ctx.settings.idle_lock_minutes = 1
+    window.idle.last_input -= 120  # two minutes without a key or a click
+    window.check_idle()
+    dialog = window.lock_dialog
+    assert dialog.isVisible() and not window.centralWidget().isVisible()
+    dialog.passphrase.setText("wrong passphrase")
+    dialog.submit()
+    ctx.tasks.wait_idle()
+    assert dialog.isVisible() and dialog.message.text()  # says so, lets her retry
+    assert not window.centralWidget().isVisible()
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.submit()
+    ctx.tasks.wait_idle()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    assert window.centralWidget().isVisible()
+    assert window.beneficiaries.search.text() == "fatima"
+
+
+def test_idle_lock_off_when_set_to_zero(window, ctx) -> None:
+    ctx.settings.idle_lock_minutes = 0
+    window.idle.last_input -= 10_000
+    window.check_idle()
+    assert window.centralWidget().isVisible()
+
+
+def test_language_switch_mirrors_and_keeps_the_page(window, ctx) -> None:
+    window.show_page(window.committee)
+    assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft  # Arabic default
+    window.set_language("fr")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert window.stack.currentWidget() is window.committee
+    assert window.act_new.text().replace("&", "") == "Nouvelle inscription"
+    window.set_language("zgh")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    window.set_language("ar")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
