@@ -6,7 +6,8 @@ and pull, over loopback only, bounded in batches and in time.
 
 Creates a throw-away database on the local PostgreSQL (trust auth, user postgres), starts
 `jisr-server serve` on it, and reports records ingested per second and the latency of a
-200-op push (p50, p95, max). Figures go to bench/RESULTS-server.md unless --no-write.
+200-op push (p50, p95, max). Figures replace this bench's section of bench/RESULTS.md
+unless --no-write.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ PG_ADMIN = os.environ.get(
     "JISR_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 PASSWORD = "bench password 123"
+SECTION = "## Central server (`bench/bench_server.py`, PostgreSQL) — server engineer"
 BATCH = 200
 # Per level: batches per device, so every level ingests a comparable, bounded amount.
 BATCHES = {1: 20, 10: 12, 50: 3}
@@ -351,7 +353,7 @@ def _cpu_cell(cpu: dict[str, float | None]) -> str:
 
 def write_results(rows: list[dict[str, Any]], workers: int) -> None:
     lines = [
-        "# Server load test (bench/bench_server.py)",
+        SECTION,
         "",
         f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {machine()}",
@@ -381,11 +383,19 @@ def write_results(rows: list[dict[str, Any]], workers: int) -> None:
             f"{r['errors']} | {_cpu_cell(r['cpu_ms_per_record'])} | "
             f"{100 * r['client_cpu_share']:.0f}% | {r['load_1min_before']:.1f} |"
         )
-    target = REPO / "bench" / "RESULTS-server.md"
+    # The figures replace this bench's own section of bench/RESULTS.md, up to its notes,
+    # which are written by hand; the other benches' sections stay as they are.
+    target = REPO / "bench" / "RESULTS.md"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
-    marker = "\n## Notes"
-    notes = existing[existing.index(marker) :] if marker in existing else ""
-    target.write_text("\n".join(lines) + "\n" + notes, encoding="utf-8")
+    start = existing.find(SECTION)
+    if start < 0:
+        before, after = existing.rstrip("\n") + "\n\n", ""
+    else:
+        notes = existing.find("\n### Notes", start)
+        following = existing.find("\n## ", start + len(SECTION))
+        end = notes if notes >= 0 else (following if following >= 0 else len(existing))
+        before, after = existing[:start], existing[end:]
+    target.write_text(before + "\n".join(lines) + "\n" + after, encoding="utf-8")
     print(f"written to {target}")
 
 
