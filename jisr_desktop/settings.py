@@ -17,6 +17,8 @@ class Settings:
     idle_lock_minutes: int = 10
     last_agent: str = ""
     page_size: int = 200
+    # The centre printed in the cards' footer (one laptop serves one centre).
+    centre: str = ""
 
     @classmethod
     def load(cls, folder: Path) -> Settings:

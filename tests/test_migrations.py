@@ -83,3 +83,41 @@ def test_the_migrations_build_exactly_the_tables_the_code_expects(store):
                 type_ == "table" and name.startswith("records_fts"))})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_the_head_constant_is_the_head_of_the_migration_scripts():
+    # Store.open skips alembic when the store is at HEAD_REVISION: a migration added
+    # without moving the constant would never run on existing stores.
+    assert store_mod.head_revision() == store_mod.HEAD_REVISION
+
+
+def test_a_store_at_head_opens_without_loading_alembic(store, store_dir):
+    import subprocess
+    import sys
+
+    store.close()
+    code = (
+        "import sys; from pathlib import Path; "
+        "from jisr_desktop.models.store import Store; "
+        f"s = Store.open(Path({str(store_dir)!r}), {AGENT!r}, {PASSPHRASE!r}); "
+        "print(s.current_revision(), 'alembic' in sys.modules); s.close()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, encoding="utf-8").stdout.split()
+    assert out == [store_mod.HEAD_REVISION, "False"]
+
+
+def test_a_store_behind_head_is_upgraded_and_one_at_head_is_left_alone(tmp_path: Path,
+                                                                      monkeypatch):
+    folder = tmp_path / "old"
+    _make_store_at_first_revision(folder)
+    with Store.open(folder, AGENT, PASSPHRASE) as store:
+        assert store.current_revision() == store_mod.HEAD_REVISION
+    import alembic.command
+
+    def no_upgrade(*_args, **_kwargs):
+        raise AssertionError("alembic ran on a store already at head")
+
+    monkeypatch.setattr(alembic.command, "upgrade", no_upgrade)
+    with Store.open(folder, AGENT, PASSPHRASE) as store:
+        assert Repository(store).count() == 2

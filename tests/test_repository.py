@@ -174,3 +174,43 @@ def test_rescoring_in_worker_processes_gives_the_same_results(repo, definitions)
     assert scores() == in_process
     widowed = [r for r in repo.iter_records() if r.answers.get("social_status") == "widowed"]
     assert widowed and all(r.evaluation["points"]["social_status"] == 30 for r in widowed)
+
+
+def test_find_by_prefix_is_a_range_on_the_id_index(repo, store, definitions):
+    first = _enrol(repo, definitions)
+    second = _enrol(repo, definitions, cin="B2", phone=None, date_of_birth="1992-02-02")
+    for record in (first, second):
+        assert repo.find_by_prefix(record.id[:8]) == [record.id]
+        assert repo.find_by_prefix(record.id[:8].upper()) == [record.id]  # as LIKE did
+        assert repo.find_by_prefix(" " + record.id[:6] + " ") == [record.id]
+        assert repo.find_by_prefix(record.id) == [record.id]
+    assert repo.find_by_prefix(first.id[:3]) == []  # too short to mean one card
+    shared = 0
+    while first.id[shared] == second.id[shared]:
+        shared += 1
+    if shared >= 4:
+        assert repo.find_by_prefix(first.id[:shared]) == sorted([first.id, second.id])
+    assert repo.find_by_prefix("zzzz") == []
+    assert repo.find_by_prefix(first.id[:7] + "%") == []  # no wildcards
+    assert repo.delete(second.id)
+    assert repo.find_by_prefix(second.id[:8]) == []
+
+    # The query is a SEARCH on the id index, not a SCAN of the records.
+    from sqlalchemy import event
+
+    seen = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        if "records.id" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", keep)
+    try:
+        repo.find_by_prefix(first.id[:8])
+    finally:
+        event.remove(store.engine, "before_cursor_execute", keep)
+    statement, parameters = seen[-1]
+    with store.engine.connect() as conn:
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "SCAN records" not in plan and "INDEX" in plan, plan

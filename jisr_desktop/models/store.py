@@ -15,18 +15,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlcipher3
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from jisr_desktop.models.keyring import Keyring, KeyringError, new_store_key
 from jisr_desktop.models.schema import Account, Meta
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,17 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+# The newest migration in models/migrations/versions. A store already there is opened
+# without importing alembic at all (0.12 s warm here, more cold: alembic pulls in mako
+# and, when installed, pygments); alembic is loaded only to upgrade an older store.
+# tests/test_migrations.py checks this constant against alembic's own view of the
+# scripts, so a new migration cannot be forgotten here.
+HEAD_REVISION = "0004"
+
+
 def _alembic_config(connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("jisr_desktop.models") / "migrations")
@@ -79,8 +89,22 @@ def _alembic_config(connection) -> Config:
 
 
 def head_revision() -> str:
+    """The head as alembic computes it from the migration scripts (loads alembic)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config(None))
     return script.get_current_head() or ""
+
+
+def stored_revision(conn: Connection) -> str | None:
+    """The store's migration revision, read from alembic's own table (None: a new file)."""
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if has_table is None:
+        return None
+    versions = [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    return versions[0] if len(versions) == 1 else None
 
 
 def _make_engine(path: Path, key: bytes) -> Engine:
@@ -206,11 +230,16 @@ class Store:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return stored_revision(conn)
 
     def migrate(self, revision: str = "head") -> None:
-        """Bring an older store up to this release's schema; a no-op when already there."""
+        """Bring an older store up to this release's schema; a no-op when already there
+        (checked on the open connection first: alembic is imported only to upgrade)."""
         with self.engine.begin() as conn:
+            if revision in ("head", HEAD_REVISION) and stored_revision(conn) == HEAD_REVISION:
+                return
+            from alembic import command
+
             command.upgrade(_alembic_config(conn), revision)
 
     # -- sessions -----------------------------------------------------------------------------

@@ -218,9 +218,9 @@ class _Run:
     # -- pass 1: coercion ----------------------------------------------------------------
 
     def _coerce(self, f: Field, raw: Any, coerce: Any) -> None:
-        if _empty(raw) and f.default is not None:
+        if is_empty(raw) and f.default is not None:
             raw = self.today.isoformat() if f.default == "today()" else f.default
-        if _empty(raw):
+        if is_empty(raw):
             return
         value, issues = coerce(f, raw) if coerce else (raw, [])
         if value is not None:
@@ -372,7 +372,8 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
+    """No answer: nothing, blank text or an empty selection (0 and False are answers)."""
     if value is None:
         return True
     if isinstance(value, str):

@@ -54,7 +54,7 @@ def collect_cards(
     total = len(record_ids)
     step = max(1, total // 100)
     for data in orientation_cards(ctx.repo, ctx.defs, record_ids, reference=ctx.reference,
-                                  agent=ctx.account.name):
+                                  centre=ctx.settings.centre, agent=ctx.account.name):
         if state.cancelled:
             return None
         cards.append(data)

@@ -230,7 +230,7 @@ def load_card(ctx: AppContext, record_id: str, kind: str) -> CardData:
     from jisr_desktop.cards.for_record import card_for_record
 
     return card_for_record(ctx.repo, ctx.defs, record_id, kind, reference=ctx.reference,
-                           agent=ctx.account.name)
+                           centre=ctx.settings.centre, agent=ctx.account.name)
 
 
 def render_preview(template: Any, data: CardData, layout: str,

@@ -24,7 +24,13 @@ from jisr_desktop.models.form import Field, Form
 from jisr_desktop.models.messages import Message
 from jisr_desktop.models.reference import ReferenceData
 from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.validation import Issue, ValidationResult, relevant_fields, validate
+from jisr_desktop.models.validation import (
+    Issue,
+    ValidationResult,
+    is_empty,
+    relevant_fields,
+    validate,
+)
 
 # What a duplicate lookup reads: the identifiers and the names with the date of birth.
 DUPLICATE_KEYS = (
@@ -76,14 +82,6 @@ class DuplicateView:
     cin: str
 
 
-def is_empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | tuple | set | frozenset):
-        return not value
-    return False
 
 
 class FormModel:

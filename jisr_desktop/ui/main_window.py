@@ -10,7 +10,14 @@ import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.ui.context import AppContext
@@ -116,6 +123,8 @@ class MainWindow(QMainWindow):
         self.act_lock = QAction(self)
         self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
         self.act_lock.triggered.connect(self.lock)
+        self.act_centre = QAction(self)
+        self.act_centre.triggered.connect(self.ask_centre)
         self.act_quit = QAction(self)
         self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.act_quit.triggered.connect(self.close)
@@ -129,7 +138,7 @@ class MainWindow(QMainWindow):
             self.lang_actions[code] = action
 
         self.menu_file = self.menuBar().addMenu("")
-        for action in (self.act_new, self.act_lock, self.act_quit):
+        for action in (self.act_new, self.act_centre, self.act_lock, self.act_quit):
             self.menu_file.addAction(action)
         self.menu_go = self.menuBar().addMenu("")
         for action in (self.act_list, self.act_search, self.act_committee):
@@ -158,6 +167,7 @@ class MainWindow(QMainWindow):
         self.act_committee.setText(_("Committee"))
         self.act_search.setText(_("Search"))
         self.act_lock.setText(_("Lock"))
+        self.act_centre.setText(_("Centre name…"))
         self.act_quit.setText(_("Quit"))
         self.menu_file.setTitle(_("&File"))
         self.menu_go.setTitle(_("&Go"))
@@ -198,6 +208,23 @@ class MainWindow(QMainWindow):
     def _registration_saved(self, record_id: str) -> None:
         self.refresh_status()
         self.open_record(record_id)
+
+    def ask_centre(self) -> None:
+        """The centre's name, printed in the footer of every card made on this laptop."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(_("Centre"))
+        dialog.setLabelText(_("Name of the centre, printed on the cards:"))
+        dialog.setTextValue(self.ctx.settings.centre)
+        # Qt has no Tamazight catalog: the buttons get our own translated text.
+        dialog.setOkButtonText(_("Save"))
+        dialog.setCancelButtonText(_("Cancel"))
+        self.centre_dialog = dialog
+        dialog.textValueSelected.connect(self.set_centre)
+        dialog.open()
+
+    def set_centre(self, name: str) -> None:
+        self.ctx.settings.centre = " ".join(name.split())
+        self.ctx.settings.save(self.ctx.folder)
 
     def set_language(self, lang: str) -> None:
         self.ctx.language.set_language(lang)

@@ -87,3 +87,21 @@ def test_language_switch_mirrors_and_keeps_the_page(window, ctx) -> None:
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
     window.set_language("ar")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+
+def test_centre_name_from_the_menu_goes_on_the_cards(window, ctx, qtbot) -> None:
+    from jisr_desktop.models.enrolment import enrol
+    from jisr_desktop.settings import Settings
+    from jisr_desktop.ui.card_preview import load_card
+    from tests.conftest import TODAY
+
+    window.ask_centre()
+    dialog = window.centre_dialog
+    assert dialog.isVisible() and dialog.textValue() == ""
+    dialog.setTextValue("  Centre Entraide  Nationale Marrakech ")
+    dialog.accept()
+    assert ctx.settings.centre == "Centre Entraide Nationale Marrakech"
+    assert Settings.load(ctx.folder).centre == ctx.settings.centre  # kept for next start
+    record = enrol(ctx.repo, ctx.defs, make_submission(), today=TODAY).record
+    card = load_card(ctx, record.id, "orientation")
+    assert "Centre Entraide Nationale Marrakech" in str(card.centre)
