@@ -112,14 +112,15 @@ def batch_body(device: Device, index: int) -> bytes:
 
 
 def run_device(
-    url: str, device: Device, bodies: list[bytes], deadline: float, rate: float | None
+    url: str, device: Device, bodies: list[bytes], deadline: float, rate: float | None,
+    phase: float = 0.0,
 ) -> None:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {device.token}"
     start = time.monotonic()
     for n, body in enumerate(bodies):
-        if rate:  # open loop: batch n leaves at n / rate seconds, whatever the server does
-            time.sleep(max(0.0, start + n / rate - time.monotonic()))
+        if rate:  # open loop: batch n leaves at (n + phase) / rate s, whatever the server does
+            time.sleep(max(0.0, start + (n + phase) / rate - time.monotonic()))
         while time.monotonic() < deadline:
             started = time.perf_counter()
             response = session.post(
@@ -208,9 +209,15 @@ def run_level(
     # CPU on HTTP only, which it shares with the server on the same cores.
     bodies = {d.device_id: [batch_body(d, i) for i in range(batches)] for d in devices}
     deadline = time.monotonic() + TIME_LIMIT
+    # Paced devices are spread over the second (device i leaves at i/N of it): laptops in
+    # different centres do not sync in lockstep, and a burst of all N at the same instant
+    # measures queueing behind one's neighbours rather than the server's latency.
     threads = [
-        threading.Thread(target=run_device, args=(url, d, bodies[d.device_id], deadline, rate))
-        for d in devices
+        threading.Thread(
+            target=run_device,
+            args=(url, d, bodies[d.device_id], deadline, rate, i / len(devices)),
+        )
+        for i, d in enumerate(devices)
     ]
     before = cpu_snapshot(server_pid)
     load = os.getloadavg()[0]
