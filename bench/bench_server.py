@@ -117,6 +117,7 @@ def run_device(
 ) -> None:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {device.token}"
+    session.headers["X-Device-Id"] = device.device_id
     start = time.monotonic()
     for n, body in enumerate(bodies):
         if rate:  # open loop: batch n leaves at (n + phase) / rate s, whatever the server does

@@ -2,8 +2,9 @@
 
 Passwords are hashed with argon2id. A token is 256 random bits handed out once at login;
 the database keeps only its SHA-256, bound to the device that logged in, with an expiry
-and a revocation time. Failed logins cost a fixed delay each, then lock the username out
-for a time that doubles with every further failure.
+and a revocation time; every request must name that device (`X-Device-Id`). Failed logins
+cost a fixed delay each, then lock the username out for a time that doubles with every
+further failure; attempts are counted atomically, before the password is checked.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from jisr_server.config import Settings
 from jisr_server.db import as_utc, utcnow
@@ -85,32 +86,35 @@ def login(
     password: str,
     device_id: str,
     device_name: str | None,
-) -> LoginResult:
+) -> LoginResult | None:
+    """A token for the right password; None for a wrong one (the caller answers 401 after
+    the failure delay, without holding a thread: see api/auth_routes.py); ApiError 429
+    while the username is locked out.
+
+    Every attempt is counted *before* the password is checked, in one atomic statement
+    that also refuses it while the username is locked (`_reserve_attempt`), and a success
+    clears the count. So parallel guesses cannot slip through between a read of the count
+    and its update: at most `login_free_attempts` passwords are ever checked per lock-out
+    window, however many requests arrive at once."""
     now = utcnow()
-    with engine.begin() as conn:
-        failure = conn.execute(
-            select(login_failures).where(login_failures.c.username == username)
-        ).first()
-        if failure is not None and failure.locked_until is not None:
-            wait = (as_utc(failure.locked_until) - now).total_seconds()
-            if wait > 0:
-                raise ApiError(
-                    429,
-                    "too_many_attempts",
-                    "Too many failed logins; wait before trying again. / Trop d'échecs de "
-                    "connexion ; patientez avant de réessayer.",
-                    headers={"Retry-After": str(int(wait) + 1)},
-                )
+    failures = _reserve_attempt(engine, settings, username, now)
+    if failures is None:
+        wait = _lock_wait(engine, username, now)
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            "Too many failed logins; wait before trying again. / Trop d'échecs de "
+            "connexion ; patientez avant de réessayer.",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
+    with engine.connect() as conn:
         user = conn.execute(select(users).where(users.c.username == username)).first()
+        conn.rollback()
     ok = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
     if not ok or user is None or not user.active:
-        _record_failure(engine, settings, username, failure.failures if failure else 0)
-        time.sleep(settings.login_failure_delay)
-        raise ApiError(
-            401,
-            "bad_credentials",
-            "Wrong username or password. / Identifiant ou mot de passe incorrect.",
-        )
+        if secrets.randbelow(_PRUNE_ONE_IN) == 0:
+            prune_login_failures(engine)
+        return None  # the attempt is already counted, and the lock-out set if due
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(seconds=settings.token_ttl_seconds)
     with engine.begin() as conn:
@@ -148,6 +152,14 @@ def login(
     return LoginResult(token, expires, principal)
 
 
+def bad_credentials() -> ApiError:
+    return ApiError(
+        401,
+        "bad_credentials",
+        "Wrong username or password. / Identifiant ou mot de passe incorrect.",
+    )
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -155,20 +167,62 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _record_failure(engine: Engine, settings: Settings, username: str, before: int) -> None:
-    failures = before + 1
-    extra = failures - settings.login_free_attempts
-    locked_until = None
-    if extra >= 0:
-        seconds = min(settings.login_lockout_seconds * 2**extra, settings.login_lockout_max_seconds)
-        locked_until = utcnow() + timedelta(seconds=seconds)
-    values = {"failures": failures, "locked_until": locked_until, "last_at": utcnow()}
+# One failed login in this many also forgets failure rows untouched for a day.
+_PRUNE_ONE_IN = 100
+FAILURES_KEPT = timedelta(days=1)
+
+
+def _reserve_attempt(
+    engine: Engine, settings: Settings, username: str, now: datetime
+) -> int | None:
+    """Count an attempt, unless the username is locked (then None): one atomic statement,
+    an insert-or-increment (`INSERT … ON CONFLICT DO UPDATE … WHERE not locked RETURNING`,
+    on PostgreSQL and SQLite alike). The attempt counts as a failure until a success clears
+    it, so the lock-out that this attempt would earn by failing is set in the same
+    transaction, from the count the statement returned."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    table = login_failures
+    statement = dialect.insert(table).values(
+        username=username, failures=1, locked_until=None, last_at=now
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.username],
+        set_={"failures": table.c.failures + 1, "last_at": statement.excluded.last_at},
+        where=or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
+    ).returning(table.c.failures)
     with engine.begin() as conn:
-        done = conn.execute(
-            update(login_failures).where(login_failures.c.username == username).values(**values)
+        failures = conn.execute(statement).scalar()
+        if failures is None:
+            return None  # locked: not counted, not checked
+        extra = failures - settings.login_free_attempts
+        if extra >= 0:
+            seconds = min(
+                settings.login_lockout_seconds * 2**extra, settings.login_lockout_max_seconds
+            )
+            conn.execute(
+                update(table)
+                .where(table.c.username == username)
+                .values(locked_until=now + timedelta(seconds=seconds))
+            )
+    return int(failures)
+
+
+def _lock_wait(engine: Engine, username: str, now: datetime) -> float:
+    with engine.connect() as conn:
+        until = conn.scalar(
+            select(login_failures.c.locked_until).where(login_failures.c.username == username)
+        )
+        conn.rollback()
+    return max((as_utc(until) - now).total_seconds(), 0.0) if until is not None else 0.0
+
+
+def prune_login_failures(engine: Engine, older_than: timedelta = FAILURES_KEPT) -> int:
+    """Forget failed-login counts untouched for `older_than` (a lock-out lasts an hour at
+    most, so none of them is still locked): the table, keyed by any name typed, stays small."""
+    with engine.begin() as conn:
+        return conn.execute(
+            delete(login_failures).where(login_failures.c.last_at < utcnow() - older_than)
         ).rowcount
-        if not done:
-            conn.execute(insert(login_failures).values(username=username, **values))
 
 
 _UNAUTHORIZED = {
@@ -208,7 +262,9 @@ def authenticate(conn: Connection, token: str, device_header: str | None) -> Pri
         raise unauthorized("revoked_token")
     if as_utc(row.expires_at) <= utcnow():
         raise unauthorized("expired_token")
-    if device_header is not None and device_header != row.device_id:
+    # Required: a token copied off a laptop is useless without the device id it was issued
+    # to (a missing header is refused like a wrong one).
+    if device_header is None or device_header != row.device_id:
         raise unauthorized("device_mismatch")
     return Principal(
         row.user_id, row.username, row.role, row.scope_kind, row.scope_code, row.device_id, row.id

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,41 +188,84 @@ def latest_version(conn: Connection, def_id: str) -> int | None:
 
 
 class FormCache:
-    """Parsed form definitions by (id, version). Published versions never change, so an
-    entry never goes stale; parsing (JSON Schema checks) is too slow to repeat per push."""
+    """Parsed definitions by (id, version): the form versions pushed records are validated
+    against, and the grid and orientation versions they are scored with. Published versions
+    never change, so an entry never goes stale; parsing (JSON Schema checks) is too slow to
+    repeat per push. (A definition id names one kind: ids and versions are the primary key
+    of `published`.)"""
+
+    KINDS = ("form", "grid", "orientation")
+    # How long the newest version of a kind is trusted before the database is asked again:
+    # a grid published with `jisr-server publish-definitions` is used within this delay.
+    NEWEST_TTL_SECONDS = 10.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._forms: dict[tuple[str, int], Definition | None] = {}
+        self._newest: dict[str, tuple[float, Definition | None]] = {}
 
     def warm(self, conn: Connection) -> None:
-        """Parse every published form version now, at start-up, rather than in the first
-        push that names it (a JSON Schema check of ~0.1 s per worker and version)."""
+        """Parse every published form, grid and orientation version now, at start-up, rather
+        than in the first push that names it (a JSON Schema check of ~0.1 s per worker and
+        version)."""
         rows = conn.execute(
-            select(published.c.def_id, published.c.version).where(published.c.kind == "form")
+            select(published.c.kind, published.c.def_id, published.c.version).where(
+                published.c.kind.in_(self.KINDS)
+            )
         ).all()
         for row in rows:
             try:
-                self.get(conn, row.def_id, row.version)
+                self.get(conn, row.def_id, row.version, kind=row.kind)
             except Exception:  # never keep the server from starting: the push will say why
-                log.exception("form %s version %s does not parse", row.def_id, row.version)
+                log.exception("%s %s version %s does not parse", row.kind, row.def_id, row.version)
 
-    def cached(self, def_id: str, version: int) -> Definition | None:
+    def cached(self, def_id: str, version: int, kind: str = "form") -> Definition | None:
         """The parsed version if this process already has it; never touches the database
-        (a push whose forms are all cached validates without a connection)."""
-        return self._forms.get((def_id, version))  # a dict read is atomic under the GIL
+        (a push whose definitions are all cached is judged without a connection)."""
+        found = self._forms.get((def_id, version))  # a dict read is atomic under the GIL
+        return found if found is not None and found.kind == kind else None
 
-    def get(self, conn: Connection, def_id: str, version: int) -> Definition | None:
+    def get(
+        self, conn: Connection, def_id: str, version: int, *, kind: str = "form"
+    ) -> Definition | None:
         key = (def_id, version)
-        with self._lock:
-            if key in self._forms and self._forms[key] is not None:
-                return self._forms[key]
-        found = body(conn, "form", def_id, version)
+        if key in self._forms:
+            return self.cached(def_id, version, kind)
+        found = body(conn, kind, def_id, version)
         definition = parse_definition(found[1], f"published:{def_id}@{version}") if found else None
         if definition is not None:
             # A missing version is not cached: it may be published a minute from now.
             with self._lock:
                 self._forms[key] = definition
+        return definition
+
+    def newest_cached(self, kind: str) -> Definition | None:
+        """The newest published version of `kind` as last read, if read recently."""
+        hit = self._newest.get(kind)
+        if hit is not None and time.monotonic() - hit[0] < self.NEWEST_TTL_SECONDS:
+            return hit[1]
+        return None
+
+    def newest(self, conn: Connection, kind: str) -> Definition | None:
+        """The highest published version of `kind` (of the most recently published id, if
+        several ids have that kind)."""
+        cached = self.newest_cached(kind)
+        if cached is not None:
+            return cached
+        row = conn.execute(
+            select(published.c.def_id, published.c.version)
+            .where(published.c.kind == kind)
+            .order_by(published.c.published_at.desc(), published.c.version.desc())
+            .limit(1)
+        ).first()
+        definition = None
+        if row is not None:
+            version = conn.scalar(
+                select(func.max(published.c.version)).where(published.c.def_id == row.def_id)
+            )
+            definition = self.get(conn, row.def_id, int(version), kind=kind)
+        with self._lock:
+            self._newest[kind] = (time.monotonic(), definition)
         return definition
 
 

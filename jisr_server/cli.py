@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from jisr_desktop.models.definitions import DefinitionError
 from jisr_server import catalog
-from jisr_server.auth import UserError, create_user
+from jisr_server.auth import UserError, create_user, prune_login_failures
 from jisr_server.config import ENV_PREFIX, Settings
 from jisr_server.db import make_engine, migrate
 from jisr_server.schema import published
@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "prune",
         parents=[common],
-        help="forget tombstones older than N days (clients behind them start over)",
+        help="forget tombstones older than N days (clients behind them start over), and "
+        "failed-login counts older than a day",
     )
     p.add_argument("--older-than-days", type=float, required=True)
     p.set_defaults(handler=_prune)
@@ -128,6 +129,8 @@ def _prune(args: argparse.Namespace, settings: Settings) -> int:
     engine = _ready(settings)
     count = prune_tombstones(engine, timedelta(days=args.older_than_days))
     print(f"{count} tombstones forgotten")
+    # Failed-login counts older than a day (a lock-out lasts an hour at most).
+    print(f"{prune_login_failures(engine)} failed-login counts forgotten")
     return 0
 
 

@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from jisr_desktop.models.decision_rules import PROBLEMS, check_decision
 from jisr_desktop.models.definitions import Definition
 from jisr_desktop.models.form import from_definition
 from jisr_desktop.models.reference import ReferenceData
@@ -50,6 +51,7 @@ from jisr_desktop.models.validation import validate
 from jisr_server.catalog import FormCache
 from jisr_server.db import CHANGE_COUNTER, as_utc, get_state, is_sqlite, set_state, utcnow
 from jisr_server.errors import ApiError
+from jisr_server.evaluation import GRID, ORIENTATION, Rules, claimed, evaluate
 from jisr_server.schema import audit, counters, items, op_results, records
 from jisr_server.scope import Principal
 
@@ -131,6 +133,30 @@ def _encodable(value: Any) -> str | None:
 
 FormKey = tuple[str, int]
 Forms = Mapping[FormKey, Definition | None]
+RULE_KINDS = (GRID, ORIENTATION)
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """What a batch's upserts are judged with: the form, grid and orientation versions they
+    name, by (id, version), and the newest published grid and orientation (for a record
+    naming none, or one the server never published)."""
+
+    by_key: Forms
+    newest: Mapping[str, Definition | None] = field(default_factory=dict)
+
+    def get(self, key: FormKey, default: Any = None) -> Definition | None:
+        return self.by_key.get(key, default)
+
+    def rules(self, payload: Mapping[str, Any]) -> Rules:
+        found = []
+        for kind in RULE_KINDS:
+            key = claimed(payload, kind)
+            definition = self.by_key.get(key) if key else None
+            if definition is None or definition.kind != kind:
+                definition = self.newest.get(kind)
+            found.append(definition)
+        return Rules(*found)
 
 
 def _form_key(op: Op) -> FormKey | None:
@@ -146,20 +172,48 @@ def _form_key(op: Op) -> FormKey | None:
     return None
 
 
-def definitions_for(engine: Engine, forms: FormCache, ops: Sequence[Op]) -> dict[FormKey, Any]:
-    """The form versions the batch's upserts claim, from the cache; a connection is opened
-    only for a version this process has not parsed yet (the first push after a start)."""
-    found = {key: forms.cached(*key) for key in {_form_key(op) for op in ops} if key}
+def definitions_for(engine: Engine, forms: FormCache, ops: Sequence[Op]) -> Definitions:
+    """The definition versions the batch's upserts claim, from the cache; a connection is
+    opened only for a version this process has not parsed yet (the first push after a
+    start), or to learn the newest grid and orientation (at most every few seconds)."""
+    wanted: dict[FormKey, str] = {}
+    unnamed: set[str] = set()
+    for op in ops:
+        key = _form_key(op)
+        if key is None:
+            continue
+        wanted[key] = "form"
+        for kind in RULE_KINDS:
+            rule_key = claimed(op.payload or {}, kind)
+            if rule_key is None:
+                unnamed.add(kind)
+            else:
+                wanted.setdefault(rule_key, kind)
+    found: dict[FormKey, Definition | None] = {
+        key: forms.cached(*key, kind) for key, kind in wanted.items()
+    }
     missing = [key for key, definition in found.items() if definition is None]
-    if missing:
+    newest: dict[str, Definition | None] = {}
+    if missing or unnamed:
+        newest = {kind: forms.newest_cached(kind) for kind in RULE_KINDS}
+    if missing or any(newest[kind] is None for kind in unnamed):
         with engine.connect() as conn:
             for key in missing:
-                found[key] = forms.get(conn, *key)
+                found[key] = forms.get(conn, *key, kind=wanted[key])
+            for kind in RULE_KINDS:
+                if newest[kind] is None:
+                    newest[kind] = forms.newest(conn, kind)
             conn.rollback()
-    return found
+    return Definitions(found, newest)
 
 
-def prepare(forms: Forms, reference: ReferenceData, who: Principal, op: Op) -> _Prepared:
+def prepare(
+    defs: Definitions,
+    reference: ReferenceData,
+    who: Principal,
+    op: Op,
+    today: date | None = None,
+) -> _Prepared:
     if not who.may(op.op):
         return _Prepared(op, rejected(op, "forbidden_op", f"the role {who.role} cannot {op.op}"))
     if op.op == "delete":
@@ -168,10 +222,17 @@ def prepare(forms: Forms, reference: ReferenceData, who: Principal, op: Op) -> _
     if not isinstance(payload, Mapping):
         return _Prepared(op, rejected(op, "invalid_payload", "the payload must be a JSON object"))
     if op.op == "upsert":
-        return _prepare_upsert(forms, reference, who, op, payload)
+        return _prepare_upsert(defs, reference, who, op, payload, today or date.today())
     item_id = payload.get("id")
     if not isinstance(item_id, str) or not 0 < len(item_id) <= _MAX_ID:
         return _Prepared(op, rejected(op, "invalid_payload", "the payload needs a string id"))
+    if op.op == "decision":
+        # The desktop's own rules (decision_rules): a committee decision only by a
+        # supervisor or an admin (law 09-08), a known kind and outcome, a reason for a
+        # waiting list or a refusal.
+        problem = check_decision(payload, who.role)
+        if problem is not None:
+            return _Prepared(op, rejected(op, problem, PROBLEMS[problem]))
     data = _encodable(payload)
     if data is None:
         return _Prepared(op, rejected(op, "invalid_payload", "the payload is not valid Unicode"))
@@ -184,11 +245,12 @@ def prepare(forms: Forms, reference: ReferenceData, who: Principal, op: Op) -> _
 
 
 def _prepare_upsert(
-    forms: Forms,
+    defs: Definitions,
     reference: ReferenceData,
     who: Principal,
     op: Op,
     payload: Mapping[str, Any],
+    today: date,
 ) -> _Prepared:
     form_ref = payload.get("form")
     answers = payload.get("answers")
@@ -207,7 +269,7 @@ def _prepare_upsert(
             ),
         )
     def_id, def_version = form_ref["id"], form_ref["version"]
-    definition = forms.get((def_id, def_version))
+    definition = defs.get((def_id, def_version))
     if definition is None:
         return _Prepared(
             op,
@@ -218,7 +280,7 @@ def _prepare_upsert(
             ),
         )
     form = from_definition(definition)
-    result = validate(form, answers, reference=reference)
+    result = validate(form, answers, today=today, reference=reference)
     if not result.ok:
         errors = [{"field": i.field, "code": i.code} for i in result.errors]
         return _Prepared(
@@ -233,21 +295,21 @@ def _prepare_upsert(
         return _Prepared(
             op, rejected(op, "out_of_scope", f"province {province} is outside your scope")
         )
-    evaluation = payload.get("evaluation")
-    content = {
-        "form": {"id": def_id, "version": def_version},
-        "answers": dict(answers),
-        "evaluation": evaluation,
-    }
-    # Stored as its canonical text, which is also what the hash is taken of: one
-    # serialisation per record instead of two. (Key order means nothing in JSON.)
-    data = _canonical(content)
+    # The server's evaluation, never the client's claim (evaluation.py).
+    evaluation = evaluate(definition, defs.rules(payload), result.answers, today)
+    # Stored as the canonical text of {"answers", "evaluation", "form"} (keys sorted), built
+    # from parts so the answers are serialised once. The content hash covers what the client
+    # sent, the answers and the form version, not the evaluation derived from them: the
+    # same answers replayed another day (when an age may have changed) are still the same.
+    answers_text = _canonical(answers)
+    form_text = _canonical({"id": def_id, "version": def_version})
+    data = f'{{"answers":{answers_text},"evaluation":{_canonical(evaluation)},"form":{form_text}}}'
     return _Prepared(
         op,
         province=province,
         region=known.region_code,
         data=data,
-        content_hash=_digest(data),
+        content_hash=_digest(f'{{"answers":{answers_text},"form":{form_text}}}'),
         def_id=def_id,
         def_version=def_version,
         answers=answers,
@@ -267,7 +329,8 @@ def push(
 ) -> list[dict[str, Any]]:
     # Validation (most of a push's CPU) runs here, before any transaction or lock.
     definitions = definitions_for(engine, forms, ops)
-    prepared = [_prepare_safely(definitions, reference, who, op) for op in ops]
+    today = date.today()
+    prepared = [_prepare_safely(definitions, reference, who, op, today) for op in ops]
     for attempt in range(_RETRIES):
         try:
             with engine.begin() as conn:
@@ -282,10 +345,10 @@ def push(
 
 
 def _prepare_safely(
-    forms: Forms, reference: ReferenceData, who: Principal, op: Op
+    defs: Definitions, reference: ReferenceData, who: Principal, op: Op, today: date
 ) -> _Prepared:
     try:
-        return prepare(forms, reference, who, op)
+        return prepare(defs, reference, who, op, today)
     except Exception:
         # Answers of an unexpected shape that trip the validator are the client's problem
         # and this op's alone: the rest of the batch still goes through.
@@ -495,6 +558,11 @@ class _Batch:
         )
         if not deleting:
             row.update(province=p.province, region=p.region)
+            if current is not None and (current["province"], current["region"]) != (
+                p.province,
+                p.region,
+            ):
+                self._move_items(op.record_id, p.province, p.region)
         self.state[op.record_id] = row
         if deleting:
             action, details = "delete", None
@@ -502,6 +570,22 @@ class _Batch:
             action = "create" if current is None or current["deleted"] else "update"
             details = {"fields": _changed(old_answers, p.answers)}
         return self._applied(op, row, change, "record", op.record_id, action, details)
+
+    def _move_items(self, record_id: str, province: Any, region: Any) -> None:
+        """A record moved to another province takes its decisions, assessments and deliveries
+        along, each with a fresh change number: the new province pulls them, and the old one
+        stops seeing them, as it stops seeing the record. Rare, so read here, on demand."""
+        query = select(items).where(items.c.record_id == record_id)
+        if not is_sqlite(self.conn):
+            query = query.with_for_update()
+        for found in self.conn.execute(query):
+            self.item_state.setdefault((found.kind, found.id), found._asdict())
+        for key, row in self.item_state.items():
+            if row["record_id"] != record_id:
+                continue
+            row.update(province=province, region=region, change_no=self._take_change())
+            if key not in self.new_items:
+                self.dirty_items.add(key)
 
     def _decide_item(self, p: _Prepared, record: dict[str, Any] | None) -> dict[str, Any]:
         op = p.op

@@ -23,19 +23,21 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+# The rules themselves live in a module without storage, which the server shares.
+from jisr_desktop.models.decision_rules import (  # noqa: F401 - re-exported
+    ACCEPTED,
+    AGENT_CONFIRMATION,
+    COMMITTEE,
+    DECIDING_ROLES,
+    KINDS,
+    OUTCOMES,
+    OUTCOMES_NEEDING_REASON,
+    REFUSED,
+    WAITING_LIST,
+)
 from jisr_desktop.models.repository import append_audit, append_outbox
 from jisr_desktop.models.schema import Decision, Record
 from jisr_desktop.models.store import Store, utcnow
-
-AGENT_CONFIRMATION = "agent_confirmation"
-COMMITTEE = "committee"
-KINDS = (AGENT_CONFIRMATION, COMMITTEE)
-ACCEPTED = "accepted"
-WAITING_LIST = "waiting_list"
-REFUSED = "refused"
-OUTCOMES = (ACCEPTED, WAITING_LIST, REFUSED)
-OUTCOMES_NEEDING_REASON = (WAITING_LIST, REFUSED)
-DECIDING_ROLES = ("supervisor", "admin")
 
 
 class ReasonRequired(ValueError):

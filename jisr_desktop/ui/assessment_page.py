@@ -237,7 +237,6 @@ class FieldInput:
 
 class AssessmentPage(QWidget):
     saved = Signal(str)  # record id
-    printCard = Signal(str, str)  # record id, card kind ("service")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -686,7 +685,6 @@ class AssessmentPage(QWidget):
     def _print(self) -> None:
         if not self.record_id or self.current is None:
             return
-        self.printCard.emit(self.record_id, "service")
         self.card_dialog = open_card_preview(self.ctx, self.record_id, "service", self)
 
     # -- state --------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ class BatchPrint(QObject):
         self.outcome: BatchOutcome | None = None
         self.pdf: Path | None = None
         self.phase = ""  # "reading", then "printing"
+        self.handed_to_viewer = False  # a viewer given the PDF may still be reading it
 
     def start(self, record_ids: list[str], layout: str = "ar+fr", name: str = "cards") -> None:
         ctx, state = self.ctx, self.state
@@ -196,21 +197,43 @@ class BatchPrint(QObject):
         self.open_button.clicked.connect(self.open_pdf)
         self.save_button.clicked.connect(self.save_pdf)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _r: self.deleteLater())
+        box.finished.connect(lambda _r: self._closed())
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.show()
         self.done_box = box
 
+    def _closed(self) -> None:
+        # The box closes on any of its buttons, before the button's own slot runs: after
+        # "Save PDF…" the copy is still to be made, and save_pdf discards the file itself.
+        clicked = self.done_box.clickedButton() if self.done_box is not None else None
+        if clicked is not self.save_button:
+            self._discard()
+        self.deleteLater()
+
+    def _discard(self) -> None:
+        """The sheets carry names and CINs in clear: they leave the disk once she is done
+        with them, unless a PDF viewer was given the file (it may still be reading it; the
+        start-up sweep of tmp/ removes it after a day)."""
+        if self.outcome and self.outcome.pdf and not self.handed_to_viewer:
+            self.outcome.pdf.unlink(missing_ok=True)
+
     def open_pdf(self) -> None:
         if self.outcome and self.outcome.pdf:
+            self.handed_to_viewer = True
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outcome.pdf)))
 
     def save_pdf(self) -> None:
         if not (self.outcome and self.outcome.pdf):
             return
+        try:
+            self._save_copy(self.outcome.pdf)
+        finally:
+            self._discard()  # the box that offered the file is closed by now
+
+    def _save_copy(self, pdf: Path) -> None:
         target, _filter = QFileDialog.getSaveFileName(
             self.parent_widget, _("Save the cards as PDF"),
-            str(Path.home() / self.outcome.pdf.name.rsplit("-", 1)[0]) + ".pdf",
+            str(Path.home() / pdf.name.rsplit("-", 1)[0]) + ".pdf",
             _("PDF documents (*.pdf)"),
         )
         if not target:
@@ -218,6 +241,6 @@ class BatchPrint(QObject):
         if not target.lower().endswith(".pdf"):
             target += ".pdf"
         try:
-            shutil.copyfile(self.outcome.pdf, target)
+            shutil.copyfile(pdf, target)
         except OSError as error:
             show_error(self.parent_widget, _("The PDF could not be saved."), error)

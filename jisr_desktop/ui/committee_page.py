@@ -267,10 +267,12 @@ class CommitteePage(QWidget):
 
     def set_province(self, code: str) -> None:
         index = self.province.findData(code)
-        if index >= 0:
+        if index < 0:
+            return
+        if index != self.province.currentIndex():
             self.province.setCurrentIndex(index)  # reloads through the signal
-            if self.result is None or self.result.province_code != code:
-                self.reload()
+        elif self.result is None or self.result.province_code != code:
+            self.reload()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -331,6 +333,7 @@ class CommitteePage(QWidget):
             self.quota.setText(
                 _("Accepted: {n} (no quota known)").format(n=n(result.accepted, lang))
             )
+            self.quota.setStyleSheet("")  # the previous province may have been over quota
         else:
             self.quota.setText(
                 _("Accepted / quota: {n} / {quota}").format(

@@ -218,6 +218,7 @@ class RegistrationPage(QWidget):
         answers = {}
         if RECORDED_BY in self.form and self.form.field(RECORDED_BY).is_answer:
             answers[RECORDED_BY] = self.ctx.account.name
+        self._generation += 1  # a save still running belongs to the form she left
         self._open(None, answers, title=N_("New registration"))
 
     def edit(self, record_id: str) -> None:
@@ -478,6 +479,7 @@ class RegistrationPage(QWidget):
         repo, defs, reference = ctx.repo, ctx.defs, ctx.reference
         submission = self.model.submission()
         record_id, draft_id, had_draft = self.record_id, self.draft_id, self.draft_written
+        generation = self._generation
 
         def work() -> EnrolOutcome:
             outcome = enrol(
@@ -494,12 +496,21 @@ class RegistrationPage(QWidget):
                 repo.delete_draft(draft_id)
             return outcome
 
-        self.ctx.tasks.run(work, on_done=self._enrolled, on_error=self._save_failed)
+        self.ctx.tasks.run(
+            work,
+            on_done=lambda outcome: self._enrolled(generation, outcome),
+            on_error=lambda error: self._save_failed(generation, error),
+        )
 
-    def _enrolled(self, outcome: EnrolOutcome) -> None:
+    def _enrolled(self, generation: int, outcome: EnrolOutcome) -> None:
         self._saving = False
         self.scroll.setEnabled(True)
         self.save_button.setEnabled(True)
+        if generation != self._generation:
+            # She opened another registration while this one was saving: the outcome must
+            # not re-target the form now on screen (a later save would overwrite the other
+            # woman's record) nor take her away from it. A refused save keeps its draft.
+            return
         validation = outcome.evaluation.validation
         if not validation.ok:
             self._set_status(MISSING, len(validation.errors))
@@ -543,13 +554,14 @@ class RegistrationPage(QWidget):
             for d in outcome.duplicates[:3]
         )
 
-    def _save_failed(self, error: BaseException) -> None:
+    def _save_failed(self, generation: int, error: BaseException) -> None:
         self._saving = False
         self.scroll.setEnabled(True)
         self.save_button.setEnabled(True)
-        self._set_status("")
-        # Nothing is lost: the draft still holds every answer.
-        self.draft_timer.start()
+        if generation == self._generation:
+            self._set_status("")
+            # Nothing is lost: the draft still holds every answer.
+            self.draft_timer.start()
         self._failed(_("The registration could not be saved."), error)
 
     def _failed(self, message: str, error: BaseException) -> None:

@@ -271,8 +271,14 @@ class RecordTableModel(QAbstractTableModel):
         self.ctx.tasks.run(
             work,
             on_done=lambda rows: self._apply_block(generation, block_no, rows),
-            on_error=lambda error: self._failed(generation, error),
+            on_error=lambda error: self._block_failed(generation, block_no, error),
         )
+
+    def _block_failed(self, generation: int, block_no: int, error: BaseException) -> None:
+        # Forget the request, so scrolling back over these rows asks for them again
+        # instead of leaving them blank until the next search.
+        self._in_flight.discard(block_no)
+        self._failed(generation, error)
 
     def _apply_block(
         self, generation: int, block_no: int, rows: list[RecordSummary] | None

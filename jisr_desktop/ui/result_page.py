@@ -142,7 +142,6 @@ def criterion_maximum(raw: Mapping[str, Any]) -> float:
 
 class ResultPage(QWidget):
     openRecord = Signal(str)
-    printCard = Signal(str, str)  # record id, card kind ("orientation")
     assess = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -679,6 +678,8 @@ class ResultPage(QWidget):
 
         def done(_info: DecisionInfo) -> None:
             self._busy(False)
+            if self.record_id != record_id:
+                return  # saved; she has opened another woman's record meanwhile
             self.change_button.setChecked(False)
             self.change_reason.clear()
             self.reload()
@@ -689,7 +690,7 @@ class ResultPage(QWidget):
                 record_id, category=category, path=path, destination=destination, reason=reason
             ),
             on_done=done,
-            on_error=lambda error: self._save_failed(error, where),
+            on_error=lambda error: self._save_failed(error, where, record_id),
         )
 
     def record_committee_decision(self) -> None:
@@ -712,6 +713,8 @@ class ResultPage(QWidget):
 
         def done(_info: DecisionInfo) -> None:
             self._busy(False)
+            if self.record_id != record_id:
+                return  # saved; she has opened another woman's record meanwhile
             self.committee_reason.clear()
             self.reload()
             self._say(self.committee_message, _("The committee's decision is recorded."), False)
@@ -721,12 +724,16 @@ class ResultPage(QWidget):
                 record_id, outcome=outcome, decided_on=decided_on, reason=reason or None
             ),
             on_done=done,
-            on_error=lambda error: self._save_failed(error, self.committee_message),
+            on_error=lambda error: self._save_failed(error, self.committee_message, record_id),
         )
 
-    def _save_failed(self, error: BaseException, where: QLabel) -> None:
+    def _save_failed(self, error: BaseException, where: QLabel, record_id: str | None) -> None:
         self._busy(False)
-        if isinstance(error, ReasonRequired):
+        if self.record_id != record_id:
+            # The page shows another record now: a message next to its fields would be
+            # read as being about her, so only the dialog (and the log) tell.
+            show_error(self, _("The decision could not be saved."), error)
+        elif isinstance(error, ReasonRequired):
             self._say(where, _("Please give the reason for this change."), True)
         elif isinstance(error, PermissionError):
             self._say(where, _("Only a supervisor may record the committee's decision."), True)
@@ -753,7 +760,6 @@ class ResultPage(QWidget):
     def _print(self) -> None:
         if not self.record_id:
             return
-        self.printCard.emit(self.record_id, "orientation")
         self.card_dialog = open_card_preview(self.ctx, self.record_id, "orientation", self)
 
     # -- language -----------------------------------------------------------------------------

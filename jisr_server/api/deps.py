@@ -39,7 +39,10 @@ def principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_device_id: Annotated[
         str | None,
-        Header(description="The device the token was issued to; checked when sent"),
+        Header(
+            description="The device the token was issued to (required: 401 device_mismatch "
+            "when missing or different)"
+        ),
     ] = None,
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":

@@ -44,6 +44,7 @@ USERS = {
     "supervisor_01": ("supervisor", "region:01"),
     "admin": ("admin", "national"),
     "throttled": ("field_agent", "province:07.351"),
+    "throttled_parallel": ("field_agent", "province:07.351"),
 }
 SERVER_ENV = {
     "JISR_SERVER_LOGIN_FAILURE_DELAY": "0.2",
@@ -225,6 +226,7 @@ class Client:
         self.device = device
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["X-Device-Id"] = device
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.session.get(self.url + path, timeout=30, **kwargs)

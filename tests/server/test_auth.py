@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import requests
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from jisr_server.auth import hash_token
+from jisr_server.auth import hash_token, prune_login_failures
 from jisr_server.db import utcnow
-from jisr_server.schema import tokens
+from jisr_server.schema import login_failures, tokens
 from tests.server.conftest import Backend, Client, login
 
 
@@ -32,6 +33,15 @@ def test_login_gives_a_device_bound_token(backend: Backend) -> None:
     assert other.status_code == 401
     assert other.json()["code"] == "device_mismatch"
     assert client.get("/v1/sync/pull", headers={"X-Device-Id": "tablet-1"}).status_code == 200
+    # Without the header, refused too: the binding is not optional.
+    bare = requests.get(
+        backend.url + "/v1/sync/pull",
+        headers={"Authorization": f"Bearer {body['token']}"},
+        timeout=10,
+    )
+    assert bare.status_code == 401
+    assert bare.json()["code"] == "device_mismatch"
+    assert bare.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_wrong_password_and_unknown_user_look_the_same(backend: Backend) -> None:
@@ -106,3 +116,51 @@ def test_failed_logins_are_slowed_then_locked_out(backend: Backend) -> None:
     assert int(locked.headers["Retry-After"]) >= 1
     time.sleep(float(locked.headers["Retry-After"]) + 0.1)
     assert login(backend.url, "throttled", "d").status_code == 200
+
+
+def test_parallel_wrong_logins_are_all_counted(backend: Backend) -> None:
+    """Attempts are counted atomically, before the password is checked: a burst of wrong
+    passwords at once cannot slip past the lock-out, and every attempt let through counts."""
+    attempts = 8
+
+    def wrong(_: int) -> requests.Response:
+        return login(backend.url, "throttled_parallel", "d", password="parallel-guess")
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        statuses = [r.status_code for r in pool.map(wrong, range(attempts))]
+    elapsed = time.monotonic() - started
+    assert set(statuses) <= {401, 429}
+    engine = backend.engine()
+    with engine.connect() as conn:
+        counted = conn.scalar(
+            select(login_failures.c.failures).where(
+                login_failures.c.username == "throttled_parallel"
+            )
+        )
+    engine.dispose()
+    # Every password checked (each 401) was counted; no more than the free attempts were
+    # checked while the 1 s lock-out held (JISR_SERVER_LOGIN_FREE_ATTEMPTS=3).
+    assert counted == statuses.count(401)
+    if elapsed < 1.0:
+        assert statuses.count(401) == 3 and statuses.count(429) == attempts - 3
+    # Locked now, even for the right password.
+    assert login(backend.url, "throttled_parallel", "d").status_code == 429
+
+
+def test_prune_forgets_old_failed_login_counts(backend: Backend) -> None:
+    assert login(backend.url, "stale-name", "d", password="wrong-guess").status_code == 401
+    engine = backend.engine()
+    with engine.begin() as conn:
+        conn.execute(
+            update(login_failures)
+            .where(login_failures.c.username == "stale-name")
+            .values(last_at=utcnow() - timedelta(days=2))
+        )
+    assert prune_login_failures(engine) >= 1
+    with engine.connect() as conn:
+        left = conn.scalar(
+            select(login_failures.c.username).where(login_failures.c.username == "stale-name")
+        )
+    engine.dispose()
+    assert left is None

@@ -64,7 +64,7 @@ def test_overload_answers_503_with_retry_after(tmp_path) -> None:
                 requests.post(
                     server.url + "/v1/sync/push",
                     json={"batch_id": str(uuid.uuid4()), "ops": ops},
-                    headers={"Authorization": f"Bearer {token}"},
+                    headers={"Authorization": f"Bearer {token}", "X-Device-Id": "d"},
                     timeout=60,
                 )
             )

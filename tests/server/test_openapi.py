@@ -37,7 +37,8 @@ def _operations(backend: Backend) -> list:
 def test_api_conforms_to_its_openapi(backend: Backend) -> None:
     # Hypothesis driven by hand rather than through `schema.parametrize()`: the lazy pytest
     # loader of schemathesis 4.32 breaks on pytest 9 (it reads the removed `node._nodeid`).
-    token = backend.client("admin", "schemathesis").token
+    client = backend.client("admin", "schemathesis")
+    headers = {"Authorization": f"Bearer {client.token}", "X-Device-Id": client.device}
     operations = _operations(backend)
     assert len(operations) >= 8
     for operation in operations:
@@ -50,8 +51,6 @@ def test_api_conforms_to_its_openapi(backend: Backend) -> None:
             database=None,
         )
         def check(case) -> None:
-            case.call_and_validate(
-                headers={"Authorization": f"Bearer {token}"}, checks=CHECKS, timeout=30
-            )
+            case.call_and_validate(headers=headers, checks=CHECKS, timeout=30)
 
         check()

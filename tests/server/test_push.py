@@ -141,7 +141,7 @@ def test_attached_items_ride_the_record(backend: Backend) -> None:
         "record_id": rid,
         "op": "decision",
         "base_version": 1,
-        "payload": {"id": str(uuid.uuid4()), "kind": "selection", "outcome": "accepted"},
+        "payload": {"id": str(uuid.uuid4()), "kind": "agent_confirmation", "category": 1},
     }
     early = agent.results([decision])[0]  # before its record: refused, judged again later
     assert early["status"] == "rejected" and early["code"] == "unknown_record"
@@ -161,7 +161,7 @@ def test_attached_items_ride_the_record(backend: Backend) -> None:
     since = results[0]["change"] - 1
     pulled = [c for c in agent.pull_all(since) if c["record_id"] == rid]
     assert [c["entity"] for c in pulled] == ["record", "decision", "assessment"]
-    assert pulled[1]["data"]["outcome"] == "accepted"
+    assert pulled[1]["data"]["kind"] == "agent_confirmation"
 
 
 def test_wrong_shapes_are_422(backend: Backend) -> None:

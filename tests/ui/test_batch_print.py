@@ -102,13 +102,18 @@ def test_the_accepted_womens_cards_four_per_sheet(qtbot, ctx, women, tmp_path, m
                         staticmethod(lambda *a, **k: (str(target), "")))
     batch.save_button.click()
     assert _pages(target) == 2
-    batch.done_box.close()
+    # The sheets (names and CINs in clear) leave the data folder with the box; the copy
+    # she saved stays.
+    assert not batch.done_box.isVisible()
+    assert not outcome.pdf.exists() and target.exists()
 
     # All ranked women: seven cards, two sheets again (four and three).
     page.print_scope.setCurrentIndex(page.print_scope.findData("ranked"))
     assert len(page.cards_to_print()) == 7
-    _batch, outcome = _run(qtbot, page)
+    again, outcome = _run(qtbot, page)
     assert (outcome.cards, outcome.pages) == (7, 2) and _pages(outcome.pdf) == 2
+    again.done_box.close()  # "Close": nothing kept
+    assert not outcome.pdf.exists()
 
 
 def test_cancel_stops_the_batch_and_keeps_no_file(qtbot, ctx, women, monkeypatch):

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from jisr_desktop.i18n import _
 from jisr_desktop.models.enrolment import enrol
 from jisr_desktop.models.messages import Message
 from jisr_desktop.ui.form_model import FormModel
@@ -84,7 +85,7 @@ def enter(page: RegistrationPage, qtbot, name: str, value: Any) -> None:
         combo.setFocus()
         # Keyboard: from "— choose —", Down as many times as needed (activated fires).
         combo.setCurrentIndex(0)
-        for _ in range(index):
+        for _step in range(index):
             qtbot.keyClick(combo, Qt.Key.Key_Down)
         assert widget.value() == value
     elif isinstance(widget, LongTextWidget):
@@ -129,7 +130,7 @@ def test_widget_kinds_and_accessibility(page: RegistrationPage) -> None:
     first = w["consent"].radios[0]
     first.setFocus()
     order = [first]
-    for _ in range(8):
+    for _step in range(8):
         order.append(order[-1].nextInFocusChain())
         while not order[-1].isVisibleTo(page) or not order[-1].focusPolicy():
             order[-1] = order[-1].nextInFocusChain()
@@ -386,3 +387,22 @@ def test_form_model_progress_without_qt(ctx) -> None:
     assert not model.state.messages  # nothing touched but consent and the idea
     model.show_all = True
     assert "cin" in model.evaluate().messages
+
+
+def test_a_late_save_does_not_take_over_the_next_form(page, ctx, qtbot) -> None:
+    fill(page, qtbot, make_submission())
+    emitted: list[str] = []
+    page.saved.connect(emitted.append)
+    page.save()
+    page.start_new()  # Ctrl+N before the save's answer is back
+    ctx.tasks.wait_idle()
+    assert ctx.repo.count() == 1  # the first woman is saved
+    assert page.record_id is None and emitted == []
+    assert page.title.text() == _("New registration")
+    assert page.model.answers.get("cin") in (None, "")
+    # Saving the new form now creates a second record; it cannot overwrite the first.
+    fill(page, qtbot, make_submission(cin="JB765432", phone="0661112233",
+                                      first_name_lat="Khadija", date_of_birth="1991-02-02"))
+    with qtbot.waitSignal(page.saved, timeout=10_000):
+        page.save()
+    assert ctx.repo.count() == 2

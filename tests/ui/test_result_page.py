@@ -108,3 +108,21 @@ def test_a_field_agent_sees_no_committee_controls(qtbot, ctx, record_id) -> None
     page.record_committee_decision()  # even if called, nothing is recorded
     ctx.tasks.wait_idle()
     assert DecisionRepository(ctx.store).latest(record_id, COMMITTEE) is None
+
+
+def test_a_decision_saved_while_she_moves_on_stays_with_its_record(qtbot, ctx, record_id) -> None:
+    other = enrol(ctx.repo, ctx.defs, make_submission(cin="JB765432", phone="0661112233"),
+                  today=TODAY).record.id
+    page = _open(qtbot, ctx, record_id)
+    page.committee_reason.setText("Dossier complet")
+    page.outcome.setCurrentIndex(page.outcome.findData(ACCEPTED))
+    page.record_committee_decision()
+    page.show_record(other)  # before the save's answer is back
+    page.committee_reason.setText("typed for the second woman")
+    ctx.tasks.wait_idle()
+    decisions = DecisionRepository(ctx.store)
+    assert decisions.latest(record_id, COMMITTEE).outcome == ACCEPTED
+    assert decisions.latest(other, COMMITTEE) is None
+    assert page.record_id == other
+    assert page.committee_reason.text() == "typed for the second woman"  # not cleared
+    assert not page.committee_message.text()  # no "recorded" said about her
