@@ -1,6 +1,13 @@
 """Benchmark of the local store with 100,000 synthetic registrations (run by hand).
 
     .venv/bin/python bench/bench_store.py [--count 100000] [--seed 1]
+    .venv/bin/python bench/bench_store.py --cached bench/data/ui_list_100000_1 --only rescore
+
+`--cached FOLDER` copies a store built earlier (FOLDER/store, agent "bench", passphrase
+"bench-pass", as bench_ui_list.py builds it: generate(100000, 1), refusals included) to a
+temporary folder and measures on the copy instead of building one (minutes); the cache
+itself is never written. `--only rescore` measures the two re-scorings alone, and
+`--repeat N` runs the pair N times (the weight goes up, then back, and so on).
 
 Measures: loading the registrations (validate + score + save), search latency over a few
 hundred prefix and normalised queries (p50/p95), one `enrol` save, re-scoring every record
@@ -14,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -64,11 +73,43 @@ def queries(rows: list[dict], rng: random.Random, n: int) -> list[str]:
     return out
 
 
+def measure_queries(repo: Repository, defs, rows: list[dict], args, results: dict) -> None:
+    rng = random.Random(args.seed)
+    timings, hits = [], 0
+    for q in queries(rows, rng, args.queries):
+        t = time.perf_counter()
+        hits += bool(repo.search(q, limit=50))
+        timings.append((time.perf_counter() - t) * 1000)
+    results["search_ms_p50"] = round(statistics.median(timings), 2)
+    results["search_ms_p95"] = round(percentile(timings, 0.95), 2)
+    results["search_found_share"] = round(hits / len(timings), 3)
+
+    saves = []
+    for i, row in enumerate(generate(30, args.seed + 1000, today=TODAY)):
+        row = dict(row, cin=f"ZB{900000 + i}")
+        t = time.perf_counter()
+        enrol(repo, defs, row, today=TODAY)
+        saves.append((time.perf_counter() - t) * 1000)
+    results["enrol_save_ms_median"] = round(statistics.median(saves), 2)
+    results["enrol_save_ms_max"] = round(max(saves), 2)
+
+    ids = [r.id for r in repo.iter_records(chunk=5000)][:: max(1, args.count // 50)]
+    prefix_ms = []
+    for rid in ids:
+        t = time.perf_counter()
+        assert rid in repo.find_by_prefix(rid[:8])
+        prefix_ms.append((time.perf_counter() - t) * 1000)
+    results["find_by_prefix_ms_median"] = round(statistics.median(prefix_ms), 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--cached", type=Path, help="copy this store folder instead of building")
+    parser.add_argument("--only", choices=("rescore",), help="measure the re-scorings alone")
+    parser.add_argument("--repeat", type=int, default=1, help="re-scoring pairs to run")
     args = parser.parse_args()
     results: dict[str, object] = {
         "machine": f"{platform.node()} {platform.machine()} python {platform.python_version()}",
@@ -77,57 +118,61 @@ def main() -> None:
     }
     results["calibration_s"] = round(calibrate(), 3)
     defs = load_directory()
-    rows = [r for r in generate(args.count, args.seed, today=TODAY) if r.get("consent") == "yes"]
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.create(Path(tmp) / "s", "bench", "bench-pass", province_code="07.351")
-        repo = Repository(store)
-        repo.install_definitions(defs.all())
-        start = time.perf_counter()
-        report = save_many(repo, defs, enumerate(rows, 1), today=TODAY, chunk=2000)
-        results["load_s"] = round(time.perf_counter() - start, 2)
-        results["loaded"] = report.saved
-
-        rng = random.Random(args.seed)
-        timings, hits = [], 0
-        for q in queries(rows, rng, args.queries):
-            t = time.perf_counter()
-            hits += bool(repo.search(q, limit=50))
-            timings.append((time.perf_counter() - t) * 1000)
-        results["search_ms_p50"] = round(statistics.median(timings), 2)
-        results["search_ms_p95"] = round(percentile(timings, 0.95), 2)
-        results["search_found_share"] = round(hits / len(timings), 3)
-
-        saves = []
-        for i, row in enumerate(generate(30, args.seed + 1000, today=TODAY)):
-            row = dict(row, cin=f"ZB{900000 + i}")
-            t = time.perf_counter()
-            enrol(repo, defs, row, today=TODAY)
-            saves.append((time.perf_counter() - t) * 1000)
-        results["enrol_save_ms_median"] = round(statistics.median(saves), 2)
-        results["enrol_save_ms_max"] = round(max(saves), 2)
-
-        ids = [r.id for r in repo.iter_records(chunk=5000)][:: max(1, args.count // 50)]
-        prefix_ms = []
-        for rid in ids:
-            t = time.perf_counter()
-            assert rid in repo.find_by_prefix(rid[:8])
-            prefix_ms.append((time.perf_counter() - t) * 1000)
-        results["find_by_prefix_ms_median"] = round(statistics.median(prefix_ms), 2)
+        if args.cached:
+            start = time.perf_counter()
+            shutil.copytree(args.cached / "store", Path(tmp) / "s")
+            results["cached"] = str(args.cached)
+            results["copy_s"] = round(time.perf_counter() - start, 2)
+            store = Store.open(Path(tmp) / "s", "bench", "bench-pass")
+            repo = Repository(store)
+            rows: list[dict] = []
+            if args.only != "rescore":
+                rows = [
+                    r for r in generate(args.count, args.seed, today=TODAY)
+                    if r.get("consent") == "yes"
+                ]
+        else:
+            rows = [
+                r for r in generate(args.count, args.seed, today=TODAY) if r.get("consent") == "yes"
+            ]
+            store = Store.create(Path(tmp) / "s", "bench", "bench-pass", province_code="07.351")
+            repo = Repository(store)
+            repo.install_definitions(defs.all())
+            start = time.perf_counter()
+            report = save_many(repo, defs, enumerate(rows, 1), today=TODAY, chunk=2000)
+            results["load_s"] = round(time.perf_counter() - start, 2)
+            results["loaded"] = report.saved
+        if args.only != "rescore":
+            measure_queries(repo, defs, rows, args, results)
+        results["load_average_before_rescore"] = [round(x, 2) for x in os.getloadavg()]
 
         # A new grid version, same weights: every record gets the new version in its
-        # evaluation, no score moves. Then a version that changes one weight (divorced +1).
-        for label, bump in (("rescore", 0), ("rescore_weight_changed", 1)):
-            grid = json.loads(json.dumps(repo.active_definitions().grid.data))
-            grid["version"] += 1
-            for criterion in grid["criteria"]:
-                if criterion["id"] == "social_status":
-                    criterion["points"]["divorced"] += bump
-            repo.install_definitions([parse_definition(json.dumps(grid), f"{label}.json")])
-            start = time.perf_counter()
-            n = rescore_all(repo, repo.active_definitions(), today=TODAY)
-            results[f"{label}_s"] = round(time.perf_counter() - start, 2)
-            results[f"{label}_records"] = n
-            results[f"{label}_rewritten"] = repo.audit_trail(None, 1)[0].changes.get("rewritten")
+        # evaluation, no score moves. Then a version that changes one weight (divorced +1;
+        # on every other repetition back by 1). The yardstick is timed before each.
+        for rep in range(args.repeat):
+            for label, bump in (("rescore", 0), ("rescore_weight_changed", 1 - 2 * (rep % 2))):
+                grid = json.loads(json.dumps(repo.active_definitions().grid.data))
+                grid["version"] += 1
+                for criterion in grid["criteria"]:
+                    if criterion["id"] == "social_status":
+                        criterion["points"]["divorced"] += bump
+                repo.install_definitions([parse_definition(json.dumps(grid), f"{label}.json")])
+                results[f"{label}_yardstick_s"] = round(calibrate(), 3)
+                start = time.perf_counter()
+                n = rescore_all(repo, repo.active_definitions(), today=TODAY)
+                elapsed = round(time.perf_counter() - start, 2)
+                if args.repeat > 1:
+                    results.setdefault(f"{label}_runs_s", []).append(elapsed)
+                    results.setdefault(f"{label}_runs_yardstick_s", []).append(
+                        results[f"{label}_yardstick_s"]
+                    )
+                results[f"{label}_s"] = elapsed
+                results[f"{label}_records"] = n
+                results[f"{label}_rewritten"] = repo.audit_trail(None, 1)[0].changes.get(
+                    "rewritten"
+                )
+        results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         store.close()
         start = time.perf_counter()
         Store.open(Path(tmp) / "s", "bench", "bench-pass").close()

@@ -22,11 +22,15 @@ from jisr_desktop.models.expressions import (
     Ref,
     String,
     Unary,
+    compile_holds,
+    compile_value,
     evaluate,
+    holds,
     parse,
     references,
     to_text,
     truthy,
+    typed_key,
 )
 
 TODAY = date(2026, 11, 22)
@@ -400,3 +404,71 @@ def test_garbage_parses_or_raises_expression_error(text: str, values: dict[str, 
     except ExpressionError:
         return  # only a dynamic regex pattern may fail at run time
     assert isinstance(result, RESULT_TYPES)
+
+
+# --- compiled expressions (re-scoring's fast path) against the reference evaluator ---------
+
+
+def _outcome(run: Any) -> Any:
+    try:
+        return ("value", run())
+    except ExpressionError as error:
+        return ("error", str(error))
+
+
+def _same_outcome(a: Any, b: Any) -> bool:
+    return a[0] == b[0] and ((a[0] == "error" and a[1] == b[1]) or _same(a[1], b[1]))
+
+
+def _columns(maps: list[dict[str, Any]]) -> Any:
+    names = {name for values in maps for name in values} | set(FIELDS)
+    cols = {name: [values.get(name) for values in maps] for name in names}
+    keys = {name: [typed_key(v) for v in col] for name, col in cols.items()}
+    return lambda name: (cols[name], keys[name])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(trees, st.lists(value_maps, min_size=1, max_size=8), st.dates())
+def test_compiled_expressions_give_the_reference_results(
+    tree: Expression, maps: list[dict[str, Any]], today: date
+) -> None:
+    """compile_holds / compile_value, called on many answer sets in turn (so that later
+    calls hit the memo), and their column form, give what evaluate gives on each; so does
+    holds. The answers mix 1, 1.0, True, '1', lists and None on purpose."""
+    text = to_text(tree)
+    predicate = compile_holds(text, today=today)
+    value = compile_value(text, today=today)
+    for values in maps + maps:  # the second round answers from the memo
+        want = _outcome(lambda v=values: evaluate(text, v, today=today))
+        assert _same_outcome(_outcome(lambda v=values: value(v)), want)
+        truth = _outcome(lambda v=values: predicate(v))
+        assert _same_outcome(truth, ("value", truthy(want[1])) if want[0] == "value" else want)
+        assert _same_outcome(_outcome(lambda v=values: holds(text, v, today=today)), truth)
+    get = _columns(maps)
+    n = len(maps)
+    try:
+        column = compile_value(text, today=today).column(get, n)
+    except ExpressionError:
+        assert any(_outcome(lambda v=v: evaluate(text, v, today=today))[0] == "error"
+                   for v in maps)
+        return
+    for got, values in zip(column, maps, strict=True):
+        assert _same(got, evaluate(text, values, today=today))
+    some = list(range(0, n, 2))
+    flags = predicate.column(get, n, some)
+    assert flags == [truthy(evaluate(text, maps[i], today=today)) for i in some]
+
+
+def test_compiled_memo_keeps_one_true_and_1_0_apart() -> None:
+    """Equal as dictionary keys, different as expression values: the memo of compiled
+    expressions and of holds() keys each answer with its type."""
+    text = "${x} = 'true'"
+    check = compile_holds(text)
+    width = compile_value("string-length(${x})")
+    for x, expected in ((True, True), (1, False), (1.0, False), ("true", True), (["true"], True),
+                        ([True], True), ([1], False), (None, False)):
+        assert check({"x": x}) is expected, x
+        assert holds(text, {"x": x}) is expected, x
+        assert width({"x": x}) == evaluate("string-length(${x})", {"x": x})
+    assert compile_value("${x}")({"x": [1, 2]}) == [1, 2]  # lists are not remembered
+    assert check({"x": {"not": "json"}}) is False  # unhashable: evaluated, not remembered

@@ -320,3 +320,22 @@ def test_message_rendering_never_raises():
     assert Message("nowhere", {}).render(catalog, "fr") == "nowhere"
     broken = {"x": {"fr": "valeur {0} {", "ar": "", "zgh": ""}}
     assert Message("x", {"value": 1}).render(broken, "ar") == "valeur {0} {"
+
+
+def test_the_result_names_the_fields_relevant_fields_would_show() -> None:
+    """The form on screen takes the shown fields from validate() (one pass per keystroke):
+    they must be exactly what relevant_fields() computes, for whole and half-filled forms."""
+    import random
+
+    from jisr_desktop.models.definitions import load_directory
+    from jisr_desktop.models.demo_data import generate
+
+    form = from_definition(load_directory().form)
+    rng = random.Random(7)
+    checked = 0
+    for row in generate(150, 11, today=date(2026, 11, 22)):
+        for answers in (row, {k: v for k, v in row.items() if rng.random() < 0.5}):
+            result = validate(form, answers, today=date(2026, 11, 22))
+            assert result.relevant == relevant_fields(form, answers, today=date(2026, 11, 22))
+            checked += 1
+    assert checked == 300

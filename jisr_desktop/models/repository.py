@@ -504,10 +504,17 @@ class Repository:
         return updated
 
     def derived_rewrite(
-        self, fields: Iterable[str], *, status: str = "registered", chunk: int = 4000
+        self,
+        fields: Iterable[str],
+        *,
+        status: str = "registered",
+        chunk: int = 4000,
+        grid_version: int | None = None,
     ) -> DerivedRewrite:
         """The re-scoring pass over the store: see `DerivedRewrite`."""
-        return DerivedRewrite(self, tuple(fields), status=status, chunk=chunk)
+        return DerivedRewrite(
+            self, tuple(fields), status=status, chunk=chunk, grid_version=grid_version
+        )
 
     def delete(self, record_id: str) -> bool:
         """A tombstone, not a DELETE: the server must learn of it and other devices too."""
@@ -1089,6 +1096,9 @@ class DerivedRewrite:
     the DERIVED_COLUMNS values — and `rw.write(changes)` takes `(mask, seq, values)`
     triples (bit i of `mask` for DERIVED_COLUMNS[i], `values` in that order), one
     transaction per call. `rw.finish(reason)` appends the audit entry of the pass.
+    Given the pass's `grid_version`, `old` holds the evaluation only for records already
+    at that version, None for the others (their evaluation names another version, so it
+    differs from the new one anyway).
     """
 
     # For the pass only: ~8,000 pages, the chunks in flight (2,000 records fill ~1,000 pages;
@@ -1096,7 +1106,13 @@ class DerivedRewrite:
     CACHE_KIB = 32_768
 
     def __init__(
-        self, repo: Repository, fields: tuple[str, ...], *, status: str, chunk: int
+        self,
+        repo: Repository,
+        fields: tuple[str, ...],
+        *,
+        status: str,
+        chunk: int,
+        grid_version: int | None = None,
     ) -> None:
         if not fields:
             raise ValueError("no fields to read")
@@ -1112,11 +1128,22 @@ class DerivedRewrite:
         # One path alone would make json_extract return the bare value, not an array.
         paths = [f'$."{f}"' for f in fields] * (2 if len(fields) == 1 else 1)
         self._paths = paths
+        # With the pass's grid version: a record scored under another version has an
+        # evaluation that names that version, so it differs from the new one whatever
+        # else it holds; its old text (~600 bytes) is then not read, copied to the
+        # workers and compared, and comes back as NULL (which differs from any new text).
+        old = [
+            "CASE WHEN grid_version IS ? THEN evaluation END"
+            if c == "evaluation" and grid_version is not None
+            else c
+            for c in Repository.DERIVED_COLUMNS
+        ]
+        self._version = () if grid_version is None else (grid_version,)
         self._read = (
             "SELECT seq, json_extract(answers, "
             + ", ".join("?" for _ in paths)
             + "), "
-            + ", ".join(Repository.DERIVED_COLUMNS)
+            + ", ".join(old)
             + " FROM records WHERE seq > ? AND deleted = 0 AND status = ? ORDER BY seq LIMIT ?"
         )
 
@@ -1144,7 +1171,8 @@ class DerivedRewrite:
         last = 0
         while True:
             cur = self._raw.cursor()
-            rows = cur.execute(self._read, (*self._paths, last, self.status, self.chunk)).fetchall()
+            params = (*self._paths, *self._version, last, self.status, self.chunk)
+            rows = cur.execute(self._read, params).fetchall()
             cur.close()
             if not rows:
                 return

@@ -11,10 +11,14 @@ Where the time goes, and what this module does about it (98,000 records, 2 cores
   values are all unchanged is not written at all.
 - Reading: SQLite's json_extract hands over only the answers the scoring reads
   (`scoring_fields`), so Python never decodes the names, phone and project texts.
-- Scoring: pure Python and CPU-bound; for large stores it is spread over worker
-  processes (one per core) while this process reads and writes the store. The
-  evaluation JSON of a record depends only on its points, eligibility, category and
-  orientation, which repeat a great deal: it is built once per combination.
+- Scoring: pure Python and CPU-bound; for large stores it runs in worker processes
+  (one per core but one, at a lower priority) while this process reads and writes the
+  store, its critical path. A chunk is scored column by column
+  (`scoring.CompiledGrid.outline_columns`: every expression parsed once, results
+  remembered per typed combination of the values it reads), and the evaluation JSON of
+  a record, which depends only on its points, eligibility, category and orientation,
+  is built once per combination. A sample of those combinations is checked against
+  `score`/`orient` themselves on the way (`Rescorer._miss`).
 
 Workers get the definitions as JSON text and chunks of `(seq, answers, old values)`, and
 send back only the changed columns; they never touch the store.
@@ -23,6 +27,7 @@ send back only the changed columns; they never touch the store.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -33,17 +38,27 @@ from typing import TYPE_CHECKING, Any
 from jisr_desktop.models.definitions import Definition, DefinitionSet, parse_definition
 from jisr_desktop.models.enrolment import _Validated, derived_from
 from jisr_desktop.models.evaluation import Evaluation
-from jisr_desktop.models.expressions import references
+from jisr_desktop.models.expressions import references, typed_key
 from jisr_desktop.models.form import from_definition
 from jisr_desktop.models.orientation import Orientation, orient
 from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.scoring import score
+from jisr_desktop.models.scoring import CompiledGrid, Outline, ScoreResult, score
 
 if TYPE_CHECKING:
     from jisr_desktop.models.repository import DerivedRewrite
 
 # Below this many records, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20_000
+# This process's reading and writing is the pass's critical path (~3 s of SQLCipher work
+# at 98,000 records on this machine); the workers run at a lower priority so they take
+# what CPU it leaves (its fsync waits included) instead of slowing it down, and this
+# process no longer scores chunks itself (it waits for the oldest when the queue is full).
+# Measured on the 100,000 store, 2 cores, weight-changed grid, the four set-ups in turn
+# twice on a machine loaded by other sessions (load ~2.8): 1 worker at nice 10 (this)
+# 6.9 s; 1 worker at normal priority 7.5-8.0 s; 2 workers at nice 10 7.7-7.9 s; 2 at
+# normal priority 8.7-8.8 s. On a quieter machine (load ~1.5): 4.6-5.0 s.
+WORKER_NICENESS = 10
+QUEUE_PER_WORKER = 4
 DERIVED_COUNT = len(Repository.DERIVED_COLUMNS)
 
 # (seq, answers as the JSON array of `scoring_fields`, old DERIVED_COLUMNS values)
@@ -52,6 +67,7 @@ Chunk = list[tuple[int, str, tuple[Any, ...]]]
 Change = tuple[int, int, tuple[Any, ...]]
 
 _worker: Rescorer | None = None
+log = logging.getLogger(__name__)
 
 
 def rescored_row(
@@ -104,6 +120,14 @@ def scoring_fields(form: Definition, grid: Definition, rules: Definition) -> tup
 class Rescorer:
     """Re-scores records from the answers `scoring_fields` names, as `rescored_row` does."""
 
+    # Derived rows remembered per combination of points, eligibility, category and
+    # orientation: ~21,400 distinct among 98,000 demo records (~1 kB each); a miss costs
+    # ~25 µs, 70 µs when checked against the reference.
+    ROWS_MEMO = 32_768
+    # The reference check of a miss: the first CHECK_FIRST, then one in CHECK_EVERY.
+    CHECK_FIRST = 200
+    CHECK_EVERY = 128
+
     def __init__(self, form: Definition, grid: Definition, rules: Definition, today: date):
         self.form, self.grid, self.rules, self.today = form, grid, rules, today
         self.fields = scoring_fields(form, grid, rules)
@@ -122,6 +146,8 @@ class Rescorer:
             )
         )
         self._orientations: dict[tuple[Any, ...], Orientation] = {}
+        self._plan: CompiledGrid | None = CompiledGrid(grid, form=form, today=today)
+        self._misses = 0
 
     def answers(self, packed: str) -> dict[str, Any]:
         """The answers from the JSON array json_extract made (null: not answered). The
@@ -132,38 +158,165 @@ class Rescorer:
 
     def derived(self, answers: dict[str, Any]) -> tuple[Any, ...]:
         """The DERIVED_COLUMNS values (without the id) for these answers."""
-        result = score(self.grid, answers, form=self.form, today=self.today)
-        orientation = self._orient(answers, result.category)
-        # Everything the derived row holds follows from these (the versions and the
-        # criteria's ids and groups are the same for every record of the run); the types
-        # of the points are in the key, so 5 and 5.0 are not taken for one another.
-        points = tuple(c.points for c in result.criteria)
-        key = (
-            answers.get("consent") == "yes",
-            result.eligible,
-            tuple(rid for rid, _reason in result.not_eligible_reasons),
-            result.category,
-            points,
-            tuple(type(p) for p in points),
+        plan = self._plan
+        if plan is None:
+            return self._reference(answers)[1]
+        outline = plan.outline(answers)
+        orientation = self._orient(answers, outline.category)
+        key = self._key(
+            answers.get("consent"),
+            tuple(rid for rid, _reason in outline.not_eligible_reasons),
+            outline.category,
+            outline.points,
+            orientation,
+        )
+        row = self._rows.get(key)
+        return self._miss(answers, key, outline, orientation) if row is None else row
+
+    def derived_many(self, packed: list[str]) -> list[tuple[Any, ...]]:
+        """`derived(answers(p)) for p in packed`, a chunk at a time: the grid is worked
+        out stage by stage over the chunk's columns (`CompiledGrid.outline_columns`)."""
+        plan = self._plan
+        n = len(packed)
+        if plan is None or not n:
+            return [self.derived(self.answers(p)) for p in packed]
+        matrix = json.loads("[" + ",".join(packed) + "]")
+        columns = dict(zip(self.fields, zip(*matrix, strict=True), strict=False))
+        try:
+            outlined = plan.outline_columns(columns, n)
+            reads = [_typed_column(columns.get(name) or (None,) * n) for name in self._orient_reads]
+            typed_points = [[(p.__class__, p) for p in column] for column in outlined.points]
+            categories = outlined.categories
+        except TypeError:  # an answer that is not a JSON value: one record at a time
+            return [self.derived(self.answers(p)) for p in packed]
+        per_record = list(zip(*typed_points, strict=True)) if typed_points else [()] * n
+        okeys = list(
+            zip(
+                [(c.__class__, c) for c in categories],
+                zip(*reads, strict=True) if reads else [()] * n,
+                strict=True,
+            )
+        )
+        orientations = list(map(self._orientations.get, okeys))
+        for i, orientation in enumerate(orientations):
+            if orientation is None:
+                orientations[i] = self._orient(self._answers_at(columns, i), categories[i])
+        consent = columns.get("consent") or (None,) * n
+        keys = list(
+            zip(
+                [c == "yes" for c in consent],
+                outlined.reasons,
+                categories,
+                per_record,
+                [o.path for o in orientations],
+                [o.destination for o in orientations],
+                strict=True,
+            )
+        )
+        rows = list(map(self._rows.get, keys))
+        for i, row in enumerate(rows):
+            if row is None:
+                answers = self._answers_at(columns, i)
+                rows[i] = (
+                    self._miss(answers, keys[i], plan.outline_at(outlined, i), orientations[i])
+                    if self._plan is not None
+                    else self._reference(answers)[1]
+                )
+        return rows
+
+    @staticmethod
+    def _answers_at(columns: dict[str, Any], i: int) -> dict[str, Any]:
+        return {k: v[i] for k, v in columns.items() if v[i] is not None}
+
+    @staticmethod
+    def _key(
+        consent: Any,
+        reasons: tuple[str, ...],
+        category: int | None,
+        points: tuple[Any, ...],
+        orientation: Orientation,
+    ) -> tuple[Any, ...]:
+        """What the derived row follows from (the versions and the criteria's ids and
+        groups are the same for every record of the run). The points carry their types,
+        so 5 and 5.0 (which the evaluation JSON prints differently) are not confused."""
+        return (
+            consent == "yes",
+            reasons,
+            category,
+            tuple((p.__class__, p) for p in points),
             orientation.path,
             orientation.destination,
         )
-        row = self._rows.get(key)
-        if row is None:
-            evaluation = Evaluation(
-                validation=_Validated(answers), score=result, orientation=orientation
+
+    def _miss(
+        self,
+        answers: dict[str, Any],
+        key: tuple[Any, ...],
+        outline: Outline | None = None,
+        orientation: Orientation | None = None,
+    ) -> tuple[Any, ...]:
+        """The row of a combination not remembered yet, built from the compiled grid's
+        outline. Tripwires: a key from the columns must be the record's own, and on the
+        first combinations and one in CHECK_EVERY after, `score` and `orient` themselves must give
+        the same row. Should one ever disagree, the rest of the pass goes the reference
+        way and nothing remembered is used again."""
+        plan = self._plan
+        assert plan is not None
+        if outline is None or orientation is None:
+            outline = plan.outline(answers)
+            orientation = self._orient(answers, outline.category)
+            own = self._key(
+                answers.get("consent"),
+                tuple(rid for rid, _reason in outline.not_eligible_reasons),
+                outline.category,
+                outline.points,
+                orientation,
             )
-            row = Repository.derived_row("", derived_from(evaluation))[:-1]
-            if len(self._rows) < 20_000:
-                self._rows[key] = row
+            if own != key:
+                return self._disagree(answers, key, own)
+        row = self._row(answers, plan.result(outline), orientation)
+        self._misses += 1
+        if self._misses <= self.CHECK_FIRST or not self._misses % self.CHECK_EVERY:
+            checked, reference = self._reference(answers)
+            if checked != key or reference != row:
+                return self._disagree(answers, key, checked)
+        if len(self._rows) < self.ROWS_MEMO:
+            self._rows[key] = row
         return row
 
+    def _disagree(self, answers: dict[str, Any], *keys: tuple[Any, ...]) -> tuple[Any, ...]:
+        log.error("compiled grid disagrees with score(): %r", keys)
+        self._plan = None
+        self._rows.clear()
+        self._orientations.clear()
+        return self._reference(answers)[1]
+
+    @staticmethod
+    def _row(
+        answers: dict[str, Any], result: ScoreResult, orientation: Orientation
+    ) -> tuple[Any, ...]:
+        evaluation = Evaluation(_Validated(answers), result, orientation)
+        return Repository.derived_row("", derived_from(evaluation))[:-1]
+
+    def _reference(self, answers: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """(memo key, derived row) through `score` and `orient` themselves."""
+        result = score(self.grid, answers, form=self.form, today=self.today)
+        orientation = orient(self.rules, answers, result.category)
+        key = self._key(
+            answers.get("consent"),
+            tuple(rid for rid, _reason in result.not_eligible_reasons),
+            result.category,
+            tuple(c.points for c in result.criteria),
+            orientation,
+        )
+        return key, self._row(answers, result, orientation)
+
     def _orient(self, answers: dict[str, Any], category: int | None) -> Orientation:
-        read = tuple(answers.get(name) for name in self._orient_reads)
         try:
-            key = (category, type(category), read, tuple(type(v) for v in read))
+            read = tuple(typed_key(answers.get(name)) for name in self._orient_reads)
+            key = ((category.__class__, category), read)
             hit = self._orientations.get(key)
-        except TypeError:  # a list answer: orient without the memo
+        except TypeError:  # not a JSON value: orient without the memo
             return orient(self.rules, answers, category)
         if hit is None:
             hit = orient(self.rules, answers, category)
@@ -174,8 +327,9 @@ class Rescorer:
     def chunk(self, rows: Chunk) -> list[Change]:
         """The changes for one chunk: only the records whose derived values differ."""
         out: list[Change] = []
-        for seq, packed, old in rows:
-            new = self.derived(self.answers(packed))
+        for (seq, _packed, old), new in zip(
+            rows, self.derived_many([r[1] for r in rows]), strict=True
+        ):
             if new != old:
                 mask = 0
                 values = []
@@ -189,8 +343,14 @@ class Rescorer:
         return out
 
 
-def _init_worker(bodies: tuple[str, str, str], today: date) -> None:
+def _typed_column(values: Any) -> list[Any]:
+    return [typed_key(v) for v in values]
+
+
+def _init_worker(bodies: tuple[str, str, str], today: date, niceness: int = 0) -> None:
     global _worker
+    if niceness and hasattr(os, "nice"):  # POSIX; Windows keeps the default priority
+        os.nice(niceness)
     form, grid, rules = (parse_definition(body, f"worker:{i}") for i, body in enumerate(bodies))
     _worker = Rescorer(form, grid, rules, today)
 
@@ -201,11 +361,12 @@ def _rescore_chunk(rows: Chunk) -> list[Change]:
 
 
 def _default_workers(count: int) -> int:
-    """One worker process per core; this process reads and writes, and scores a chunk
-    itself only when the workers have as many waiting as they can hold (measured at
-    98,000 records on 2 cores: 2 workers 5.2 s, 1 worker 5.4-5.8 s, none 6.4 s)."""
+    """One worker process per core but one: this process keeps a core for reading and
+    writing (measured at 98,000 records on 2 cores, low-priority workers: 1 worker
+    4.6-5.0 s, 2 workers 4.6-5.4 s with 25 % more CPU: a second spawned interpreter and
+    its own memo of rows)."""
     cores = os.cpu_count() or 1
-    return cores if count >= PARALLEL_THRESHOLD and cores > 1 else 0
+    return max(1, cores - 1) if count >= PARALLEL_THRESHOLD and cores > 1 else 0
 
 
 def rescore_all(
@@ -224,7 +385,9 @@ def rescore_all(
         workers = _default_workers(repo.count())
     reason = {"grid": defs.grid.version, "orientation": defs.orientation.version}
     rescorer = Rescorer(defs.form, defs.grid, defs.orientation, today)
-    with repo.derived_rewrite(rescorer.fields, chunk=chunk) as rw:
+    with repo.derived_rewrite(
+        rescorer.fields, chunk=chunk, grid_version=int(defs.grid.version)
+    ) as rw:
         if workers <= 0:
             for rows in rw.chunks():
                 rw.write(rescorer.chunk(rows))
@@ -237,9 +400,10 @@ def rescore_all(
 def _with_workers(
     rw: DerivedRewrite, rescorer: Rescorer, defs: DefinitionSet, workers: int
 ) -> None:
-    """Chunks go to the worker processes while they keep up; when as many chunks as they
-    can hold are waiting (and while they start: a spawned process imports for ~0.5 s),
-    this process scores the chunk it just read itself instead of waiting."""
+    """Chunks go to the worker processes, up to QUEUE_PER_WORKER each waiting; when the
+    queue is full this process writes the oldest result (waiting for it if need be)
+    before reading on. It reads ahead while the workers start (a spawned interpreter
+    imports for ~0.5 s)."""
     bodies = tuple(
         json.dumps(d.data, ensure_ascii=False) for d in (defs.form, defs.grid, defs.orientation)
     )
@@ -249,16 +413,15 @@ def _with_workers(
         workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(bodies, rescorer.today),
+        initargs=(bodies, rescorer.today, WORKER_NICENESS),
     ) as pool:
         pending: deque[Future[list[Change]]] = deque()
         for rows in rw.chunks():
             # Write what came back first: it frees the workers' queue and the cache.
             while pending and pending[0].done():
                 rw.write(pending.popleft().result())
-            if len(pending) < workers * 2:
-                pending.append(pool.submit(_rescore_chunk, rows))
-            else:
-                rw.write(rescorer.chunk(rows))
+            if len(pending) >= workers * QUEUE_PER_WORKER:
+                rw.write(pending.popleft().result())
+            pending.append(pool.submit(_rescore_chunk, rows))
         while pending:
             rw.write(pending.popleft().result())

@@ -57,6 +57,9 @@ class ValidationResult:
     answers: dict[str, Any] = field(repr=False)
     errors: tuple[Issue, ...]
     warnings: tuple[Issue, ...]
+    # The fields shown for these answers: the form on screen needs them on every keystroke,
+    # and validation has just worked them out (relevant_fields() would do it again).
+    relevant: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def ok(self) -> bool:
@@ -101,7 +104,7 @@ def validate(
     run.execute(submission)
     errors = tuple(i for i in run.issues if i.severity == "error")
     warnings = tuple(i for i in run.issues if i.severity == "warning")
-    return ValidationResult(run.answers(), errors, warnings)
+    return ValidationResult(run.answers(), errors, warnings, frozenset(run.relevant))
 
 
 def relevant_fields(form: Form, answers: Mapping[str, Any], today: date | None = None) -> set[str]:

@@ -1,11 +1,11 @@
 """The registration form's state without Qt: answers, relevance, messages, progress.
 
-The page feeds it raw widget values and reads back what to show. Everything is judged by
-the domain (`validate`, `relevant_fields`), the same code the CLI and the server run, so
-the form never disagrees with the save. One `validate` over the whole form costs about a
-tenth of a millisecond, so the state is simply recomputed on every change: no partial
-bookkeeping that could drift. (`check_field` would run that same whole-form validation
-once per field; one pass grouped by field gives the same issues.)
+The page feeds it raw widget values and reads back what to show. Everything is judged by the domain
+(`validate`, which also names the fields to show), the same code the CLI and the server run, so the
+form never disagrees with the save. One `validate` over the whole form costs about a tenth of a
+millisecond, so the state is simply recomputed on every change: no partial bookkeeping that could
+drift. (`check_field` would run that same whole-form validation once per field; one pass grouped by
+field gives the same issues.)
 
 Also here, because they run on the db worker and must stay plain: the duplicate lookup
 (`find_duplicate_views`) and the draft payload.
@@ -28,7 +28,6 @@ from jisr_desktop.models.validation import (
     Issue,
     ValidationResult,
     is_empty,
-    relevant_fields,
     validate,
 )
 
@@ -135,7 +134,7 @@ class FormModel:
     def evaluate(self) -> FormState:
         form = self.form
         result = validate(form, self.answers, today=self.today, reference=self.reference)
-        relevant = frozenset(relevant_fields(form, self.answers, today=self.today))
+        relevant = result.relevant
         visible_sections = frozenset(
             s.name for s in form.sections if any(f.name in relevant for f in s.fields)
         )
