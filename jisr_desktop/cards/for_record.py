@@ -226,9 +226,7 @@ def province_cards(
     decisions = DecisionRepository(repo.store)
     assessments = AssessmentRepository(repo.store)
     cache: dict[Any, Mapping[str, Any]] = {}
-    for record in repo.iter_records():
-        if record.answers.get("province") != province_code:
-            continue
+    for record in repo.iter_records(province_code=province_code):
         if kind == ORIENTATION:
             if not has_orientation(record):
                 continue

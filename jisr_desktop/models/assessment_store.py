@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jisr_desktop.models.definitions import Definition
-from jisr_desktop.models.repository import append_audit, append_outbox
-from jisr_desktop.models.schema import Assessment, Record, ServiceDelivery
+from jisr_desktop.models.repository import append_audit, append_outbox, live_record
+from jisr_desktop.models.schema import Assessment, ServiceDelivery
 from jisr_desktop.models.store import Store, utcnow
 
 
@@ -62,7 +62,7 @@ class AssessmentRepository:
         now = utcnow()
         body = json.dumps(dict(answers), ensure_ascii=False, sort_keys=True)
         with self.store.session() as s:
-            record = _live_record(s, record_id)
+            record = live_record(s, record_id)
             row = s.get(Assessment, assessment_id) if assessment_id else None
             if assessment_id and (row is None or row.record_id != record_id):
                 raise LookupError(f"no assessment {assessment_id} for record {record_id}")
@@ -150,7 +150,7 @@ class AssessmentRepository:
                 raise LookupError(f"no assessment {assessment_id}")
             if service_id not in json.loads(row.recommended):
                 raise ValueError(f"{service_id!r} is not on this assessment's service card")
-            record = _live_record(s, row.record_id)
+            record = live_record(s, row.record_id)
             delivery = ServiceDelivery(
                 id=str(uuid.uuid4()),
                 assessment_id=assessment_id,
@@ -214,8 +214,3 @@ class AssessmentRepository:
         )
 
 
-def _live_record(s: Session, record_id: str) -> Record:
-    row = s.scalar(select(Record).where(Record.id == record_id, ~Record.deleted))
-    if row is None:
-        raise LookupError(f"no record {record_id}")
-    return row

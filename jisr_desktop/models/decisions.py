@@ -35,7 +35,7 @@ from jisr_desktop.models.decision_rules import (  # noqa: F401 - re-exported
     REFUSED,
     WAITING_LIST,
 )
-from jisr_desktop.models.repository import append_audit, append_outbox
+from jisr_desktop.models.repository import append_audit, append_outbox, live_record
 from jisr_desktop.models.schema import Decision, Record
 from jisr_desktop.models.store import Store, utcnow
 
@@ -80,7 +80,7 @@ class DecisionRepository:
         required: `ReasonRequired`). Raises LookupError for an unknown record."""
         reason = _clean(reason)
         with self.store.session() as s:
-            row = _live_record(s, record_id)
+            row = live_record(s, record_id)
             proposal = (row.category, row.proposed_path, row.proposed_destination)
             chosen = (category, path, destination)
             changed = {
@@ -126,7 +126,7 @@ class DecisionRepository:
         if outcome in OUTCOMES_NEEDING_REASON and not reason:
             raise ReasonRequired(f"a decision {outcome!r} needs a reason")
         with self.store.session() as s:
-            row = _live_record(s, record_id)
+            row = live_record(s, record_id)
             info = self._write(
                 s,
                 row,
@@ -218,13 +218,6 @@ class DecisionRepository:
 def _clean(reason: str | None) -> str | None:
     reason = (reason or "").strip()
     return reason or None
-
-
-def _live_record(s: Session, record_id: str) -> Record:
-    row = s.scalar(select(Record).where(Record.id == record_id, ~Record.deleted))
-    if row is None:
-        raise LookupError(f"no record {record_id}")
-    return row
 
 
 def _info(r: Decision) -> DecisionInfo:

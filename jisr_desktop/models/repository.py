@@ -149,9 +149,10 @@ class AuditInfo:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-def _full_name(answers: Mapping[str, Any], script: str) -> str:
-    parts = (answers.get(f"first_name_{script}") or "", answers.get(f"last_name_{script}") or "")
-    return " ".join(p for p in parts if p).strip()
+def full_name(answers: Mapping[str, Any], script: str) -> str:
+    """First and last name in one script ("ar" or "lat"), as the list and cards show it."""
+    parts = (answers.get(f"first_name_{script}"), answers.get(f"last_name_{script}"))
+    return " ".join(str(p) for p in parts if p).strip()
 
 
 def _national_phone(e164: str) -> str:
@@ -196,6 +197,14 @@ def append_audit(
             changes=json.dumps(changes, ensure_ascii=False) if changes else None,
         )
     )
+
+
+def live_record(s: Session, record_id: str) -> Record:
+    """The record, not deleted, in the caller's session; LookupError otherwise."""
+    row = s.scalar(select(Record).where(Record.id == record_id, ~Record.deleted))
+    if row is None:
+        raise LookupError(f"no record {record_id}")
+    return row
 
 
 def append_outbox(
@@ -354,8 +363,8 @@ class Repository:
     ) -> Record:
         now = utcnow()
         row = s.scalar(select(Record).where(Record.id == record_id)) if record_id else None
-        name_ar = normalize_name(_full_name(answers, "ar"))
-        name_lat = normalize_name(_full_name(answers, "lat"))
+        name_ar = normalize_name(full_name(answers, "ar"))
+        name_lat = normalize_name(full_name(answers, "lat"))
         cin = normalize_cin(answers.get("cin") or "") or None
         phone = answers.get("phone") or None
         columns = {
@@ -660,8 +669,8 @@ class Repository:
             out.append(
                 RecordSummary(
                     r.id,
-                    _full_name(answers, "ar"),
-                    _full_name(answers, "lat"),
+                    full_name(answers, "ar"),
+                    full_name(answers, "lat"),
                     r.cin or "",
                     r.province_code or "",
                     r.status,
@@ -733,8 +742,8 @@ class Repository:
                 out.append(
                     ScoredRecord(
                         r.id,
-                        _full_name(answers, "ar"),
-                        _full_name(answers, "lat"),
+                        full_name(answers, "ar"),
+                        full_name(answers, "lat"),
                         r.cin or "",
                         province_code,
                         r.eligible,
@@ -746,16 +755,18 @@ class Repository:
                 )
         return out
 
-    def iter_records(self, *, chunk: int = 1000) -> Iterator[RecordDetail]:
+    def iter_records(
+        self, *, chunk: int = 1000, province_code: str | None = None
+    ) -> Iterator[RecordDetail]:
+        """Live records in store order, read `chunk` at a time; one province's only when
+        `province_code` is given (an indexed column, not a filter on the answers)."""
         last = 0
         while True:
+            query = select(Record).where(Record.seq > last, ~Record.deleted)
+            if province_code is not None:
+                query = query.where(Record.province_code == province_code)
             with self.store.session() as s:
-                rows = s.scalars(
-                    select(Record)
-                    .where(Record.seq > last, ~Record.deleted)
-                    .order_by(Record.seq)
-                    .limit(chunk)
-                ).all()
+                rows = s.scalars(query.order_by(Record.seq).limit(chunk)).all()
                 details = [self._detail(r) for r in rows]
                 if rows:
                     last = rows[-1].seq
@@ -979,8 +990,8 @@ class Repository:
         answers = json.loads(row.answers)
         return RecordSummary(
             row.id,
-            _full_name(answers, "ar"),
-            _full_name(answers, "lat"),
+            full_name(answers, "ar"),
+            full_name(answers, "lat"),
             row.cin or "",
             row.province_code or "",
             row.status,
@@ -1192,8 +1203,9 @@ class DerivedRewrite:
             cur.execute("BEGIN")
             for mask, params in groups.items():
                 cur.executemany(self._update_sql(mask), params)
-                self.rewritten += len(params)
             raw.commit()
+            # Counted once committed: the audit entry must not claim a rolled-back chunk.
+            self.rewritten += sum(len(params) for params in groups.values())
         except BaseException:
             raw.rollback()
             raise
@@ -1225,7 +1237,7 @@ def _person(record_id: str | None, answers: Mapping[str, Any]) -> Person:
         cin=str(answers.get("cin") or ""),
         phone=str(answers.get("phone") or ""),
         date_of_birth=str(answers.get("date_of_birth") or ""),
-        names=tuple(n for n in (_full_name(answers, "ar"), _full_name(answers, "lat")) if n),
+        names=tuple(n for n in (full_name(answers, "ar"), full_name(answers, "lat")) if n),
     )
 
 

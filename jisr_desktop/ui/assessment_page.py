@@ -10,7 +10,6 @@ marked as delivered, with the date and who delivered them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -18,20 +17,12 @@ from typing import Any
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
     QDateEdit,
-    QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSplitter,
     QTableWidget,
@@ -47,192 +38,20 @@ from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.assessment import Recommendation, recommend, validate_assessment
 from jisr_desktop.models.assessment_store import AssessmentRecord, AssessmentRepository
 from jisr_desktop.models.definitions import localized
-from jisr_desktop.models.form import LEVELS_LIST, Field, Form, assessment_form
+from jisr_desktop.models.form import LEVELS_LIST, Form, assessment_form
 from jisr_desktop.models.repository import RecordDetail
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card_preview
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
+from jisr_desktop.ui.form_widgets import FieldWidget, make_field_widget
 
 log = logging.getLogger(__name__)
 
-# Texts longer than this get a multi-line box.
-LONG_TEXT = 200
 SERVICE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-# Item data of the combo's "— choose —" entry. Not None: PySide6 6.12 on Python 3.11 drops a
-# reference to None whenever an empty QVariant comes back to Python, and the page reads the
-# answers on every change.
-NO_CHOICE = ""
 MISSING_ANSWERS = N_("{n} answer is missing or not valid.")
 # Plural forms of the status messages that carry a count: singular msgid -> plural msgid.
 PLURALS = {MISSING_ANSWERS: N_("{n} answers are missing or not valid.")}
-
-
-class FieldInput:
-    """One answer widget built from a definition field; the page only sees this interface."""
-
-    def __init__(self, fld: Field, on_change: Callable[[], None]) -> None:
-        self.field = fld
-        self.on_change = on_change
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(mid);")
-        self.hint.setVisible(bool(fld.hint))
-        self.widget = self._build()
-        self.label.setBuddy(self.focus_widget())
-
-    # Built per type; subclasses would be overkill for four kinds of input.
-    def _build(self) -> QWidget:
-        fld = self.field
-        if fld.choice_list == LEVELS_LIST:
-            return self._build_levels()
-        if fld.type == "select_multiple":
-            return self._build_many()
-        if fld.type == "select_one":
-            combo = QComboBox()
-            # "" rather than None for "not chosen": see NO_CHOICE.
-            combo.addItem("", NO_CHOICE)
-            for choice in fld.choices:
-                combo.addItem("", choice.value)
-            combo.currentIndexChanged.connect(lambda _i: self.on_change())
-            self.combo = combo
-            return combo
-        if (fld.max_length or 0) > LONG_TEXT:
-            box = QPlainTextEdit()
-            box.setTabChangesFocus(True)
-            box.setFixedHeight(box.fontMetrics().lineSpacing() * 3 + 14)
-            box.textChanged.connect(self.on_change)
-            self.text_box = box
-            return box
-        line = QLineEdit()
-        if fld.max_length:
-            line.setMaxLength(int(fld.max_length))
-        line.textChanged.connect(lambda _t: self.on_change())
-        self.line = line
-        return line
-
-    def _build_levels(self) -> QWidget:
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.group = QButtonGroup(holder)
-        self.group.setExclusive(True)
-        self.radios: list[QRadioButton] = []
-        for i, _choice in enumerate(self.field.choices):
-            radio = QRadioButton()
-            self.group.addButton(radio, i)
-            self.radios.append(radio)
-            row.addWidget(radio)
-        row.addStretch(1)
-        self.group.idToggled.connect(lambda _id, on: on and self.on_change())
-        return holder
-
-    def _build_many(self) -> QWidget:
-        holder = QWidget()
-        grid = QGridLayout(holder)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.checks: list[QCheckBox] = []
-        for i, _choice in enumerate(self.field.choices):
-            check = QCheckBox()
-            check.toggled.connect(lambda _on: self.on_change())
-            self.checks.append(check)
-            grid.addWidget(check, i // 3, i % 3)
-        return holder
-
-    def focus_widget(self) -> QWidget:
-        if hasattr(self, "radios"):
-            return self.radios[0] if self.radios else self.widget
-        if hasattr(self, "checks"):
-            return self.checks[0] if self.checks else self.widget
-        return self.widget
-
-    def focus_chain(self) -> list[QWidget]:
-        if hasattr(self, "radios"):
-            return list(self.radios)
-        if hasattr(self, "checks"):
-            return list(self.checks)
-        return [self.widget]
-
-    # -- value --------------------------------------------------------------------------------
-
-    def value(self) -> Any:
-        choices = self.field.choices
-        if hasattr(self, "radios"):
-            checked = self.group.checkedId()
-            return choices[checked].value if checked >= 0 else None
-        if hasattr(self, "checks"):
-            return [c.value for c, box in zip(choices, self.checks, strict=True) if box.isChecked()]
-        if hasattr(self, "combo"):
-            data = self.combo.currentData()
-            return None if data == NO_CHOICE else data
-        if hasattr(self, "text_box"):
-            return self.text_box.toPlainText().strip()
-        return self.line.text().strip()
-
-    def set_value(self, value: Any) -> None:
-        choices = self.field.choices
-        if hasattr(self, "radios"):
-            # An exclusive group cannot be emptied by unchecking; lift it for a moment.
-            self.group.setExclusive(False)
-            for choice, radio in zip(choices, self.radios, strict=True):
-                radio.setChecked(value is not None and str(choice.value) == str(value))
-            self.group.setExclusive(True)
-        elif hasattr(self, "checks"):
-            chosen = {str(v) for v in (value or ())}
-            for choice, box in zip(choices, self.checks, strict=True):
-                box.setChecked(str(choice.value) in chosen)
-        elif hasattr(self, "combo"):
-            index = self.combo.findData(value if value is not None else NO_CHOICE)
-            self.combo.setCurrentIndex(max(index, 0))
-        elif hasattr(self, "text_box"):
-            self.text_box.setPlainText(str(value or ""))
-        else:
-            self.line.setText(str(value or ""))
-
-    def set_enabled(self, enabled: bool) -> None:
-        self.widget.setEnabled(enabled)
-
-    def show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
-
-    # -- language -----------------------------------------------------------------------------
-
-    def retranslate(self, lang: str) -> None:
-        fld = self.field
-        label = localized(fld.label, lang)
-        required = fld.required is True
-        self.label.setText(f"{label} *" if required else label)
-        hint = localized(fld.hint, lang) if fld.hint else ""
-        self.hint.setText(hint)
-        for widget in self.focus_chain():
-            widget.setToolTip(hint)
-        if hasattr(self, "radios"):
-            for choice, radio in zip(fld.choices, self.radios, strict=True):
-                text = localized(choice.label, lang)
-                radio.setText(text)
-                radio.setAccessibleName(f"{label}: {text}")
-        elif hasattr(self, "checks"):
-            for choice, box in zip(fld.choices, self.checks, strict=True):
-                text = localized(choice.label, lang)
-                box.setText(text)
-                box.setAccessibleName(f"{label}: {text}")
-        elif hasattr(self, "combo"):
-            self.combo.setItemText(0, _("— choose —"))
-            for i, choice in enumerate(fld.choices, start=1):
-                self.combo.setItemText(i, localized(choice.label, lang))
-            self.combo.setAccessibleName(label)
-        else:
-            self.widget.setAccessibleName(label)
-        if hint:
-            self.focus_widget().setAccessibleDescription(hint)
 
 
 class AssessmentPage(QWidget):
@@ -264,7 +83,7 @@ class AssessmentPage(QWidget):
         self.last_saved = QLabel()
 
         # -- the three phases -----------------------------------------------------------------
-        self.inputs: dict[str, FieldInput] = {}
+        self.inputs: dict[str, FieldWidget] = {}
         self.phase_boxes: list[tuple[QGroupBox, Any]] = []
         self.competence_headers: dict[str, QLabel] = {}
         phases_holder = QWidget()
@@ -272,25 +91,21 @@ class AssessmentPage(QWidget):
         phase_data = {p["name"]: p for p in ctx.defs.assessment.data.get("phases") or ()}
         for section in self.form.sections:
             box = QGroupBox()
-            form_layout = QFormLayout(box)
-            form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-            form_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            box.setObjectName(f"section_{section.name}")
+            box_layout = QVBoxLayout(box)
             competences = {c["name"] for c in phase_data[section.name].get("competences") or ()}
             if competences:
                 header = QLabel()
                 header.setWordWrap(True)
                 self.competence_headers[section.name] = header
-                form_layout.addRow(header)
+                box_layout.addWidget(header)
             for fld in section.fields:
-                item = FieldInput(fld, self._answers_changed)
+                # The competence levels are a scale: radios along a row, four or not.
+                item = make_field_widget(fld, ctx.reference, radio_lists=(LEVELS_LIST,))
+                item.setObjectName(f"field_{fld.name}")
+                item.edited.connect(self._answers_changed)
                 self.inputs[fld.name] = item
-                column = QVBoxLayout()
-                column.setSpacing(2)
-                column.addWidget(item.widget)
-                if fld.hint:
-                    column.addWidget(item.hint)
-                column.addWidget(item.error)
-                form_layout.addRow(item.label, column)
+                box_layout.addWidget(item)
             self.phase_boxes.append((box, section))
             phases_layout.addWidget(box)
         phases_layout.addStretch(1)
@@ -439,12 +254,12 @@ class AssessmentPage(QWidget):
         self.retranslate()
         first = self.form.fields[0].name if self.form.fields else None
         if first and self.ctx.account.can_assess:
-            self.inputs[first].focus_widget().setFocus(Qt.FocusReason.OtherFocusReason)
+            self.inputs[first].focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _fill(self, answers: dict[str, Any]) -> None:
         for name, item in self.inputs.items():
             item.set_value(answers.get(name))
-            item.show_error(None)
+            item.set_message(None)
         self.refresh_recommendations()
 
     # -- answers and recommendations ----------------------------------------------------------
@@ -454,12 +269,14 @@ class AssessmentPage(QWidget):
         out: dict[str, Any] = {}
         for name, item in self.inputs.items():
             value = item.value()
+            if isinstance(value, str):
+                value = value.strip()  # the box keeps what was typed; the answer does not
             if value in (None, "", []):
                 continue
             out[name] = value
         return out
 
-    def _answers_changed(self) -> None:
+    def _answers_changed(self, _name: str = "") -> None:
         if not self._loading:
             self.recompute_timer.start()
 
@@ -472,7 +289,7 @@ class AssessmentPage(QWidget):
         if self._show_errors:
             messages = result.messages(self.form, lang, severity="error")
             for name, item in self.inputs.items():
-                item.show_error(" ".join(messages.get(name, [])) or None)
+                item.set_message(" ".join(messages.get(name, [])) or None, "error")
         types = self.ctx.defs.services.data.get("types") or {}
         self.recommended.clear()
         for rec in self.recommendations:
@@ -515,7 +332,7 @@ class AssessmentPage(QWidget):
             self.refresh_recommendations()
             first = next((n for n in self.inputs if n in {i.field for i in result.errors}), None)
             if first:
-                widget = self.inputs[first].focus_widget()
+                widget = self.inputs[first].focus_target()
                 self.scroll.ensureWidgetVisible(widget)
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
             count = len({i.field for i in result.errors})
@@ -702,7 +519,7 @@ class AssessmentPage(QWidget):
 
     def _set_editable(self, editable: bool) -> None:
         for item in self.inputs.values():
-            item.set_enabled(editable)
+            item.set_editable(editable)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

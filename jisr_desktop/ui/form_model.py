@@ -23,7 +23,7 @@ from jisr_desktop.models.expressions import holds
 from jisr_desktop.models.form import Field, Form
 from jisr_desktop.models.messages import Message
 from jisr_desktop.models.reference import ReferenceData
-from jisr_desktop.models.repository import Repository
+from jisr_desktop.models.repository import Repository, full_name
 from jisr_desktop.models.validation import (
     Issue,
     ValidationResult,
@@ -251,14 +251,11 @@ def find_duplicate_views(
             DuplicateView(
                 record_id=match.record_id,
                 reasons=match.reasons,
-                name_ar=_full_name(answers, "ar"),
-                name_lat=_full_name(answers, "lat"),
+                name_ar=full_name(answers, "ar"),
+                name_lat=full_name(answers, "lat"),
                 cin=str(answers.get("cin") or ""),
             )
         )
     return views
 
 
-def _full_name(answers: Mapping[str, Any], script: str) -> str:
-    parts = (answers.get(f"first_name_{script}"), answers.get(f"last_name_{script}"))
-    return " ".join(str(p) for p in parts if p)

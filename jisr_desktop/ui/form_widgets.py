@@ -2,8 +2,9 @@
 
 Each `FieldWidget` is a whole row: the label (with the required mark), the input, the
 hint and the message line. The page sees only this interface: `value()`, `set_value()`,
-`edited`, `retranslate()`, `set_message()`, `set_required()`, `focus_chain()`. Values are
-the raw answers as typed (text for numbers and dates); the domain coerces and judges them.
+`edited`, `retranslate()`, `set_message()`, `set_required()`, `set_editable()`,
+`focus_chain()`. Values are the raw answers as typed (text for numbers and dates); the
+domain coerces and judges them.
 
 `set_value` never emits `edited`: only the agent's own changes count as edits, so loading
 a draft or a record does not write a draft back or mark fields as touched.
@@ -11,7 +12,7 @@ a draft or a record does not write a draft back or mark fields as touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
@@ -130,6 +131,12 @@ class FieldWidget(QWidget):
     def focus_target(self) -> QWidget:
         chain = self.focus_chain()
         return chain[0] if chain else self
+
+    def set_editable(self, editable: bool) -> None:
+        """Read-only or not: the input is disabled, the label, hint and message stay
+        readable (a page shown to someone who may not change it)."""
+        if self.input is not None:
+            self.input.setEnabled(editable)
 
     def set_required(self, required: bool) -> None:
         if required != self._required:
@@ -552,8 +559,11 @@ class NoteWidget(FieldWidget):
         return []
 
 
-def make_field_widget(fld: Field, reference: ReferenceData) -> FieldWidget:
-    """The widget kind for a field's type."""
+def make_field_widget(
+    fld: Field, reference: ReferenceData, *, radio_lists: Collection[str] = ()
+) -> FieldWidget:
+    """The widget kind for a field's type. Choice lists named in `radio_lists` are radio
+    buttons however many choices they have: a rating scale reads along one row."""
     builders: dict[str, Callable[[Field], FieldWidget]] = {
         "integer": NumberWidget,
         "decimal": NumberWidget,
@@ -567,7 +577,8 @@ def make_field_widget(fld: Field, reference: ReferenceData) -> FieldWidget:
     if fld.reference:
         return ReferenceWidget(fld, reference)
     if fld.type == "select_one":
-        return RadioWidget(fld) if len(fld.choices) <= MAX_RADIOS else ComboWidget(fld)
+        radios = len(fld.choices) <= MAX_RADIOS or fld.choice_list in radio_lists
+        return RadioWidget(fld) if radios else ComboWidget(fld)
     if fld.type == "text" and (fld.max_length or 0) > LONG_TEXT:
         return LongTextWidget(fld)
     return builders.get(fld.type, TextWidget)(fld)

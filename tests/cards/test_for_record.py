@@ -91,3 +91,18 @@ def test_service_card_after_an_assessment(repo, definitions, record_id):
     assert data.kind == "service" and [s.service_id for s in data.services] == [
         s["id"] for s in definitions.services.data["services"] if s["id"] in recommended
     ]
+
+
+def test_province_cards_are_that_provinces_only(repo, definitions, record_id):
+    from jisr_desktop.models.enrolment import enrol
+    from tests.conftest import TODAY, make_submission
+
+    # Another woman in Safi (region Marrakech-Safi): never on Marrakech's sheets.
+    outcome = enrol(repo, definitions, make_submission(
+        cin="JB765432", phone="0661112233", province="07.431", commune="07.431.01.03"),
+        today=TODAY)
+    assert outcome.saved, outcome.evaluation.validation.errors
+    assert [c.record_id for c in province_cards(repo, definitions, "07.351")] == [record_id]
+    assert [c.record_id for c in province_cards(repo, definitions, "07.431")] == [
+        outcome.record.id
+    ]

@@ -54,7 +54,7 @@ def _rate(qtbot, page: AssessmentPage, levels: dict[str, int]) -> None:
 
 
 def _fill(qtbot, page: AssessmentPage) -> None:
-    type_text(page.inputs["request"].focus_widget(), "أريد توسيع مشروع النسيج")
+    type_text(page.inputs["request"].focus_target(), "أريد توسيع مشروع النسيج")
     page.inputs["needs"].checks[3].setChecked(True)  # financing
     page.inputs["needs"].checks[0].setChecked(True)  # training
     combo = page.inputs["project_maturity"].combo
@@ -72,8 +72,8 @@ def _fill(qtbot, page: AssessmentPage) -> None:
             "soft_skills": 3,
         },
     )
-    qtbot.keyClicks(page.inputs["strengths"].focus_widget(), "savoir-faire en tissage")
-    qtbot.keyClicks(page.inputs["next_steps"].focus_widget(), "business plan")
+    qtbot.keyClicks(page.inputs["strengths"].focus_target(), "savoir-faire en tissage")
+    qtbot.keyClicks(page.inputs["next_steps"].focus_target(), "business plan")
 
 
 def test_phases_and_levels_come_from_the_definition(qtbot, ctx, record_id):
@@ -149,15 +149,15 @@ def test_missing_answers_are_shown_and_nothing_is_saved(qtbot, ctx, record_id):
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     ctx.tasks.wait_idle()
     assert AssessmentRepository(ctx.store).latest(record_id) is None
-    assert page.inputs["request"].error.isVisibleTo(page)
-    assert not page.inputs["management"].error.isVisibleTo(page)
+    assert page.inputs["request"].message.isVisibleTo(page)
+    assert not page.inputs["management"].message.isVisibleTo(page)
     assert page.status.text()
 
 
 def test_language_switch_keeps_answers(qtbot, ctx, record_id):
     page = _open(qtbot, ctx, record_id)
     _rate(qtbot, page, {"digital": 0})
-    qtbot.keyClicks(page.inputs["strengths"].focus_widget(), "couture")
+    qtbot.keyClicks(page.inputs["strengths"].focus_target(), "couture")
     ctx.language.set_language("fr")
     assert page.title.text() == "Bilan de compétences"
     assert page.inputs["digital"].radios[0].text() == "Non acquise"
