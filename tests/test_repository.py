@@ -168,7 +168,6 @@ def test_rescoring_in_worker_processes_gives_the_same_results(repo, definitions)
 
     assert rescore_all(repo, active, today=TODAY, workers=0) > 50
     in_process = scores()
-    repo.update_derived_rows([], reason={})  # nothing to do is fine
     assert rescore_all(repo, active, today=TODAY, workers=2, chunk=16) == len(
         [s for s in in_process.values() if s[0] is not None])
     assert scores() == in_process

@@ -456,7 +456,7 @@ class Repository:
 
     @staticmethod
     def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
-        """One row for `update_derived_rows`, in DERIVED_COLUMNS order then the id."""
+        """A record's derived values in DERIVED_COLUMNS order, then its id."""
         return (
             d.eligible,
             d.category,
@@ -469,48 +469,6 @@ class Repository:
             _compact_json(d.evaluation),
             record_id,
         )
-
-    def update_derived(
-        self, items: Iterable[tuple[str, Derived]], *, reason: Mapping[str, Any], chunk: int = 2000
-    ) -> int:
-        return self.update_derived_rows(
-            (self.derived_row(record_id, d) for record_id, d in items), reason=reason, chunk=chunk
-        )
-
-    def update_derived_rows(
-        self, rows: Iterable[tuple[Any, ...]], *, reason: Mapping[str, Any], chunk: int = 2000
-    ) -> int:
-        """Replace the score, category and orientation of many records (a re-scoring).
-
-        One audit entry for the whole run rather than one per record, and no outbox entry:
-        the answers did not change, and the server re-scores with the same grid itself.
-        """
-        updated = 0
-        # Driver-level executemany with tuples: the statement is compiled once, and the
-        # ORM's per-row parameter handling would cost more than the update itself here.
-        sql = (
-            "UPDATE records SET "
-            + ", ".join(f"{c} = ?" for c in self.DERIVED_COLUMNS)
-            + " WHERE id = ?"
-        )
-        batch: list[tuple[Any, ...]] = []
-
-        def flush() -> None:
-            nonlocal updated
-            with self.store.engine.begin() as conn:
-                conn.exec_driver_sql(sql, batch)
-            updated += len(batch)
-            batch.clear()
-
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= chunk:
-                flush()
-        if batch:
-            flush()
-        with self.store.session() as s:
-            self._audit(s, "rescore", None, {**reason, "records": updated})
-        return updated
 
     def derived_rewrite(
         self,
@@ -773,32 +731,6 @@ class Repository:
             if not details:
                 return
             yield from details
-
-    def iter_answer_chunks(
-        self, *, status: str = "registered", chunk: int = 5000
-    ) -> Iterator[list[tuple[str, str]]]:
-        """(id, answers as JSON text) of every live record, `chunk` at a time: the lean path
-        for re-scoring 100,000 rows, which needs neither ORM objects nor stored evaluations
-        (and lets worker processes do the JSON decoding)."""
-        last = 0
-        query = text(
-            "SELECT seq, id, answers FROM records WHERE seq > :last AND deleted = 0 "
-            "AND status = :status ORDER BY seq LIMIT :n"
-        )
-        while True:
-            with self.store.engine.connect() as conn:
-                rows = conn.execute(query, {"last": last, "status": status, "n": chunk}).all()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield [(record_id, answers) for _seq, record_id, answers in rows]
-
-    def iter_answers(
-        self, *, status: str = "registered", chunk: int = 5000
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
-        for rows in self.iter_answer_chunks(status=status, chunk=chunk):
-            for record_id, answers in rows:
-                yield record_id, json.loads(answers)
 
     def duplicate_candidates(
         self, answers: Mapping[str, Any], *, exclude_id: str | None = None

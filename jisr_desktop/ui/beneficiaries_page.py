@@ -8,7 +8,6 @@ generation; answers for older generations are dropped by the model.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 
@@ -49,25 +48,6 @@ ANY = ""
 
 def _or_none(value: object) -> object:
     return None if value == ANY else value
-
-
-def _card_parser() -> Callable[[str], tuple[str, str] | None] | None:
-    """The printed cards' QR parser, when the cards package is installed: imported lazily
-    so the list works (and its tests run) without it."""
-    try:
-        from jisr_desktop.cards.qr import parse_qr_payload
-    except ImportError:
-        return None
-    return parse_qr_payload
-
-
-def _card_code_shape() -> Callable[[str], bool] | None:
-    """Whether a text has the shape of a card's code (its check value aside)."""
-    try:
-        from jisr_desktop.cards.qr import is_card_code
-    except ImportError:
-        return None
-    return is_card_code
 
 
 # Shown under the search box when a scanned code has the card's shape but its check value
@@ -279,17 +259,16 @@ class BeneficiariesPage(QWidget):
         """A scanned card QR (the scanner types it like a keyboard): open that record."""
         if len(text) < 8:
             return False
-        parse = _card_parser()
-        if parse is None:
-            return False
+        # Imported here: the cards package brings reportlab, which start-up need not load.
+        from jisr_desktop.cards.qr import is_card_code, parse_qr_payload
+
         try:
-            parsed = parse(text)
+            parsed = parse_qr_payload(text)
         except Exception:  # a parser bug must not break searching
             log.exception("card QR parser failed")
             return False
         if not parsed:
-            shape = _card_code_shape()
-            if shape is not None and shape(text):
+            if is_card_code(text):
                 # Searching for it as a name would find nothing and say nothing useful.
                 self._show_scan_message(BAD_CARD_CODE)
                 self.search.selectAll()  # the next scan replaces it

@@ -13,7 +13,7 @@ Also here, because they run on the db worker and must stay plain: the duplicate 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -208,15 +208,6 @@ class FormModel:
         """The validated (normalised) identifiers: a half-typed phone is not looked up."""
         clean = self.state.result.answers
         return {k: clean[k] for k in DUPLICATE_KEYS if k in clean}
-
-    def first_invalid(self, names: Iterable[str] | None = None) -> str | None:
-        """The first field in document order with an error shown."""
-        order = names or (f.name for f in self.form.fields)
-        for name in order:
-            msg = self.state.messages.get(name)
-            if msg is not None and msg.severity == "error":
-                return name
-        return None
 
 
 def paragraph_mark(lang: str) -> str:

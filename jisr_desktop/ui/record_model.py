@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,25 +164,31 @@ class RecordTableModel(QAbstractTableModel):
         generation = self._generation
         self._loading = True
         self.reload_started_at = time.perf_counter()
+        self.ctx.tasks.run(
+            self._page_query(generation, 0),
+            on_done=lambda rows: self._apply_reload(generation, rows),
+            on_error=lambda error: self._failed(generation, error),
+        )
+        return generation
+
+    def _page_query(
+        self, generation: int, block_no: int
+    ) -> Callable[[], list[RecordSummary] | None]:
+        """The db-lane work that reads one page of the current filter and sort. It reads
+        everything it needs now, on the UI thread, so a later change of filter cannot leak
+        into a query already queued."""
         record_filter, sort_key, descending = self._filter, self._sort, self._descending
-        repo = self.ctx.repo
-        limit = self.PAGE
+        repo, limit = self.ctx.repo, self.PAGE
+        self.page_requests += 1
 
         def work() -> list[RecordSummary] | None:
             # Superseded while queued behind other work: skip the query altogether.
             if generation != self._generation:
                 return None
-            return repo.page(
-                record_filter, sort=sort_key, descending=descending, offset=0, limit=limit
-            )
+            return repo.page(record_filter, sort=sort_key, descending=descending,
+                             offset=block_no * limit, limit=limit)
 
-        self.page_requests += 1
-        self.ctx.tasks.run(
-            work,
-            on_done=lambda rows: self._apply_reload(generation, rows),
-            on_error=lambda error: self._failed(generation, error),
-        )
-        return generation
+        return work
 
     def _apply_reload(self, generation: int, rows: list[RecordSummary] | None) -> None:
         if generation != self._generation or rows is None:
@@ -252,24 +259,8 @@ class RecordTableModel(QAbstractTableModel):
             return
         self._in_flight.add(block_no)
         generation = self._generation
-        record_filter, sort_key, descending = self._filter, self._sort, self._descending
-        repo = self.ctx.repo
-        limit = self.PAGE
-
-        def work() -> list[RecordSummary] | None:
-            if generation != self._generation:
-                return None
-            return repo.page(
-                record_filter,
-                sort=sort_key,
-                descending=descending,
-                offset=block_no * limit,
-                limit=limit,
-            )
-
-        self.page_requests += 1
         self.ctx.tasks.run(
-            work,
+            self._page_query(generation, block_no),
             on_done=lambda rows: self._apply_block(generation, block_no, rows),
             on_error=lambda error: self._block_failed(generation, block_no, error),
         )
