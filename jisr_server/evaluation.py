@@ -10,9 +10,7 @@ newest published version. The stored evaluation names the versions it was made w
 client sees on its next pull which grid scored the record. The day is the server's day of
 receipt (ages are worked out as of it).
 
-`compact` is the same shape as `jisr_desktop.models.enrolment.compact_evaluation` (which
-cannot be imported here: that module pulls in the desktop's SQLCipher store);
-tests/server/test_evaluation.py holds the two to the same output.
+The stored shape is the desktop's own (`jisr_desktop.models.evaluation.compact`).
 """
 
 from __future__ import annotations
@@ -23,8 +21,9 @@ from datetime import date
 from typing import Any
 
 from jisr_desktop.models.definitions import Definition
-from jisr_desktop.models.orientation import Orientation, orient
-from jisr_desktop.models.scoring import ScoreResult, score
+from jisr_desktop.models.evaluation import compact
+from jisr_desktop.models.orientation import orient
+from jisr_desktop.models.scoring import score
 
 GRID = "grid"
 ORIENTATION = "orientation"
@@ -63,21 +62,3 @@ def evaluate(
     result = score(rules.grid, answers, form=form, today=today)
     orientation = orient(rules.orientation, answers, result.category) if rules.orientation else None
     return compact(result, orientation)
-
-
-def compact(result: ScoreResult, orientation: Orientation | None) -> dict[str, Any]:
-    """As `enrolment.compact_evaluation`: ids, points and versions; labels and rationales
-    are read from the definition version named."""
-    out: dict[str, Any] = {
-        "versions": dict(result.versions),
-        "eligible": result.eligible,
-        "not_eligible": [rid for rid, _reason in result.not_eligible_reasons],
-        "category": result.category,
-        "subtotals": dict(result.subtotals),
-        "total": result.total,
-        "points": {c.id: c.points for c in result.criteria},
-    }
-    if orientation is not None:
-        out["orientation"] = {"path": orientation.path, "destination": orientation.destination}
-        out["versions"]["orientation"] = dict(orientation.version)
-    return out

@@ -13,7 +13,7 @@ from typing import Any
 
 from jisr_desktop.models.definitions import DefinitionSet
 from jisr_desktop.models.duplicates import DuplicateMatch
-from jisr_desktop.models.evaluation import Evaluation, evaluate_submission
+from jisr_desktop.models.evaluation import Evaluation, compact, evaluate_submission
 from jisr_desktop.models.reference import ReferenceData, load_reference
 from jisr_desktop.models.repository import Derived, RecordDetail, Repository
 
@@ -36,30 +36,10 @@ class EnrolOutcome:
 
 
 def compact_evaluation(evaluation: Evaluation) -> dict[str, Any] | None:
-    """What a record keeps of its evaluation: ids, answers and points, and the versions.
-
-    Labels and rationales are not copied into every record: they are read back from the
-    stored definition version the record names, in whichever language is asked for.
-    """
-    score = evaluation.score
-    if score is None:
+    """What a record keeps of its evaluation (`evaluation.compact`); None without a score."""
+    if evaluation.score is None:
         return None
-    orientation = evaluation.orientation
-    out: dict[str, Any] = {
-        "versions": dict(score.versions),
-        "eligible": score.eligible,
-        "not_eligible": [rid for rid, _reason in score.not_eligible_reasons],
-        "category": score.category,
-        "subtotals": dict(score.subtotals),
-        "total": score.total,
-        # Points per criterion id; the group, field, label and rationale are in the grid
-        # version named above, and the answers are in the record itself.
-        "points": {c.id: c.points for c in score.criteria},
-    }
-    if orientation is not None:
-        out["orientation"] = {"path": orientation.path, "destination": orientation.destination}
-        out["versions"]["orientation"] = dict(orientation.version)
-    return out
+    return compact(evaluation.score, evaluation.orientation)
 
 
 def derived_from(evaluation: Evaluation) -> Derived:

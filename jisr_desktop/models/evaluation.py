@@ -61,3 +61,25 @@ def evaluate_submission(
     result = score(defs.grid, validation.answers, form=defs.form, today=today)
     orientation = orient(defs.orientation, validation.answers, result.category)
     return Evaluation(validation, result, orientation, form)
+
+
+def compact(result: ScoreResult, orientation: Orientation | None) -> dict[str, Any]:
+    """What a record keeps of its evaluation: ids, points and the versions. Labels and
+    rationales are not copied into every record: they are read back from the definition
+    version the record names, in whichever language is asked for. The desktop and the
+    server both store this shape."""
+    out: dict[str, Any] = {
+        "versions": dict(result.versions),
+        "eligible": result.eligible,
+        "not_eligible": [rid for rid, _reason in result.not_eligible_reasons],
+        "category": result.category,
+        "subtotals": dict(result.subtotals),
+        "total": result.total,
+        # Points per criterion id; the group, field, label and rationale are in the grid
+        # version named above, and the answers are in the record itself.
+        "points": {c.id: c.points for c in result.criteria},
+    }
+    if orientation is not None:
+        out["orientation"] = {"path": orientation.path, "destination": orientation.destination}
+        out["versions"]["orientation"] = dict(orientation.version)
+    return out
