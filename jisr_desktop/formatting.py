@@ -9,10 +9,12 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal as _babel_decimal
 
 from jisr_desktop.i18n import babel_locale
+from jisr_desktop.models.clock import local_day
 
 
 def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    # A stored timestamp (UTC) is shown on the local day it fell on.
+    return value if isinstance(value, date) else date.fromisoformat(local_day(str(value)))
 
 
 def format_date(value: date | str | None, lang: str, fmt: str = "medium") -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from jisr_desktop import paths
+from jisr_desktop.models.clock import local_day
 from jisr_desktop.models.decisions import (
     ACCEPTED,
     COMMITTEE,
@@ -106,7 +107,7 @@ def ranking(repo: Repository, province_code: str) -> CommitteeList:
         return (
             -r.total,
             *(-r.subtotals.get(g, 0) for g in tie_breakers),
-            r.created_at[:10],
+            local_day(r.created_at),
             r.created_at,
             r.id,
         )
@@ -144,7 +145,7 @@ def ranking(repo: Repository, province_code: str) -> CommitteeList:
                 total=r.total,
                 subtotals=dict(r.subtotals),
                 category=r.category,
-                registered_on=r.created_at[:10],
+                registered_on=local_day(r.created_at),
                 rank=rank,
                 tie_note=note,
                 tied_with=same_total[r.total] - 1,
@@ -215,7 +216,7 @@ def _separated_by(
     for group in tie_breakers:
         if r.subtotals.get(group, 0) != other.subtotals.get(group, 0):
             return group
-    if r.created_at[:10] != other.created_at[:10]:
+    if local_day(r.created_at) != local_day(other.created_at):
         return BY_REGISTRATION_DATE
     return TIED
 
@@ -224,5 +225,5 @@ def _fully_equal(a: ScoredRecord, b: ScoredRecord, tie_breakers: tuple[str, ...]
     return (
         a.total == b.total
         and all(a.subtotals.get(g, 0) == b.subtotals.get(g, 0) for g in tie_breakers)
-        and a.created_at[:10] == b.created_at[:10]
+        and local_day(a.created_at) == local_day(b.created_at)
     )

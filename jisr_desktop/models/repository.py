@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from jisr_desktop.models.clock import local_day_start
 from jisr_desktop.models.definitions import Definition, DefinitionSet, parse_definition
 from jisr_desktop.models.duplicates import DuplicateMatch, Person, find_duplicates
 from jisr_desktop.models.identity import normalize_cin, normalize_phone
@@ -985,17 +986,19 @@ def _list_where(f: RecordFilter) -> tuple[str | None, dict[str, Any]]:
     if f.status:
         clauses.append("status = :status")
         params["status"] = f.status
-    if f.date_from:
+    # created_at is a UTC timestamp; the days she picks are the centre's local days.
+    try:
+        first = date.fromisoformat(str(f.date_from)[:10]) if f.date_from else None
+        last = date.fromisoformat(str(f.date_to)[:10]) if f.date_to else None
+    except ValueError:
+        return None, {}
+    if first is not None:
         clauses.append("created_at >= :date_from")
-        params["date_from"] = str(f.date_from)[:10]
-    if f.date_to:
-        try:
-            end = date.fromisoformat(str(f.date_to)[:10]) + timedelta(days=1)
-        except ValueError:
-            return None, {}
-        # created_at is an ISO timestamp: everything before the next day is on the day.
+        params["date_from"] = local_day_start(first)
+    if last is not None:
+        # Everything before the next local day began is on the last day.
         clauses.append("created_at < :date_to")
-        params["date_to"] = end.isoformat()
+        params["date_to"] = local_day_start(last + timedelta(days=1))
     if f.text.strip():
         match = fts_query(f.text)
         if match is None:
