@@ -32,8 +32,8 @@ from datetime import date
 from types import SimpleNamespace
 from jisr_desktop.cards.build import orientation_card
 from jisr_desktop.cards.render import render_card
-from jisr_desktop.models.definitions import load_card_templates, load_directory
-from jisr_desktop.models.reference import load_reference
+from jisr_desktop.models.programme.definitions import load_card_templates, load_directory
+from jisr_desktop.models.programme.reference import load_reference
 t1 = time.perf_counter()
 defs = load_directory(); ref = load_reference(); tpl = load_card_templates()["orientation"].data
 t2 = time.perf_counter()
@@ -70,11 +70,11 @@ def cold(tmp: Path, runs: int = 5) -> dict[str, float]:
 def batch(tmp: Path, count: int, uncompacted: bool = False) -> dict[str, object]:
     from jisr_desktop.cards import BatchItem, render_batch
     from jisr_desktop.cards.build import orientation_card
-    from jisr_desktop.models.definitions import load_card_templates, load_directory
-    from jisr_desktop.models.demo_data import generate
-    from jisr_desktop.models.enrolment import compact_evaluation
-    from jisr_desktop.models.evaluation import evaluate_submission
-    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.models.demo.data import generate
+    from jisr_desktop.models.programme.definitions import load_card_templates, load_directory
+    from jisr_desktop.models.programme.evaluation import evaluate_submission
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.models.workflows.enrolment import compact_evaluation
 
     if uncompacted:
         from reportlab.pdfgen.canvas import Canvas

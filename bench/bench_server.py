@@ -32,7 +32,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from jisr_desktop.models.reference import load_reference  # noqa: E402
+from jisr_desktop.models.programme.reference import load_reference  # noqa: E402
 from tests.conftest import make_submission  # noqa: E402
 from tests.server.conftest import Server, login  # noqa: E402
 

@@ -31,13 +31,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-from jisr_desktop.models.definitions import load_directory, parse_definition
-from jisr_desktop.models.demo_data import generate
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.rescoring import rescore_all
-from jisr_desktop.models.store import Store
-from jisr_desktop.models.transfer import save_many
+from jisr_desktop.models.demo.data import generate
+from jisr_desktop.models.programme.definitions import load_directory, parse_definition
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.workflows.enrolment import enrol
+from jisr_desktop.models.workflows.import_export import save_many
+from jisr_desktop.models.workflows.rescoring import rescore_all
 
 TODAY = date(2026, 11, 22)
 

@@ -71,9 +71,9 @@ folder, agent, passphrase = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 # The start path's imports, all of them here, so what follows is work, not imports.
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
-from jisr_desktop.app import build_context
-from jisr_desktop.models import keyring
-from jisr_desktop.models.store import Store
+from jisr_desktop.ui.context import open_context
+from jisr_desktop.models.store import keyring
+from jisr_desktop.models.store.database import Store
 from jisr_desktop.settings import Settings
 from jisr_desktop.ui.fonts import apply_fonts, load_fonts
 from jisr_desktop.ui.language import LanguageManager
@@ -102,7 +102,7 @@ keyring._kek = timed_kek
 store = Store.open(folder, agent, passphrase)
 marks["store_open"] = time.monotonic()
 
-ctx = build_context(folder, store, tasks, language, Settings(language="ar"))
+ctx = open_context(folder, store, tasks, language, Settings(language="ar"))
 marks["context"] = time.monotonic()
 window = MainWindow(ctx)
 marks["window_built"] = time.monotonic()
@@ -375,7 +375,7 @@ def open_form(ctx, runs: int, cal_ms: float) -> dict[str, object]:
 
 
 def cin_prefix(seed: int) -> str:
-    from jisr_desktop.models.demo_data import generate
+    from jisr_desktop.models.demo.data import generate
 
     row = next(r for r in generate(50, seed, today=TODAY) if r.get("consent") == "yes")
     return row["cin"][:6].lower()

@@ -36,12 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
-from jisr_desktop.models.definitions import load_directory
-from jisr_desktop.models.demo_data import generate
-from jisr_desktop.models.reference import load_reference
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.store import Store
-from jisr_desktop.models.transfer import save_many
+from jisr_desktop.models.demo.data import generate
+from jisr_desktop.models.programme.definitions import load_directory
+from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.workflows.import_export import save_many
 from jisr_desktop.settings import Settings
 from jisr_desktop.ui.context import AccountInfo, AppContext
 from jisr_desktop.ui.language import LanguageManager

@@ -13,34 +13,10 @@ from jisr_desktop.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def build_context(folder, store, tasks, language, settings):
-    """Everything the pages need, once the store is open."""
-    from jisr_desktop.models.definitions import load_directory
-    from jisr_desktop.models.reference import load_reference
-    from jisr_desktop.models.repository import Repository
-    from jisr_desktop.ui.context import AccountInfo, AppContext
-
-    repo = Repository(store)
-    # A newer release ships newer definitions: install them; old versions stay in the store.
-    repo.install_definitions(load_directory().all())
-    account = store.account()
-    return AppContext(
-        folder=folder,
-        store=store,
-        repo=repo,
-        defs=repo.active_definitions(),
-        reference=load_reference(),
-        account=AccountInfo(account.name, account.role, account.province_code),
-        tasks=tasks,
-        language=language,
-        settings=settings,
-    )
-
-
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.models.programme.reference import load_reference
     from jisr_desktop.ui.errors import show_error
     from jisr_desktop.ui.fonts import apply_fonts, load_fonts
     from jisr_desktop.ui.language import LanguageManager
@@ -72,9 +48,10 @@ def run_gui(args: argparse.Namespace) -> int:
     settings.last_agent = store.agent
     settings.save(folder)
 
+    from jisr_desktop.ui.context import open_context
     from jisr_desktop.ui.main_window import MainWindow
 
-    ctx = build_context(folder, store, tasks, language, settings)
+    ctx = open_context(folder, store, tasks, language, settings)
     window = MainWindow(ctx)
     window.show()
     window.offer_drafts()

@@ -9,7 +9,7 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal as _babel_decimal
 
 from jisr_desktop.i18n import babel_locale
-from jisr_desktop.models.clock import local_day
+from jisr_desktop.models.programme.clock import local_day
 
 
 def _as_date(value: date | str) -> date:

@@ -26,14 +26,24 @@ def _check(results: dict[str, Any], name: str, fn: Callable[[], Any]) -> Any:
     return value
 
 
+def main() -> int:
+    """`jisr-desktop selftest`: print the results as JSON; exit 0 only if all passed."""
+    import json
+    import sys
+
+    results = run_selftest()
+    sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+    return 0 if results["ok"] else 1
+
+
 def run_selftest() -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from jisr_desktop import i18n
-    from jisr_desktop.models.definitions import load_directory
-    from jisr_desktop.models.demo_data import generate
-    from jisr_desktop.models.enrolment import enrol
-    from jisr_desktop.models.repository import Repository
-    from jisr_desktop.models.store import Store
+    from jisr_desktop.models.demo.data import generate
+    from jisr_desktop.models.programme.definitions import load_directory
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.repository import Repository
+    from jisr_desktop.models.workflows.enrolment import enrol
 
     results: dict[str, Any] = {}
     defs = _check(results, "definitions", load_directory)
@@ -87,9 +97,9 @@ def _card(folder: Path, record_id: str, tmp: Path) -> str:
     reportlab and the card fonts, and no glyph may be missing."""
     from jisr_desktop.cards import render_card
     from jisr_desktop.cards.for_record import card_for_record
-    from jisr_desktop.models.definitions import load_card_templates
-    from jisr_desktop.models.repository import Repository
-    from jisr_desktop.models.store import Store
+    from jisr_desktop.models.programme.definitions import load_card_templates
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.repository import Repository
 
     with Store.open(folder, "selftest", "selftest-passphrase") as store:
         repo = Repository(store)
@@ -113,9 +123,9 @@ def _fonts(load_fonts) -> list[str]:
 
 
 def _form(folder: Path) -> int:
-    from jisr_desktop.app import build_context
-    from jisr_desktop.models.store import Store
+    from jisr_desktop.models.store.database import Store
     from jisr_desktop.settings import Settings
+    from jisr_desktop.ui.context import open_context
     from jisr_desktop.ui.form_page import RegistrationPage
     from jisr_desktop.ui.language import LanguageManager
     from jisr_desktop.ui.tasks import TaskRunner
@@ -123,7 +133,7 @@ def _form(folder: Path) -> int:
     store = Store.open(folder, "selftest", "selftest-passphrase")
     tasks = TaskRunner()
     try:
-        ctx = build_context(folder, store, tasks, LanguageManager("ar"), Settings())
+        ctx = open_context(folder, store, tasks, LanguageManager("ar"), Settings())
         page = RegistrationPage(ctx)
         page.start_new()
         from PySide6.QtWidgets import QWidget

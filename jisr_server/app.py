@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jisr_desktop.models.reference import load_reference
+from jisr_desktop.models.programme.reference import load_reference
 from jisr_server import __version__
 from jisr_server.api import (
     audit_routes,

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from jisr_desktop import paths
-from jisr_desktop.models.definitions import (
+from jisr_desktop.models.programme.definitions import (
     CARD_KIND,
     FILE_NAMES,
     Definition,
@@ -28,7 +28,7 @@ from jisr_desktop.models.definitions import (
     load_directory,
     parse_definition,
 )
-from jisr_desktop.models.reference import FILES as REFERENCE_FILES
+from jisr_desktop.models.programme.reference import FILES as REFERENCE_FILES
 from jisr_server.db import utcnow
 from jisr_server.schema import audit, published
 

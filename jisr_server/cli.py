@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from jisr_desktop.models.definitions import DefinitionError
+from jisr_desktop.models.programme.definitions import DefinitionError
 from jisr_server import catalog
 from jisr_server.auth import UserError, create_user, prune_login_failures
 from jisr_server.config import ENV_PREFIX, Settings

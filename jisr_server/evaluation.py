@@ -10,7 +10,7 @@ newest published version. The stored evaluation names the versions it was made w
 client sees on its next pull which grid scored the record. The day is the server's day of
 receipt (ages are worked out as of it).
 
-The stored shape is the desktop's own (`jisr_desktop.models.evaluation.compact`).
+The stored shape is the desktop's own (`jisr_desktop.models.programme.evaluation.compact`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jisr_desktop.models.definitions import Definition
-from jisr_desktop.models.evaluation import compact
-from jisr_desktop.models.orientation import orient
-from jisr_desktop.models.scoring import score
+from jisr_desktop.models.programme.definitions import Definition
+from jisr_desktop.models.programme.evaluation import compact
+from jisr_desktop.models.programme.orientation import orient
+from jisr_desktop.models.programme.scoring import score
 
 GRID = "grid"
 ORIENTATION = "orientation"

@@ -43,11 +43,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from jisr_desktop.models.decision_rules import PROBLEMS, check_decision
-from jisr_desktop.models.definitions import Definition
-from jisr_desktop.models.form import from_definition
-from jisr_desktop.models.reference import ReferenceData
-from jisr_desktop.models.validation import validate
+from jisr_desktop.models.programme.decisions import PROBLEMS, check_decision
+from jisr_desktop.models.programme.definitions import Definition
+from jisr_desktop.models.programme.form import from_definition
+from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.programme.validation import validate
 from jisr_server.catalog import FormCache
 from jisr_server.db import CHANGE_COUNTER, as_utc, get_state, is_sqlite, set_state, utcnow
 from jisr_server.errors import ApiError

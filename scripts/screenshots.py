@@ -18,12 +18,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from jisr_desktop.app import build_context
-from jisr_desktop.models.demo_data import generate
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.store import Store
-from jisr_desktop.models.transfer import save_many
+from jisr_desktop.models.demo.data import generate
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.workflows.import_export import save_many
 from jisr_desktop.settings import Settings
+from jisr_desktop.ui.context import open_context
 from jisr_desktop.ui.fonts import apply_fonts, load_fonts
 from jisr_desktop.ui.language import LanguageManager
 from jisr_desktop.ui.tasks import TaskRunner
@@ -40,7 +40,7 @@ def main(out: Path) -> None:
         store = Store.create(folder, "Naima Supervisor", "demo", role="supervisor",
                              province_code="07.351")
         repo = Repository(store)
-        from jisr_desktop.models.definitions import load_directory
+        from jisr_desktop.models.programme.definitions import load_directory
 
         defs = load_directory()
         repo.install_definitions(defs.all())
@@ -49,7 +49,7 @@ def main(out: Path) -> None:
         save_many(repo, defs, enumerate(rows, 1), today=TODAY)
         tasks = TaskRunner()
         language = LanguageManager("ar")
-        ctx = build_context(folder, store, tasks, language, Settings())
+        ctx = open_context(folder, store, tasks, language, Settings())
         from jisr_desktop.ui.main_window import MainWindow
 
         window = MainWindow(ctx)

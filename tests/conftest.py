@@ -60,7 +60,7 @@ def submission() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def definitions():
-    from jisr_desktop.models.definitions import load_directory
+    from jisr_desktop.models.programme.definitions import load_directory
 
     return load_directory()
 
@@ -72,8 +72,8 @@ def store_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(store_dir: Path, definitions):
-    from jisr_desktop.models.repository import Repository
-    from jisr_desktop.models.store import Store
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.repository import Repository
 
     s = Store.create(store_dir, AGENT, PASSPHRASE, role="admin", province_code="07.351")
     Repository(s).install_definitions(definitions.all())
@@ -83,6 +83,6 @@ def store(store_dir: Path, definitions):
 
 @pytest.fixture
 def repo(store):
-    from jisr_desktop.models.repository import Repository
+    from jisr_desktop.models.store.repository import Repository
 
     return Repository(store)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from jisr_desktop.models.assessment import recommend, validate_assessment
-from jisr_desktop.models.definitions import Definition, content_hash
-from jisr_desktop.models.form import assessment_form
+from jisr_desktop.models.programme.assessment import recommend, validate_assessment
+from jisr_desktop.models.programme.definitions import Definition, content_hash
+from jisr_desktop.models.programme.form import assessment_form
 
 from .conftest import TODAY
 

@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from jisr_desktop.models.assessment_store import AssessmentRecord, AssessmentRepository
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.schema import OutboxEntry
+from jisr_desktop.models.store.assessments import AssessmentRecord, AssessmentRepository
+from jisr_desktop.models.store.schema import OutboxEntry
+from jisr_desktop.models.workflows.enrolment import enrol
 
 from .conftest import AGENT, TODAY, make_submission
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from jisr_desktop.formatting import format_date
-from jisr_desktop.models.clock import local_day, local_day_start
-from jisr_desktop.models.committee import ranking
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.repository import RecordFilter
+from jisr_desktop.models.programme.clock import local_day, local_day_start
+from jisr_desktop.models.store.repository import RecordFilter
+from jisr_desktop.models.workflows.committee import ranking
+from jisr_desktop.models.workflows.enrolment import enrol
 
 from .conftest import TODAY, make_submission
 

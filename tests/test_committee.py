@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from jisr_desktop.models import repository as repository_mod
-from jisr_desktop.models.committee import province_quota, ranking
-from jisr_desktop.models.decisions import DecisionRepository
-from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.store import repository as repository_mod
+from jisr_desktop.models.store.decisions import DecisionRepository
+from jisr_desktop.models.workflows.committee import province_quota, ranking
+from jisr_desktop.models.workflows.enrolment import enrol
 
 from .conftest import TODAY, make_submission
 

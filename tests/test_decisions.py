@@ -8,15 +8,15 @@ import json
 import pytest
 from sqlalchemy import select
 
-from jisr_desktop.models.decisions import (
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.decisions import (
     AGENT_CONFIRMATION,
     COMMITTEE,
     DecisionRepository,
     ReasonRequired,
 )
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.schema import Decision, OutboxEntry
-from jisr_desktop.models.store import Store
+from jisr_desktop.models.store.schema import Decision, OutboxEntry
+from jisr_desktop.models.workflows.enrolment import enrol
 
 from .conftest import AGENT, TODAY, make_submission
 

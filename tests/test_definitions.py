@@ -15,7 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from jisr_desktop import paths
-from jisr_desktop.models.definitions import (
+from jisr_desktop.models.programme.definitions import (
     FILE_NAMES,
     KINDS,
     DefinitionError,

@@ -13,9 +13,9 @@ import phonenumbers
 import pytest
 
 from jisr_desktop import paths
-from jisr_desktop.models import demo_names
-from jisr_desktop.models.demo_data import REGION_WEIGHTS, generate
-from jisr_desktop.models.reference import load_reference
+from jisr_desktop.models.demo import names as demo_names
+from jisr_desktop.models.demo.data import REGION_WEIGHTS, generate
+from jisr_desktop.models.programme.reference import load_reference
 
 N = 20_000
 TODAY = date(2026, 11, 22)  # the suite's fixed day (conftest.TODAY)
@@ -292,8 +292,8 @@ def test_dates_of_birth_on_a_leap_day_today(reference):
 
 
 def test_generated_rows_validate_against_the_form(definitions, reference):
-    validation = pytest.importorskip("jisr_desktop.models.validation")
-    from jisr_desktop.models.form import from_definition
+    validation = pytest.importorskip("jisr_desktop.models.programme.validation")
+    from jisr_desktop.models.programme.form import from_definition
 
     form = from_definition(definitions.form)
     for row in generate(500, 99, today=TODAY, reference=reference):

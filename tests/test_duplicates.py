@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jisr_desktop.models.duplicates import DuplicateMatch, Person, find_duplicates
+from jisr_desktop.models.programme.duplicates import DuplicateMatch, Person, find_duplicates
 
 DOB = "1985-03-14"
 

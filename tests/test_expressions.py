@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jisr_desktop.models.expressions import (
+from jisr_desktop.models.programme.expressions import (
     Binary,
     Call,
     Current,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jisr_desktop.models.identity import (
+from jisr_desktop.models.programme.identity import (
     PhoneCheck,
     cin_looks_standard,
     normalize_cin,

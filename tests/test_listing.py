@@ -11,14 +11,14 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from jisr_desktop.models import repository as repository_mod
-from jisr_desktop.models import store as store_mod
-from jisr_desktop.models.decisions import DecisionRepository
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.keyring import Keyring, new_store_key
-from jisr_desktop.models.normalize import normalize_name
-from jisr_desktop.models.repository import RecordFilter, Repository, search_terms
-from jisr_desktop.models.store import Store
+from jisr_desktop.models.programme.normalize import normalize_name
+from jisr_desktop.models.store import database as store_mod
+from jisr_desktop.models.store import repository as repository_mod
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.decisions import DecisionRepository
+from jisr_desktop.models.store.keyring import Keyring, new_store_key
+from jisr_desktop.models.store.repository import RecordFilter, Repository, search_terms
+from jisr_desktop.models.workflows.enrolment import enrol
 
 from .conftest import AGENT, PASSPHRASE, TODAY, make_submission
 

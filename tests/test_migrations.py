@@ -10,12 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from jisr_desktop.models import store as store_mod
-from jisr_desktop.models.keyring import Keyring, new_store_key
-from jisr_desktop.models.normalize import normalize_name
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.schema import Base
-from jisr_desktop.models.store import Store
+from jisr_desktop.models.programme.normalize import normalize_name
+from jisr_desktop.models.store import database as store_mod
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.keyring import Keyring, new_store_key
+from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.store.schema import Base
 
 from .conftest import AGENT, PASSPHRASE
 
@@ -98,7 +98,7 @@ def test_a_store_at_head_opens_without_loading_alembic(store, store_dir):
     store.close()
     code = (
         "import sys; from pathlib import Path; "
-        "from jisr_desktop.models.store import Store; "
+        "from jisr_desktop.models.store.database import Store; "
         f"s = Store.open(Path({str(store_dir)!r}), {AGENT!r}, {PASSPHRASE!r}); "
         "print(s.current_revision(), 'alembic' in sys.modules); s.close()"
     )

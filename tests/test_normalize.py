@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jisr_desktop.models.normalize import (
+from jisr_desktop.models.programme.normalize import (
     normalize_arabic,
     normalize_latin,
     normalize_name,

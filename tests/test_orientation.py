@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from jisr_desktop.models.evaluation import evaluate_submission
-from jisr_desktop.models.orientation import orient
-from jisr_desktop.models.reference import load_reference
+from jisr_desktop.models.programme.evaluation import evaluate_submission
+from jisr_desktop.models.programme.orientation import orient
+from jisr_desktop.models.programme.reference import load_reference
 
 from .conftest import TODAY, make_submission
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jisr_desktop import paths
-from jisr_desktop.models.reference import FILES, load_reference
+from jisr_desktop.models.programme.reference import FILES, load_reference
 
 REF = paths.reference_dir()
 
@@ -95,7 +95,7 @@ def test_attribution_is_kept_beside_the_data() -> None:
 
 
 def test_every_offered_province_has_communes_to_choose_from():
-    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.models.programme.reference import load_reference
 
     ref = load_reference()
     for region in ref.regions:

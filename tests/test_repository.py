@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from jisr_desktop.models.definitions import parse_definition
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.rescoring import rescore_all
-from jisr_desktop.models.schema import OutboxEntry, Record
-from jisr_desktop.models.store import Store
+from jisr_desktop.models.programme.definitions import parse_definition
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.schema import OutboxEntry, Record
+from jisr_desktop.models.workflows.enrolment import enrol
+from jisr_desktop.models.workflows.rescoring import rescore_all
 
 from .conftest import AGENT, PASSPHRASE, TODAY, make_submission
 
@@ -78,7 +78,7 @@ def test_every_write_appends_outbox_and_audit_in_the_same_transaction(repo, stor
     assert trail[0].agent == AGENT
 
     # A failure half-way through a save leaves no record, no outbox entry, no audit entry.
-    from jisr_desktop.models import repository
+    from jisr_desktop.models.store import repository
 
     def broken(*_args):
         raise RuntimeError("disk full")
@@ -106,7 +106,7 @@ def test_drafts_survive_closing_the_store(repo, store, store_dir, definitions):
     repo.save_draft(draft_id, definitions.form, {"first_name_ar": "خديجة", "cin": "X1"})
     store.close()
     with Store.open(store_dir, AGENT, PASSPHRASE) as again:
-        from jisr_desktop.models.repository import Repository
+        from jisr_desktop.models.store.repository import Repository
 
         drafts = Repository(again).drafts(AGENT)
         assert [(d.id, d.answers) for d in drafts] == [
@@ -150,8 +150,8 @@ def test_stats_count_what_the_programme_publishes(repo, definitions):
 
 
 def test_rescoring_in_worker_processes_gives_the_same_results(repo, definitions):
-    from jisr_desktop.models.demo_data import generate
-    from jisr_desktop.models.transfer import save_many
+    from jisr_desktop.models.demo.data import generate
+    from jisr_desktop.models.workflows.import_export import save_many
 
     save_many(repo, definitions, enumerate(generate(60, 5, today=TODAY), 1), today=TODAY)
     data = json.loads(json.dumps(definitions.grid.data))

@@ -9,12 +9,17 @@ import json
 import pytest
 from sqlalchemy import text
 
-from jisr_desktop.models.definitions import parse_definition
-from jisr_desktop.models.demo_data import generate
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.rescoring import Rescorer, rescore_all, rescored_row, scoring_fields
-from jisr_desktop.models.schema import OutboxEntry
-from jisr_desktop.models.transfer import save_many
+from jisr_desktop.models.demo.data import generate
+from jisr_desktop.models.programme.definitions import parse_definition
+from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.store.schema import OutboxEntry
+from jisr_desktop.models.workflows.import_export import save_many
+from jisr_desktop.models.workflows.rescoring import (
+    Rescorer,
+    rescore_all,
+    rescored_row,
+    scoring_fields,
+)
 
 from .conftest import TODAY
 
@@ -150,9 +155,9 @@ def test_chunks_give_what_rescored_row_gives_on_thousands_of_records(definitions
     """The chunked fast path (`derived_many`: the grid worked out column by column, rows
     remembered per combination) against `rescored_row` on 3,000 demo registrations,
     under the shipped grid and one with a changed weight, values and types."""
-    from jisr_desktop.models.form import from_definition
-    from jisr_desktop.models.reference import load_reference
-    from jisr_desktop.models.validation import validate
+    from jisr_desktop.models.programme.form import from_definition
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.models.programme.validation import validate
 
     form = from_definition(definitions.form)
     reference = load_reference()

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from jisr_desktop.models.definitions import Definition, content_hash
-from jisr_desktop.models.form import from_definition
-from jisr_desktop.models.reference import load_reference
-from jisr_desktop.models.scoring import ScoreResult, score
-from jisr_desktop.models.validation import validate
+from jisr_desktop.models.programme.definitions import Definition, content_hash
+from jisr_desktop.models.programme.form import from_definition
+from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.models.programme.scoring import ScoreResult, score
+from jisr_desktop.models.programme.validation import validate
 
 from .conftest import TODAY, make_submission
 
@@ -267,8 +267,8 @@ def _odd(answers: dict[str, Any], i: int) -> dict[str, Any]:
 
 @pytest.mark.parametrize("variant", [False, True])
 def test_compiled_grid_gives_what_score_gives(definitions, reference, variant):
-    from jisr_desktop.models.demo_data import generate
-    from jisr_desktop.models.scoring import CompiledGrid
+    from jisr_desktop.models.demo.data import generate
+    from jisr_desktop.models.programme.scoring import CompiledGrid
 
     grid = _variant_grid(definitions) if variant else definitions.grid
     form = from_definition(definitions.form)

@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.store import Store, StoreCorrupt, StoreExists, StoreLocked, StoreMissing
+from jisr_desktop.models.store.database import (
+    Store,
+    StoreCorrupt,
+    StoreExists,
+    StoreLocked,
+    StoreMissing,
+)
+from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.workflows.enrolment import enrol
 
 from .conftest import AGENT, PASSPHRASE, TODAY
 

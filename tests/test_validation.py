@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from jisr_desktop.models.definitions import Definition, content_hash
-from jisr_desktop.models.form import Form, from_definition
-from jisr_desktop.models.messages import Message
-from jisr_desktop.models.reference import load_reference
-from jisr_desktop.models.validation import check_field, relevant_fields, validate
+from jisr_desktop.models.programme.definitions import Definition, content_hash
+from jisr_desktop.models.programme.form import Form, from_definition
+from jisr_desktop.models.programme.messages import Message
+from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.models.programme.validation import check_field, relevant_fields, validate
 
 from .conftest import TODAY, make_submission
 
@@ -327,8 +327,8 @@ def test_the_result_names_the_fields_relevant_fields_would_show() -> None:
     they must be exactly what relevant_fields() computes, for whole and half-filled forms."""
     import random
 
-    from jisr_desktop.models.definitions import load_directory
-    from jisr_desktop.models.demo_data import generate
+    from jisr_desktop.models.demo.data import generate
+    from jisr_desktop.models.programme.definitions import load_directory
 
     form = from_definition(load_directory().form)
     rng = random.Random(7)

@@ -15,7 +15,7 @@ from jisr_desktop.cards.data import CardData, ServiceLine, Text, format_date
 from jisr_desktop.cards.qr import card_number
 
 
-class RecordLike(Protocol):  # jisr_desktop.models.repository.RecordDetail
+class RecordLike(Protocol):  # jisr_desktop.models.store.repository.RecordDetail
     id: str
     version: int
     answers: dict[str, Any]

@@ -141,7 +141,7 @@ def card_for_record(
     issued_on: date | None = None, centre: Text = "", agent: str = "",
 ) -> CardData:
     """One woman's card, read from the store. Raises `NoCard` when there is none to print."""
-    from jisr_desktop.models.decisions import AGENT_CONFIRMATION, DecisionRepository
+    from jisr_desktop.models.store.decisions import AGENT_CONFIRMATION, DecisionRepository
 
     if kind not in KINDS:
         raise ValueError(f"unknown card kind {kind!r}")
@@ -150,7 +150,7 @@ def card_for_record(
         raise NoCard("not_found", record_id)
     if kind == ORIENTATION:
         if reference is None:
-            from jisr_desktop.models.reference import load_reference
+            from jisr_desktop.models.programme.reference import load_reference
 
             reference = load_reference()
         decision = DecisionRepository(repo.store).latest(record.id, AGENT_CONFIRMATION)
@@ -159,7 +159,7 @@ def card_for_record(
         if data is None:
             raise NoCard("no_orientation", record.id)
         return data
-    from jisr_desktop.models.assessment_store import AssessmentRepository
+    from jisr_desktop.models.store.assessments import AssessmentRepository
 
     assessment = AssessmentRepository(repo.store).latest(record.id)
     data = service_card_data(repo, defs, record, assessment, issued_on=issued_on,
@@ -187,10 +187,10 @@ def orientation_cards(
     """The orientation cards of many records, in the order given (a committee's ranking),
     read a chunk at a time so a batch never holds a province's records together. Records
     without an orientation are skipped."""
-    from jisr_desktop.models.decisions import AGENT_CONFIRMATION, DecisionRepository
+    from jisr_desktop.models.store.decisions import AGENT_CONFIRMATION, DecisionRepository
 
     if reference is None:
-        from jisr_desktop.models.reference import load_reference
+        from jisr_desktop.models.programme.reference import load_reference
 
         reference = load_reference()
     decisions = DecisionRepository(repo.store)
@@ -216,11 +216,11 @@ def province_cards(
 ) -> Iterator[CardData]:
     """Every printable card of a province's records, in the store's order (the CLI's
     `print-cards`). One record at a time: the store is read in chunks."""
-    from jisr_desktop.models.assessment_store import AssessmentRepository
-    from jisr_desktop.models.decisions import AGENT_CONFIRMATION, DecisionRepository
+    from jisr_desktop.models.store.assessments import AssessmentRepository
+    from jisr_desktop.models.store.decisions import AGENT_CONFIRMATION, DecisionRepository
 
     if reference is None:
-        from jisr_desktop.models.reference import load_reference
+        from jisr_desktop.models.programme.reference import load_reference
 
         reference = load_reference()
     decisions = DecisionRepository(repo.store)

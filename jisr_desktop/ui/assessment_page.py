@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import N_, _, ngettext
-from jisr_desktop.models.assessment import Recommendation, recommend, validate_assessment
-from jisr_desktop.models.assessment_store import AssessmentRecord, AssessmentRepository
-from jisr_desktop.models.definitions import localized
-from jisr_desktop.models.form import LEVELS_LIST, Form, assessment_form
-from jisr_desktop.models.repository import RecordDetail
+from jisr_desktop.models.programme.assessment import Recommendation, recommend, validate_assessment
+from jisr_desktop.models.programme.definitions import localized
+from jisr_desktop.models.programme.form import LEVELS_LIST, Form, assessment_form
+from jisr_desktop.models.store.assessments import AssessmentRecord, AssessmentRepository
+from jisr_desktop.models.store.repository import RecordDetail
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card_preview
 from jisr_desktop.ui.context import AppContext

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import N_, _, ngettext
-from jisr_desktop.models.repository import RecordFilter
+from jisr_desktop.models.store.repository import RecordFilter
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.record_model import COLUMN_INDEX, RecordTableModel
 

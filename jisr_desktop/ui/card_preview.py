@@ -245,7 +245,7 @@ def render_preview(template: Any, data: CardData, layout: str,
 
 @cache
 def card_templates() -> dict[str, Any]:
-    from jisr_desktop.models.definitions import load_card_templates
+    from jisr_desktop.models.programme.definitions import load_card_templates
 
     return {kind: d.data for kind, d in load_card_templates().items()}
 

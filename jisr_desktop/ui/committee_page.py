@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.formatting import format_date, format_number
 from jisr_desktop.i18n import N_, _, ngettext
-from jisr_desktop.models.committee import (
+from jisr_desktop.models.programme.definitions import localized
+from jisr_desktop.models.store.decisions import ACCEPTED, REFUSED, WAITING_LIST
+from jisr_desktop.models.workflows.committee import (
     BY_REGISTRATION_DATE,
     NO_TIE,
     TIED,
@@ -35,8 +37,6 @@ from jisr_desktop.models.committee import (
     CommitteeList,
     ranking,
 )
-from jisr_desktop.models.decisions import ACCEPTED, REFUSED, WAITING_LIST
-from jisr_desktop.models.definitions import localized
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
 from jisr_desktop.ui.card_preview import can_print

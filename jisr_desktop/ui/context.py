@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jisr_desktop.models.definitions import DefinitionSet
-from jisr_desktop.models.reference import ReferenceData
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.store import Store
+from jisr_desktop.models.programme.definitions import DefinitionSet
+from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.settings import Settings
 from jisr_desktop.ui.language import LanguageManager
 from jisr_desktop.ui.tasks import TaskRunner
@@ -54,3 +54,27 @@ class AppContext:
     @property
     def lang(self) -> str:
         return self.language.lang
+
+
+def open_context(folder: Path, store: Store, tasks: TaskRunner, language: LanguageManager,
+                 settings: Settings) -> AppContext:
+    """Everything the pages need, once the store is open (the app, the self-test and the
+    benchmarks all start here)."""
+    from jisr_desktop.models.programme.definitions import load_directory
+    from jisr_desktop.models.programme.reference import load_reference
+
+    repo = Repository(store)
+    # A newer release ships newer definitions: install them; old versions stay in the store.
+    repo.install_definitions(load_directory().all())
+    account = store.account()
+    return AppContext(
+        folder=folder,
+        store=store,
+        repo=repo,
+        defs=repo.active_definitions(),
+        reference=load_reference(),
+        account=AccountInfo(account.name, account.role, account.province_code),
+        tasks=tasks,
+        language=language,
+        settings=settings,
+    )

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.i18n import _
-from jisr_desktop.models.form import Form
+from jisr_desktop.models.programme.form import Form
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.form_model import DuplicateView, paragraph_mark, reason_text
 

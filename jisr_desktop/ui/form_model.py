@@ -19,17 +19,17 @@ from datetime import date
 from typing import Any
 
 from jisr_desktop.i18n import text_direction
-from jisr_desktop.models.expressions import holds
-from jisr_desktop.models.form import Field, Form
-from jisr_desktop.models.messages import Message
-from jisr_desktop.models.reference import ReferenceData
-from jisr_desktop.models.repository import Repository, full_name
-from jisr_desktop.models.validation import (
+from jisr_desktop.models.programme.expressions import holds
+from jisr_desktop.models.programme.form import Field, Form
+from jisr_desktop.models.programme.messages import Message
+from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.programme.validation import (
     Issue,
     ValidationResult,
     is_empty,
     validate,
 )
+from jisr_desktop.models.store.repository import Repository, full_name
 
 # What a duplicate lookup reads: the identifiers and the names with the date of birth.
 DUPLICATE_KEYS = (

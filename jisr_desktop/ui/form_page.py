@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.i18n import N_, _, ngettext
-from jisr_desktop.models.definitions import Definition, localized
-from jisr_desktop.models.enrolment import EnrolOutcome, enrol
-from jisr_desktop.models.form import Form, from_definition
-from jisr_desktop.models.repository import DraftInfo, RecordDetail
+from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.form import Form, from_definition
+from jisr_desktop.models.store.repository import DraftInfo, RecordDetail
+from jisr_desktop.models.workflows.enrolment import EnrolOutcome, enrol
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.duplicates_panel import DuplicatesPanel
 from jisr_desktop.ui.errors import show_error

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import _
-from jisr_desktop.models.definitions import localized
-from jisr_desktop.models.form import Field
-from jisr_desktop.models.reference import ReferenceData
+from jisr_desktop.models.programme.definitions import localized
+from jisr_desktop.models.programme.form import Field
+from jisr_desktop.models.programme.reference import ReferenceData
 from jisr_desktop.ui.form_model import paragraph_mark
 
 # Texts allowed longer than this get a multi-line box (the "long text").

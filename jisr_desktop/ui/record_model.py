@@ -32,8 +32,8 @@ from PySide6.QtCore import (
 
 from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import N_, _
-from jisr_desktop.models.definitions import localized
-from jisr_desktop.models.repository import RecordFilter, RecordSummary
+from jisr_desktop.models.programme.definitions import localized
+from jisr_desktop.models.store.repository import RecordFilter, RecordSummary
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.context import AppContext
 

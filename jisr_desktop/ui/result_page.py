@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 from jisr_desktop.cards.for_record import has_orientation
 from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import _
-from jisr_desktop.models.decisions import (
+from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.store.decisions import (
     ACCEPTED,
     AGENT_CONFIRMATION,
     COMMITTEE,
@@ -49,8 +50,7 @@ from jisr_desktop.models.decisions import (
     DecisionRepository,
     ReasonRequired,
 )
-from jisr_desktop.models.definitions import Definition, localized
-from jisr_desktop.models.repository import RecordDetail
+from jisr_desktop.models.store.repository import RecordDetail
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card_preview
 from jisr_desktop.ui.committee_page import outcome_text

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jisr_desktop.cli import ERROR_MESSAGES
 from jisr_desktop.i18n import _
-from jisr_desktop.models.keyring import Keyring, KeyringError
-from jisr_desktop.models.reference import ReferenceData
-from jisr_desktop.models.store import KEYRING_FILE, Store, StoreError
+from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.store.database import KEYRING_FILE, Store, StoreError
+from jisr_desktop.models.store.keyring import Keyring, KeyringError
 from jisr_desktop.ui.tasks import TaskRunner
+from jisr_desktop.user_messages import error_text
 
 LANG_NAMES = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ"}
 
@@ -177,4 +177,4 @@ class UnlockDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         code = error.code if isinstance(error, StoreError | KeyringError) else "store_error"
-        self.show_error(_(ERROR_MESSAGES.get(code, ERROR_MESSAGES["store_error"])))
+        self.show_error(error_text(code))

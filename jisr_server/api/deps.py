@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from jisr_desktop.models.reference import ReferenceData
+from jisr_desktop.models.programme.reference import ReferenceData
 from jisr_server import auth
 from jisr_server.catalog import FormCache
 from jisr_server.config import Settings

@@ -14,9 +14,9 @@ RECORD_ID = "1a2b3c4d-5e6f-4789-8abc-def012345678"
 
 
 def scored_record(definitions, **overrides):
-    from jisr_desktop.models.enrolment import compact_evaluation
-    from jisr_desktop.models.evaluation import evaluate_submission
-    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.models.programme.evaluation import evaluate_submission
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.models.workflows.enrolment import compact_evaluation
 
     evaluation = evaluate_submission(
         definitions, make_submission(**overrides), today=TODAY, reference=load_reference()
@@ -31,7 +31,7 @@ def scored_record(definitions, **overrides):
 
 @pytest.fixture(scope="session")
 def templates():
-    from jisr_desktop.models.definitions import load_card_templates
+    from jisr_desktop.models.programme.definitions import load_card_templates
 
     return {k: d.data for k, d in load_card_templates().items()}
 
@@ -39,7 +39,7 @@ def templates():
 @pytest.fixture
 def orientation_data(definitions):
     from jisr_desktop.cards.build import orientation_card
-    from jisr_desktop.models.reference import load_reference
+    from jisr_desktop.models.programme.reference import load_reference
 
     return orientation_card(
         scored_record(definitions), definitions.orientation.data, definitions.grid.data,
@@ -58,7 +58,7 @@ ASSESSMENT = {
 @pytest.fixture
 def service_data(definitions):
     from jisr_desktop.cards.build import service_card
-    from jisr_desktop.models.assessment import recommend, validate_assessment
+    from jisr_desktop.models.programme.assessment import recommend, validate_assessment
 
     answers = validate_assessment(definitions.assessment, ASSESSMENT, today=TODAY).answers
     recommended = [r.service_id for r in recommend(definitions.assessment,

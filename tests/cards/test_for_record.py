@@ -12,10 +12,10 @@ from jisr_desktop.cards.for_record import (
     province_cards,
     with_decision,
 )
-from jisr_desktop.models.assessment import recommend, validate_assessment
-from jisr_desktop.models.assessment_store import AssessmentRepository
-from jisr_desktop.models.decisions import AGENT_CONFIRMATION, DecisionRepository
-from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.programme.assessment import recommend, validate_assessment
+from jisr_desktop.models.store.assessments import AssessmentRepository
+from jisr_desktop.models.store.decisions import AGENT_CONFIRMATION, DecisionRepository
+from jisr_desktop.models.workflows.enrolment import enrol
 
 from ..conftest import TODAY, make_submission
 from .conftest import ASSESSMENT
@@ -94,7 +94,7 @@ def test_service_card_after_an_assessment(repo, definitions, record_id):
 
 
 def test_province_cards_are_that_provinces_only(repo, definitions, record_id):
-    from jisr_desktop.models.enrolment import enrol
+    from jisr_desktop.models.workflows.enrolment import enrol
     from tests.conftest import TODAY, make_submission
 
     # Another woman in Safi (region Marrakech-Safi): never on Marrakech's sheets.

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from jisr_desktop import paths
-from jisr_desktop.models.definitions import content_hash
+from jisr_desktop.models.programme.definitions import content_hash
 from tests.server.conftest import Backend, run_cli, upsert
 
 

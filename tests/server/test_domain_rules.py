@@ -9,10 +9,10 @@ import uuid
 from typing import Any
 
 from jisr_desktop import paths
-from jisr_desktop.models import enrolment
-from jisr_desktop.models.decision_rules import check_decision
-from jisr_desktop.models.definitions import load_directory
-from jisr_desktop.models.reference import load_reference
+from jisr_desktop.models.programme.decisions import check_decision
+from jisr_desktop.models.programme.definitions import load_directory
+from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.models.workflows import enrolment
 from tests.conftest import make_submission
 from tests.server.conftest import PROVINCE_A, PROVINCE_B, Backend, upsert
 

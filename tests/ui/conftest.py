@@ -16,10 +16,10 @@ from tests.conftest import AGENT, PASSPHRASE
 
 
 def make_context(folder, role: str = "admin", lang: str = "ar", province: str = "07.351"):
-    from jisr_desktop.models.definitions import load_directory
-    from jisr_desktop.models.reference import load_reference
-    from jisr_desktop.models.repository import Repository
-    from jisr_desktop.models.store import Store
+    from jisr_desktop.models.programme.definitions import load_directory
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.repository import Repository
     from jisr_desktop.settings import Settings
     from jisr_desktop.ui.context import AccountInfo, AppContext
     from jisr_desktop.ui.language import LanguageManager

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from jisr_desktop.i18n import _
-from jisr_desktop.models.assessment_store import AssessmentRepository
-from jisr_desktop.models.definitions import localized
-from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.programme.definitions import localized
+from jisr_desktop.models.store.assessments import AssessmentRepository
+from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.textdir import strip_isolates
 from jisr_desktop.ui.assessment_page import SERVICE_ID_ROLE, AssessmentPage
 from tests.conftest import TODAY, make_submission

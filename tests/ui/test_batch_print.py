@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton
 
 from jisr_desktop.cards import render as card_render
-from jisr_desktop.models.decisions import ACCEPTED, DecisionRepository
-from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.store.decisions import ACCEPTED, DecisionRepository
+from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.committee_page import CommitteePage
 from tests.conftest import TODAY, make_submission
 

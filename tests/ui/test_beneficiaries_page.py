@@ -9,11 +9,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.formatting import format_number
-from jisr_desktop.models.demo_data import generate
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.normalize import normalize_name
-from jisr_desktop.models.repository import RecordFilter
-from jisr_desktop.models.transfer import save_many
+from jisr_desktop.models.demo.data import generate
+from jisr_desktop.models.programme.normalize import normalize_name
+from jisr_desktop.models.store.repository import RecordFilter
+from jisr_desktop.models.workflows.enrolment import enrol
+from jisr_desktop.models.workflows.import_export import save_many
 from jisr_desktop.textdir import strip_isolates
 from jisr_desktop.ui.beneficiaries_page import NOT_ELIGIBLE, BeneficiariesPage
 from jisr_desktop.ui.record_model import COLUMN_INDEX, RECORD_ID_ROLE

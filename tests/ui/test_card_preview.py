@@ -12,9 +12,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
 from jisr_desktop.cards import card_number, qr_payload
-from jisr_desktop.models.assessment import recommend, validate_assessment
-from jisr_desktop.models.assessment_store import AssessmentRepository
-from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.programme.assessment import recommend, validate_assessment
+from jisr_desktop.models.store.assessments import AssessmentRepository
+from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.assessment_page import AssessmentPage
 from jisr_desktop.ui.beneficiaries_page import BeneficiariesPage
 from jisr_desktop.ui.card_preview import CardPreviewDialog, card_image

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from jisr_desktop.models.committee import province_quota
-from jisr_desktop.models.decisions import ACCEPTED, DecisionRepository
-from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.store.decisions import ACCEPTED, DecisionRepository
+from jisr_desktop.models.workflows.committee import province_quota
+from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.committee_page import CommitteePage
 from tests.conftest import TODAY, make_submission
 

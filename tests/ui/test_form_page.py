@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from jisr_desktop.i18n import _
-from jisr_desktop.models.enrolment import enrol
-from jisr_desktop.models.messages import Message
+from jisr_desktop.models.programme.messages import Message
+from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.form_model import FormModel
 from jisr_desktop.ui.form_page import RegistrationPage
 from jisr_desktop.ui.form_widgets import (
@@ -376,7 +376,7 @@ def test_edit_updates_the_same_record(page, ctx, qtbot) -> None:
 
 
 def test_form_model_progress_without_qt(ctx) -> None:
-    from jisr_desktop.models.form import from_definition
+    from jisr_desktop.models.programme.form import from_definition
 
     model = FormModel(from_definition(ctx.defs.form), ctx.reference)
     assert model.state.total_required == 3 and model.state.answered == 1  # consent date

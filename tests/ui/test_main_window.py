@@ -90,7 +90,7 @@ def test_language_switch_mirrors_and_keeps_the_page(window, ctx) -> None:
 
 
 def test_centre_name_from_the_menu_goes_on_the_cards(window, ctx, qtbot) -> None:
-    from jisr_desktop.models.enrolment import enrol
+    from jisr_desktop.models.workflows.enrolment import enrol
     from jisr_desktop.settings import Settings
     from jisr_desktop.ui.card_preview import load_card
     from tests.conftest import TODAY

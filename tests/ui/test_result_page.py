@@ -8,14 +8,14 @@ import dataclasses
 
 import pytest
 
-from jisr_desktop.models.decisions import (
+from jisr_desktop.models.store.decisions import (
     ACCEPTED,
     AGENT_CONFIRMATION,
     COMMITTEE,
     REFUSED,
     DecisionRepository,
 )
-from jisr_desktop.models.enrolment import enrol
+from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.result_page import ResultPage
 from tests.conftest import TODAY, make_submission
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from jisr_desktop.models.reference import load_reference
-from jisr_desktop.models.store import Store
+from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.models.store.database import Store
 from jisr_desktop.ui.language import LanguageManager
 from jisr_desktop.ui.tasks import TaskRunner
 from jisr_desktop.ui.unlock_dialog import UnlockDialog

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from jisr_desktop.models.definitions import DefinitionSet
-from jisr_desktop.models.duplicates import DuplicateMatch
-from jisr_desktop.models.evaluation import Evaluation, compact, evaluate_submission
-from jisr_desktop.models.reference import ReferenceData, load_reference
-from jisr_desktop.models.repository import Derived, RecordDetail, Repository
+from jisr_desktop.models.programme.definitions import DefinitionSet
+from jisr_desktop.models.programme.duplicates import DuplicateMatch
+from jisr_desktop.models.programme.evaluation import Evaluation, compact, evaluate_submission
+from jisr_desktop.models.programme.reference import ReferenceData, load_reference
+from jisr_desktop.models.store.repository import Derived, RecordDetail, Repository
 
 STRONG_DUPLICATE = "same_cin"
 

@@ -15,13 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jisr_desktop.models.definitions import DefinitionSet, localized
-from jisr_desktop.models.enrolment import derived_from, evaluate
-from jisr_desktop.models.form import Form, from_definition
-from jisr_desktop.models.identity import normalize_cin
-from jisr_desktop.models.reference import load_reference
-from jisr_desktop.models.repository import Derived, Repository
-from jisr_desktop.models.store import utcnow
+from jisr_desktop.models.programme.definitions import DefinitionSet, localized
+from jisr_desktop.models.programme.form import Form, from_definition
+from jisr_desktop.models.programme.identity import normalize_cin
+from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.models.store.database import utcnow
+from jisr_desktop.models.store.repository import Derived, Repository
+from jisr_desktop.models.workflows.enrolment import derived_from, evaluate
 
 EXPORT_FORMAT = "jisr-export"
 EXPORT_FORMAT_VERSION = 1

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from jisr_desktop import paths
-from jisr_desktop.models.expressions import ExpressionError, parse, references
+from jisr_desktop.models.programme.expressions import ExpressionError, parse, references
 
 KINDS = ("form", "grid", "orientation", "assessment", "services")
 # Card templates (orientation card, service card) are definitions too, but not part of a

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from jisr_desktop.models.identity import normalize_cin, normalize_phone
-from jisr_desktop.models.normalize import normalize_name
+from jisr_desktop.models.programme.identity import normalize_cin, normalize_phone
+from jisr_desktop.models.programme.normalize import normalize_name
 
 __all__ = ["DuplicateMatch", "Person", "find_duplicates"]
 

@@ -6,7 +6,7 @@ store has, so migrations always run on a connection the store opened.
 
 from alembic import context
 
-from jisr_desktop.models.schema import Base
+from jisr_desktop.models.store.schema import Base
 
 connection = context.config.attributes["connection"]
 # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table instead.

@@ -35,17 +35,17 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from jisr_desktop.models.definitions import Definition, DefinitionSet, parse_definition
-from jisr_desktop.models.enrolment import _Validated, derived_from
-from jisr_desktop.models.evaluation import Evaluation
-from jisr_desktop.models.expressions import references, typed_key
-from jisr_desktop.models.form import from_definition
-from jisr_desktop.models.orientation import Orientation, orient
-from jisr_desktop.models.repository import Repository
-from jisr_desktop.models.scoring import CompiledGrid, Outline, ScoreResult, score
+from jisr_desktop.models.programme.definitions import Definition, DefinitionSet, parse_definition
+from jisr_desktop.models.programme.evaluation import Evaluation
+from jisr_desktop.models.programme.expressions import references, typed_key
+from jisr_desktop.models.programme.form import from_definition
+from jisr_desktop.models.programme.orientation import Orientation, orient
+from jisr_desktop.models.programme.scoring import CompiledGrid, Outline, ScoreResult, score
+from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.workflows.enrolment import _Validated, derived_from
 
 if TYPE_CHECKING:
-    from jisr_desktop.models.repository import DerivedRewrite
+    from jisr_desktop.models.store.repository import DerivedRewrite
 
 # Below this many records, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20_000

@@ -20,11 +20,15 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from jisr_desktop.models.expressions import evaluate, holds, satisfies
-from jisr_desktop.models.form import Field, Form, Section
-from jisr_desktop.models.identity import cin_looks_standard, normalize_cin, normalize_phone
-from jisr_desktop.models.messages import Message
-from jisr_desktop.models.reference import ReferenceData, load_reference
+from jisr_desktop.models.programme.expressions import evaluate, holds, satisfies
+from jisr_desktop.models.programme.form import Field, Form, Section
+from jisr_desktop.models.programme.identity import (
+    cin_looks_standard,
+    normalize_cin,
+    normalize_phone,
+)
+from jisr_desktop.models.programme.messages import Message
+from jisr_desktop.models.programme.reference import ReferenceData, load_reference
 
 Severity = Literal["error", "warning"]
 

@@ -18,12 +18,13 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from jisr_desktop.models.clock import local_day_start
-from jisr_desktop.models.definitions import Definition, DefinitionSet, parse_definition
-from jisr_desktop.models.duplicates import DuplicateMatch, Person, find_duplicates
-from jisr_desktop.models.identity import normalize_cin, normalize_phone
-from jisr_desktop.models.normalize import normalize_name, search_tokens
-from jisr_desktop.models.schema import (
+from jisr_desktop.models.programme.clock import local_day_start
+from jisr_desktop.models.programme.definitions import Definition, DefinitionSet, parse_definition
+from jisr_desktop.models.programme.duplicates import DuplicateMatch, Person, find_duplicates
+from jisr_desktop.models.programme.identity import normalize_cin, normalize_phone
+from jisr_desktop.models.programme.normalize import normalize_name, search_tokens
+from jisr_desktop.models.store.database import Store, utcnow
+from jisr_desktop.models.store.schema import (
     FTS_TABLE,
     LIST_SORT_INDEXES,
     LIVE_INDEX,
@@ -33,7 +34,6 @@ from jisr_desktop.models.schema import (
     Record,
     StoredDefinition,
 )
-from jisr_desktop.models.store import Store, utcnow
 
 DEFINITION_KINDS = ("form", "grid", "orientation", "assessment", "services")
 

@@ -22,8 +22,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from jisr_desktop.models.keyring import Keyring, KeyringError, new_store_key
-from jisr_desktop.models.schema import Account, Meta
+from jisr_desktop.models.store.keyring import Keyring, KeyringError, new_store_key
+from jisr_desktop.models.store.schema import Account, Meta
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -82,7 +82,7 @@ def _alembic_config(connection) -> Config:
 
     config = Config()
     config.set_main_option(
-        "script_location", str(resources.files("jisr_desktop.models") / "migrations")
+        "script_location", str(resources.files("jisr_desktop.models.store") / "migrations")
     )
     config.attributes["connection"] = connection
     return config

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 # The rules themselves live in a module without storage, which the server shares.
-from jisr_desktop.models.decision_rules import (  # noqa: F401 - re-exported
+from jisr_desktop.models.programme.decisions import (  # noqa: F401 - re-exported
     ACCEPTED,
     AGENT_CONFIRMATION,
     COMMITTEE,
@@ -35,9 +35,9 @@ from jisr_desktop.models.decision_rules import (  # noqa: F401 - re-exported
     REFUSED,
     WAITING_LIST,
 )
-from jisr_desktop.models.repository import append_audit, append_outbox, live_record
-from jisr_desktop.models.schema import Decision, Record
-from jisr_desktop.models.store import Store, utcnow
+from jisr_desktop.models.store.database import Store, utcnow
+from jisr_desktop.models.store.repository import append_audit, append_outbox, live_record
+from jisr_desktop.models.store.schema import Decision, Record
 
 
 class ReasonRequired(ValueError):

@@ -22,6 +22,7 @@ from jisr_desktop import __version__
 from jisr_desktop.i18n import N_, _, language_from_env, ngettext, set_language
 from jisr_desktop.logs import configure as configure_logging
 from jisr_desktop.paths import data_dir
+from jisr_desktop.user_messages import error_text
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +31,12 @@ EXIT_INVALID = 2
 EXIT_DUPLICATE = 3
 EXIT_LOCKED = 4
 
-# Store and keyring error codes → what the user reads (translated at display time).
-ERROR_MESSAGES = {
-    "wrong_passphrase": N_("Wrong passphrase for this agent. Nothing was changed; try again."),
-    "unknown_agent": N_("No agent of that name can open this store."),
-    "agent_exists": N_("An agent of that name already exists."),
-    "corrupt_keyring": N_("The keyring file is damaged; restore it from a backup."),
-    "store_missing": N_("No store here yet. Create one with: jisr-desktop init"),
-    "store_exists": N_("A store already exists in this folder."),
-    "store_corrupt": N_("The store file cannot be read: it is damaged or not a Jisr store."),
-    "store_error": N_("The store could not be opened."),
-}
 DUPLICATE_CIN = N_(
     "A record with the same CIN exists; nothing was saved. Open it instead, or use --allow-duplicate if this is a different woman."  # noqa: E501
 )
 
 
-def _error_text(code: str) -> str:
-    return _(ERROR_MESSAGES.get(code, ERROR_MESSAGES["store_error"]))
+_error_text = error_text
 
 
 class CliError(Exception):
@@ -90,7 +79,7 @@ def _today(args: argparse.Namespace) -> date | None:
 
 
 def _open_store(args: argparse.Namespace):
-    from jisr_desktop.models.store import Store, StoreError
+    from jisr_desktop.models.store.database import Store, StoreError
 
     folder = _folder(args)
     agent = args.agent or os.environ.get("JISR_AGENT")
@@ -109,7 +98,7 @@ def _open_store(args: argparse.Namespace):
 
 
 def _session(args: argparse.Namespace):
-    from jisr_desktop.models.repository import Repository
+    from jisr_desktop.models.store.repository import Repository
 
     store = _open_store(args)
     repo = Repository(store)
@@ -120,10 +109,10 @@ def _session(args: argparse.Namespace):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.definitions import load_directory
-    from jisr_desktop.models.reference import load_reference
-    from jisr_desktop.models.repository import Repository
-    from jisr_desktop.models.store import ROLES, Store, StoreError
+    from jisr_desktop.models.programme.definitions import load_directory
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.models.store.database import ROLES, Store, StoreError
+    from jisr_desktop.models.store.repository import Repository
 
     reference = load_reference()
     if args.province not in reference.provinces:
@@ -158,7 +147,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_add_agent(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.keyring import KeyringError
+    from jisr_desktop.models.store.keyring import KeyringError
 
     with _open_store(args) as store:
         account = store.account()
@@ -188,7 +177,7 @@ def _outcome_json(outcome, lang: str) -> dict[str, Any]:
 
 
 def _field_messages(evaluation, form_def, lang: str, severity: str) -> dict[str, list[str]]:
-    from jisr_desktop.models.form import from_definition
+    from jisr_desktop.models.programme.form import from_definition
 
     form = from_definition(form_def)
     issues = evaluation.validation.errors if severity == "error" else evaluation.validation.warnings
@@ -199,8 +188,8 @@ def _field_messages(evaluation, form_def, lang: str, severity: str) -> dict[str,
 
 
 def _report_invalid(evaluation, form_def, lang: str, where: str = "") -> None:
-    from jisr_desktop.models.definitions import localized
-    from jisr_desktop.models.form import from_definition
+    from jisr_desktop.models.programme.definitions import localized
+    from jisr_desktop.models.programme.form import from_definition
 
     form = from_definition(form_def)
     for name, messages in _field_messages(evaluation, form_def, lang, "error").items():
@@ -228,7 +217,7 @@ def _read_json(path: str) -> Any:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.enrolment import enrol
+    from jisr_desktop.models.workflows.enrolment import enrol
 
     submission = _read_json(args.file)
     if not isinstance(submission, dict):
@@ -304,7 +293,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.transfer import import_file
+    from jisr_desktop.models.workflows.import_export import import_file
 
     store, repo, defs = _session(args)
     with store:
@@ -320,7 +309,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.transfer import export_file
+    from jisr_desktop.models.workflows.import_export import export_file
 
     store, repo, defs = _session(args)
     with store:
@@ -330,8 +319,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.demo_data import generate
-    from jisr_desktop.models.transfer import save_many
+    from jisr_desktop.models.demo.data import generate
+    from jisr_desktop.models.workflows.import_export import save_many
 
     store, repo, defs = _session(args)
     with store:
@@ -351,7 +340,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.rescoring import rescore_all
+    from jisr_desktop.models.workflows.rescoring import rescore_all
 
     store, repo, defs = _session(args)
     with store:
@@ -361,7 +350,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
 
 def cmd_definitions(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.definitions import DefinitionError, load_directory
+    from jisr_desktop.models.programme.definitions import DefinitionError, load_directory
 
     store, repo, defs = _session(args)
     with store:
@@ -382,7 +371,7 @@ def cmd_definitions(args: argparse.Namespace) -> int:
 def cmd_print_card(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import render_card
     from jisr_desktop.cards.for_record import NoCard, card_for_record
-    from jisr_desktop.models.definitions import load_card_templates
+    from jisr_desktop.models.programme.definitions import load_card_templates
 
     templates = load_card_templates()
     store, repo, defs = _session(args)
@@ -409,7 +398,7 @@ def cmd_print_card(args: argparse.Namespace) -> int:
 def cmd_print_cards(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import BatchItem, render_batch
     from jisr_desktop.cards.for_record import province_cards
-    from jisr_desktop.models.definitions import load_card_templates
+    from jisr_desktop.models.programme.definitions import load_card_templates
 
     template = load_card_templates()[args.kind].data
     store, repo, defs = _session(args)
@@ -433,14 +422,6 @@ def cmd_print_cards(args: argparse.Namespace) -> int:
          "pages": result.pages, "lang": args.card_lang, "out": args.out}
     )
     return 0
-
-
-def cmd_selftest(args: argparse.Namespace) -> int:
-    from jisr_desktop.selftest import run_selftest
-
-    results = run_selftest()
-    _print_json(results)
-    return 0 if results["ok"] else EXIT_FAILURE
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -528,25 +509,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--today", help=argparse.SUPPRESS)
 
-    add("selftest", cmd_selftest, _("check, headless, that this installation works"))
+    # Run by `__main__`: the self-test builds a window, which the headless face never imports.
+    add("selftest", None, _("check, headless, that this installation works"))
 
     p = add("definitions", cmd_definitions, _("list, or load newer, definitions"))
     p.add_argument("--load", metavar="DIR")
     return parser
 
 
-def run(argv: list[str]) -> int:
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Parse the command line; `args.command` is None when no subcommand was given."""
     set_language(language_from_env())
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     set_language(args.lang)
-    if args.command is None:
-        from jisr_desktop.app import run_gui
+    # The window remembers the last language; only an explicit choice overrides it.
+    explicit = any(a == "--lang" or a.startswith("--lang=") for a in argv)
+    args.lang_explicit = args.lang if explicit or os.environ.get("JISR_LANG") else None
+    return args
 
-        # The window remembers the last language; only an explicit choice overrides it.
-        explicit = any(a == "--lang" or a.startswith("--lang=") for a in argv)
-        args.lang_explicit = args.lang if explicit or os.environ.get("JISR_LANG") else None
-        return run_gui(args)
+
+def run(argv: list[str]) -> int:
+    """Run one headless subcommand (the window is started by `__main__`, not here)."""
+    args = parse_args(argv)
+    if args.command is None:
+        build_parser().print_usage(sys.stderr)
+        return EXIT_INVALID
+    return execute(args)
+
+
+def execute(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     configure_logging(folder)
     log.info("command %s", args.command)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from jisr_desktop import paths
-from jisr_desktop.models.clock import local_day
-from jisr_desktop.models.decisions import (
+from jisr_desktop.models.programme.clock import local_day
+from jisr_desktop.models.store.decisions import (
     ACCEPTED,
     COMMITTEE,
     REFUSED,
@@ -26,7 +26,7 @@ from jisr_desktop.models.decisions import (
     DecisionInfo,
     DecisionRepository,
 )
-from jisr_desktop.models.repository import Repository, ScoredRecord
+from jisr_desktop.models.store.repository import Repository, ScoredRecord
 
 # The programme's target: about 3,000 women per region (programme document; 36,000 in all).
 REGION_TARGET = 3000

@@ -28,8 +28,8 @@ from random import Random
 from typing import Any, Generic, TypeVar
 
 from jisr_desktop import paths
-from jisr_desktop.models import demo_names as names
-from jisr_desktop.models.reference import ReferenceData, load_reference
+from jisr_desktop.models.demo import names as names
+from jisr_desktop.models.programme.reference import ReferenceData, load_reference
 
 __all__ = ["REGION_WEIGHTS", "generate"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from jisr_desktop.models.definitions import Definition
+from jisr_desktop.models.programme.definitions import Definition
 
 # Types whose value is typed in or chosen by a person (as opposed to computed or shown).
 ANSWER_TYPES = frozenset(

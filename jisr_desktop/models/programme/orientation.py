@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jisr_desktop.models.definitions import Definition, localized
-from jisr_desktop.models.expressions import holds
-from jisr_desktop.models.scoring import version_of
+from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.expressions import holds
+from jisr_desktop.models.programme.scoring import version_of
 
 LocalizedText = Mapping[str, str]
 

@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jisr_desktop.models.definitions import Definition
-from jisr_desktop.models.repository import append_audit, append_outbox, live_record
-from jisr_desktop.models.schema import Assessment, ServiceDelivery
-from jisr_desktop.models.store import Store, utcnow
+from jisr_desktop.models.programme.definitions import Definition
+from jisr_desktop.models.store.database import Store, utcnow
+from jisr_desktop.models.store.repository import append_audit, append_outbox, live_record
+from jisr_desktop.models.store.schema import Assessment, ServiceDelivery
 
 
 @dataclass(frozen=True)

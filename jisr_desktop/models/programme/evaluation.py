@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jisr_desktop.models.definitions import DefinitionSet
-from jisr_desktop.models.form import Form, from_definition
-from jisr_desktop.models.orientation import Orientation, orient
-from jisr_desktop.models.reference import ReferenceData
-from jisr_desktop.models.scoring import ScoreResult, score
-from jisr_desktop.models.validation import Issue, ValidationResult, validate
+from jisr_desktop.models.programme.definitions import DefinitionSet
+from jisr_desktop.models.programme.form import Form, from_definition
+from jisr_desktop.models.programme.orientation import Orientation, orient
+from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.programme.scoring import ScoreResult, score
+from jisr_desktop.models.programme.validation import Issue, ValidationResult, validate
 
 LANGS = ("ar", "fr", "zgh")
 

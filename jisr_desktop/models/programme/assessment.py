@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jisr_desktop.models.definitions import Definition, localized
-from jisr_desktop.models.expressions import evaluate, truthy
-from jisr_desktop.models.form import assessment_form
-from jisr_desktop.models.validation import ValidationResult, validate
+from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.expressions import evaluate, truthy
+from jisr_desktop.models.programme.form import assessment_form
+from jisr_desktop.models.programme.validation import ValidationResult, validate
 
 LocalizedText = Mapping[str, str]
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from jisr_desktop.models.definitions import Definition, localized
-from jisr_desktop.models.expressions import (
+from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.expressions import (
     _IMMUTABLE,
     compile_holds,
     compile_value,
     holds,
     typed_key,
 )
-from jisr_desktop.models.form import from_definition
-from jisr_desktop.models.validation import recalculate
+from jisr_desktop.models.programme.form import from_definition
+from jisr_desktop.models.programme.validation import recalculate
 
 LocalizedText = Mapping[str, str]
 

@@ -1,0 +1,167 @@
+"""The sync protocol's vocabulary, shared by the desktop and the server (docs/sync-protocol.md).
+
+Standard library only: the server imports this module, and nothing else of the desktop
+but the programme rules. Op names, statuses, entities and codes are `StrEnum`s, so they
+compare equal to the strings on the wire and JSON-encode as those strings; results and
+pages are plain dataclasses with `to_json`/`from_json`, so neither end builds a result as
+an ad-hoc dict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+PROTOCOL_VERSION = 1
+
+# Every request after login names the device its token was issued to.
+DEVICE_HEADER = "X-Device-Id"
+
+
+class Op(StrEnum):
+    UPSERT = "upsert"
+    DELETE = "delete"
+    DECISION = "decision"
+    ASSESSMENT = "assessment"
+    DELIVERY = "delivery"
+
+
+# Ops on the registration itself, and ops that attach an item (its own id) to a record.
+RECORD_OPS = frozenset({Op.UPSERT, Op.DELETE})
+ITEM_OPS = frozenset({Op.DECISION, Op.ASSESSMENT, Op.DELIVERY})
+
+
+class Status(StrEnum):
+    """What the server did with one op."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # already applied under this op id (or the same content)
+    CONFLICT = "conflict"  # based on a version the server has moved past
+    REJECTED = "rejected"  # refused for good; `code` says why
+
+
+class Entity(StrEnum):
+    RECORD = "record"
+    DECISION = "decision"
+    ASSESSMENT = "assessment"
+    DELIVERY = "delivery"
+
+
+class Code(StrEnum):
+    """Stable machine codes: per-op refusals and HTTP error bodies. Clients translate them;
+    the server's `detail`/`reason` text is for logs and developers."""
+
+    # per-op refusals
+    INVALID = "invalid"  # the answers fail validation (`errors` lists the fields)
+    INVALID_PAYLOAD = "invalid_payload"
+    FORBIDDEN_OP = "forbidden_op"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_FOUND = "not_found"
+    UNKNOWN_FORM = "unknown_form"
+    # authentication
+    BAD_CREDENTIALS = "bad_credentials"
+    MISSING_TOKEN = "missing_token"
+    INVALID_TOKEN = "invalid_token"
+    EXPIRED_TOKEN = "expired_token"
+    REVOKED_TOKEN = "revoked_token"
+    DEVICE_MISMATCH = "device_mismatch"
+    FORBIDDEN_ROLE = "forbidden_role"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    # transport and load
+    BODY_TOO_LARGE = "body_too_large"
+    BAD_GZIP = "bad_gzip"
+    UNSUPPORTED_ENCODING = "unsupported_encoding"
+    BUSY = "busy"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    START_OVER = "start_over"  # 410: the cursor is no longer served
+
+
+@dataclass
+class OpResult:
+    """The server's answer to one op, in the order the ops were sent."""
+
+    op_id: str
+    record_id: str
+    status: Status
+    version: int | None = None
+    change: int | None = None
+    code: str | None = None
+    reason: str | None = None
+    errors: list[dict[str, Any]] | None = None
+    server: dict[str, Any] | None = None  # the server's copy, on a conflict
+    stored: dict[str, Any] | None = None  # what the server stored, when it differs from sent
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op_id": self.op_id, "record_id": self.record_id,
+                               "status": str(self.status)}
+        for name in ("version", "change", "code", "reason", "errors", "server", "stored"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OpResult:
+        return cls(
+            op_id=str(data["op_id"]),
+            record_id=str(data["record_id"]),
+            status=Status(data["status"]),
+            version=data.get("version"),
+            change=data.get("change"),
+            code=data.get("code"),
+            reason=data.get("reason"),
+            errors=data.get("errors"),
+            server=data.get("server"),
+            stored=data.get("stored"),
+        )
+
+
+@dataclass
+class OutOp:
+    """One outbox row as it travels: the op, the record it is about, the version it edits."""
+
+    op_id: str
+    record_id: str
+    op: Op
+    base_version: int
+    payload: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op_id": self.op_id, "record_id": self.record_id, "op": str(self.op),
+                "base_version": self.base_version, "payload": self.payload}
+
+
+@dataclass
+class PushBatch:
+    batch_id: str
+    ops: list[OutOp] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"batch_id": self.batch_id, "ops": [op.to_json() for op in self.ops]}
+
+
+@dataclass
+class PushReply:
+    batch_id: str
+    server_id: str
+    results: list[OpResult]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PushReply:
+        return cls(batch_id=str(data["batch_id"]), server_id=str(data["server_id"]),
+                   results=[OpResult.from_json(r) for r in data["results"]])
+
+
+@dataclass
+class PullPage:
+    since: int
+    next: int
+    more: bool
+    server_id: str
+    changes: list[dict[str, Any]]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PullPage:
+        return cls(since=int(data["since"]), next=int(data["next"]), more=bool(data["more"]),
+                   server_id=str(data["server_id"]), changes=list(data["changes"]))
