@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.sync.protocol import Code
 from jisr_server import __version__
 from jisr_server.api import (
     audit_routes,
@@ -82,17 +83,19 @@ def _install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         body: dict[str, Any] = {
-            "code": "invalid_request",
-            "detail": "The request does not match the API schema. / Requête non conforme.",
+            "code": str(Code.INVALID_REQUEST),
+            "detail": "the request does not match the API schema (see errors)",
             "errors": errors,
         }
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED}.get(
+            exc.status_code, Code.HTTP_ERROR
+        )
         return JSONResponse(
-            {"code": code, "detail": str(exc.detail)},
+            {"code": str(code), "detail": str(exc.detail)},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )

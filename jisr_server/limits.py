@@ -93,9 +93,7 @@ class BodyLimit:
             send,
             413,
             "body_too_large",
-            f"The request body exceeds {self.max_bytes} bytes; send smaller batches. / Corps "
-            f"de requête trop grand (plus de {self.max_bytes} octets) ; envoyez des lots plus "
-            "petits.",
+            f"the request body exceeds {self.max_bytes} bytes: send smaller batches",
             limit_bytes=self.max_bytes,
         )
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Response
 
+from jisr_desktop.sync.protocol import Code
 from jisr_server import catalog
 from jisr_server.api.deps import Caller, State
 from jisr_server.api.models import PLAIN, Manifest, ManifestEntry
@@ -80,7 +81,7 @@ def _published(
         found = catalog.body(conn, kind, def_id, version)
         conn.rollback()
     if found is None:
-        raise ApiError(404, "not_found", "No such version. / Version introuvable.")
+        raise ApiError(404, Code.NOT_FOUND, "no such version")
     entry, text = found
     etag = _etag(entry.hash)
     headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
@@ -108,7 +109,7 @@ def definition(
     """One published definition (JSON, as in resources/definitions). Its ETag is its content
     hash: send it back in If-None-Match to get 304 when it is unchanged."""
     if kind == catalog.REFERENCE_KIND:
-        raise ApiError(404, "not_found", "No such version. / Version introuvable.")
+        raise ApiError(404, Code.NOT_FOUND, "no such version")
     return _published(st, kind, def_id, version, if_none_match)
 
 
