@@ -30,6 +30,7 @@ from jisr_server.config import Settings
 from jisr_server.db import get_state, make_engine, migrate
 from jisr_server.errors import ApiError
 from jisr_server.limits import BodyLimit
+from jisr_server.throttle import AddressBudget, HashSlots
 
 DESCRIPTION = """Sync API of the Al Jisr programme: devices log in, push batches of
 operations from their outbox, pull the changes of their scope, and download versioned
@@ -54,11 +55,22 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         forms=forms,
         reference=load_reference(),
         push_slots=threading.BoundedSemaphore(settings.push_concurrency),
+        login_slots=HashSlots(
+            settings.login_hash_concurrency,
+            settings.login_hash_queue,
+            settings.login_hash_wait_seconds,
+            settings.retry_after_seconds,
+        ),
+        login_budget=AddressBudget(settings.login_per_address_per_minute),
     )
     for module in (health_routes, auth_routes, sync_routes, definitions_routes, audit_routes):
         app.include_router(module.router)
     _install_error_handlers(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
+    )
     return app
 
 

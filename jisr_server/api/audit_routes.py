@@ -16,7 +16,12 @@ from jisr_server.errors import ApiError, responses
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/v1/audit", response_model=AuditPage, responses=responses(401, 403, 422))
+@router.get(
+    "/v1/audit",
+    response_model=AuditPage,
+    operation_id="read_audit",
+    responses=responses(401, 403, 422),
+)
 def read_audit(
     who: Caller,
     st: State,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Path, Response
 from jisr_desktop.sync.protocol import Code
 from jisr_server import catalog
 from jisr_server.api.deps import Caller, State
+from jisr_server.api.links import links
 from jisr_server.api.models import PLAIN, Manifest, ManifestEntry
 from jisr_server.errors import ApiError, responses
 
@@ -39,7 +40,22 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 @router.get(
     "/v1/definitions",
     response_model=Manifest,
-    responses={**_NOT_MODIFIED, **responses(401, 422)},
+    operation_id="manifest",
+    responses={
+        **_NOT_MODIFIED,
+        **responses(401, 422),
+        **links(
+            GetDefinition=("definition", {
+                "kind": "$response.body#/definitions/0/kind",
+                "def_id": "$response.body#/definitions/0/id",
+                "version": "$response.body#/definitions/0/version",
+            }),
+            GetReference=("reference", {
+                "list_id": "$response.body#/reference/0/id",
+                "version": "$response.body#/reference/0/version",
+            }),
+        ),
+    },
 )
 def manifest(
     who: Caller, st: State, response: Response, if_none_match: IfNoneMatch = None
@@ -92,6 +108,7 @@ def _published(
 
 @router.get(
     "/v1/definitions/{kind}/{def_id}/{version}",
+    operation_id="definition",
     responses={
         200: {"description": "The definition", "content": {"application/json": {}}},
         **_NOT_MODIFIED,
@@ -115,6 +132,7 @@ def definition(
 
 @router.get(
     "/v1/reference/{list_id}/{version}",
+    operation_id="reference",
     responses={
         200: {"description": "The list as CSV", "content": {"text/csv": {}}},
         **_NOT_MODIFIED,

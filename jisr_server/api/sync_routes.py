@@ -11,6 +11,7 @@ from jisr_desktop.sync.protocol import Code
 from jisr_server import pull as pulls
 from jisr_server import push as pushes
 from jisr_server.api.deps import Caller, State
+from jisr_server.api.links import links
 from jisr_server.api.models import PLAIN, PullResponse, PushRequest, PushResponse, RecordDoc
 from jisr_server.errors import ApiError, responses
 
@@ -20,7 +21,14 @@ router = APIRouter(tags=["sync"])
 @router.post(
     "/v1/sync/push",
     response_model=PushResponse,
-    responses=responses(401, 413, 422, 503),
+    operation_id="push",
+    responses={
+        **responses(400, 401, 408, 413, 415, 422, 503),
+        **links(
+            GetPushedRecord=("get_record", {"record_id": "$response.body#/results/0/record_id"}),
+            ReadPushedAudit=("read_audit", {"record_id": "$response.body#/results/0/record_id"}),
+        ),
+    },
 )
 def push(body: PushRequest, who: Caller, st: State) -> dict[str, Any]:
     """Apply a batch of operations; one result per op, in order. Send `Content-Encoding:
@@ -63,7 +71,14 @@ def _payload(raw: dict[str, Any] | str | None) -> Any:
 @router.get(
     "/v1/sync/pull",
     response_model=PullResponse,
-    responses=responses(401, 403, 410, 422),
+    operation_id="pull",
+    responses={
+        **responses(401, 403, 410, 422),
+        **links(
+            GetPulledRecord=("get_record", {"record_id": "$response.body#/changes/0/record_id"}),
+            PullNext=("pull", {"since": "$response.body#/next"}),
+        ),
+    },
 )
 def pull(
     who: Caller,
@@ -101,7 +116,11 @@ def _region_of(st: Any, province: str) -> str | None:
 @router.get(
     "/v1/records/{record_id}",
     response_model=RecordDoc,
-    responses=responses(401, 404, 422),
+    operation_id="get_record",
+    responses={
+        **responses(401, 404, 422),
+        **links(RecordAudit=("read_audit", {"record_id": "$response.body#/id"})),
+    },
 )
 def get_record(
     record_id: Annotated[str, Path(max_length=36, pattern=PLAIN)], who: Caller, st: State

@@ -52,6 +52,12 @@ SERVER_ENV = {
     # Long enough that a burst of logins on a loaded machine ends inside the lock-out.
     "JISR_SERVER_LOGIN_LOCKOUT_SECONDS": "3",
     "JISR_SERVER_MAX_BODY_BYTES": str(1024 * 1024),
+    # Every test logs in from 127.0.0.1, schemathesis with hundreds of random names: the
+    # per-address budget has its own server in test_login_flood.py.
+    "JISR_SERVER_LOGIN_PER_ADDRESS_PER_MINUTE": "1000000",
+    "JISR_SERVER_LOGIN_HASH_QUEUE": "64",
+    "JISR_SERVER_LOGIN_HASH_WAIT_SECONDS": "30",
+    "JISR_SERVER_BODY_READ_TIMEOUT_SECONDS": "2",
 }
 
 
