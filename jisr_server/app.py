@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.sync.protocol import Code
 from jisr_server import __version__
 from jisr_server.api import (
     audit_routes,
@@ -29,6 +30,7 @@ from jisr_server.config import Settings
 from jisr_server.db import get_state, make_engine, migrate
 from jisr_server.errors import ApiError
 from jisr_server.limits import BodyLimit
+from jisr_server.throttle import AddressBudget, HashSlots
 
 DESCRIPTION = """Sync API of the Al Jisr programme: devices log in, push batches of
 operations from their outbox, pull the changes of their scope, and download versioned
@@ -53,11 +55,22 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         forms=forms,
         reference=load_reference(),
         push_slots=threading.BoundedSemaphore(settings.push_concurrency),
+        login_slots=HashSlots(
+            settings.login_hash_concurrency,
+            settings.login_hash_queue,
+            settings.login_hash_wait_seconds,
+            settings.retry_after_seconds,
+        ),
+        login_budget=AddressBudget(settings.login_per_address_per_minute),
     )
     for module in (health_routes, auth_routes, sync_routes, definitions_routes, audit_routes):
         app.include_router(module.router)
     _install_error_handlers(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
+    )
     return app
 
 
@@ -82,17 +95,19 @@ def _install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         body: dict[str, Any] = {
-            "code": "invalid_request",
-            "detail": "The request does not match the API schema. / Requête non conforme.",
+            "code": str(Code.INVALID_REQUEST),
+            "detail": "the request does not match the API schema (see errors)",
             "errors": errors,
         }
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED}.get(
+            exc.status_code, Code.HTTP_ERROR
+        )
         return JSONResponse(
-            {"code": code, "detail": str(exc.detail)},
+            {"code": str(code), "detail": str(exc.detail)},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )

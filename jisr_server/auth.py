@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from jisr_desktop.sync.protocol import Code
 from jisr_server.config import Settings
 from jisr_server.db import as_utc, utcnow
 from jisr_server.errors import ApiError
@@ -102,9 +103,8 @@ def login(
         wait = _lock_wait(engine, username, now)
         raise ApiError(
             429,
-            "too_many_attempts",
-            "Too many failed logins; wait before trying again. / Trop d'échecs de "
-            "connexion ; patientez avant de réessayer.",
+            Code.TOO_MANY_ATTEMPTS,
+            "too many failed logins for this username; retry after Retry-After seconds",
             headers={"Retry-After": str(int(wait) + 1)},
         )
     with engine.connect() as conn:
@@ -155,8 +155,8 @@ def login(
 def bad_credentials() -> ApiError:
     return ApiError(
         401,
-        "bad_credentials",
-        "Wrong username or password. / Identifiant ou mot de passe incorrect.",
+        Code.BAD_CREDENTIALS,
+        "wrong username or password",
     )
 
 
@@ -226,17 +226,19 @@ def prune_login_failures(engine: Engine, older_than: timedelta = FAILURES_KEPT) 
 
 
 _UNAUTHORIZED = {
-    "missing_token": "Log in first. / Connectez-vous d'abord.",
-    "invalid_token": "Unknown token; log in again. / Jeton inconnu ; reconnectez-vous.",
-    "expired_token": "Session expired; log in again. / Session expirée ; reconnectez-vous.",
-    "revoked_token": "Session ended; log in again. / Session terminée ; reconnectez-vous.",
-    "device_mismatch": "This token belongs to another device. / Ce jeton appartient à un "
-    "autre appareil.",
+    Code.MISSING_TOKEN: "no bearer token: log in first",
+    Code.INVALID_TOKEN: "unknown token: log in again",
+    Code.EXPIRED_TOKEN: "the token has expired: log in again",
+    Code.REVOKED_TOKEN: "the token was revoked (logout): log in again",
+    Code.DEVICE_MISMATCH: "the X-Device-Id header is missing or names another device than "
+    "the token's",
 }
 
 
 def unauthorized(code: str) -> ApiError:
-    return ApiError(401, code, _UNAUTHORIZED[code], headers={"WWW-Authenticate": "Bearer"})
+    return ApiError(
+        401, code, _UNAUTHORIZED[Code(code)], headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def authenticate(conn: Connection, token: str, device_header: str | None) -> Principal:

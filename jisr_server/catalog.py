@@ -19,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from jisr_desktop import paths
 from jisr_desktop.models.programme.definitions import (
     CARD_KIND,
     FILE_NAMES,
@@ -27,8 +26,10 @@ from jisr_desktop.models.programme.definitions import (
     load_definition,
     load_directory,
     parse_definition,
+    shipped_dir,
 )
 from jisr_desktop.models.programme.reference import FILES as REFERENCE_FILES
+from jisr_desktop.models.programme.reference import shipped_dir as shipped_reference_dir
 from jisr_server.db import utcnow
 from jisr_server.schema import audit, published
 
@@ -118,8 +119,8 @@ def publish_reference(engine: Engine, folder: Path, by: str) -> list[Entry]:
 
 def publish_shipped(engine: Engine) -> list[Entry]:
     """The definitions and lists shipped with the code, so a fresh server is usable at once."""
-    added = publish_definitions(engine, read_directory(paths.definitions_dir()), "init-db")
-    return added + publish_reference(engine, paths.reference_dir(), "init-db")
+    added = publish_definitions(engine, read_directory(shipped_dir()), "init-db")
+    return added + publish_reference(engine, shipped_reference_dir(), "init-db")
 
 
 def _insert(

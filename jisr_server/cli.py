@@ -21,9 +21,9 @@ from jisr_server import catalog
 from jisr_server.auth import UserError, create_user, prune_login_failures
 from jisr_server.config import ENV_PREFIX, Settings
 from jisr_server.db import make_engine, migrate
+from jisr_server.prune import prune_tombstones
 from jisr_server.schema import published
 from jisr_server.scope import ROLES, ScopeError
-from jisr_server.sync import prune_tombstones
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,6 +41,14 @@ class Settings:
     login_free_attempts: int = 5
     login_lockout_seconds: int = 30
     login_lockout_max_seconds: int = 3600
+    # A login flood (throttle.py): password checks at a time (each argon2id costs 64 MiB),
+    # how many more may wait and for how long, then 503; attempts a minute per address.
+    login_hash_concurrency: int = 2
+    login_hash_queue: int = 8
+    login_hash_wait_seconds: float = 2.0
+    login_per_address_per_minute: int = 60
+    # A body announced but not sent (or sent a byte at a time) is dropped after this long.
+    body_read_timeout_seconds: float = 10.0
 
     def resolved_url(self) -> str:
         return self.database_url or default_database_url()

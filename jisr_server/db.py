@@ -2,7 +2,7 @@
 
 SQLite is the embedded default (a demo in one command); PostgreSQL through psycopg 3 is
 the production database. The code speaks SQLAlchemy Core to both; the few places where
-they differ (row locks, transaction start) are handled here and in `sync.py`.
+they differ (row locks, transaction start) are handled here and in `push/batch.py`.
 """
 
 from __future__ import annotations

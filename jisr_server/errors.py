@@ -1,5 +1,6 @@
-"""One error shape for every refusal: a stable machine `code`, a human `detail` in English
-and French, and any extra fields (the body limit, the cursor to start over from)."""
+"""One error shape for every refusal: a stable machine `code` (`protocol.Code`, which
+clients translate), a `detail` in plain English for developers and logs, and any extra
+fields (the body limit, the cursor to start over from)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class ApiError(Exception):
     ) -> None:
         super().__init__(f"{status} {code}: {detail}")
         self.status = status
-        self.code = code
+        self.code = str(code)
         self.detail = detail
         self.headers = headers or {}
         self.extra = extra
@@ -43,7 +44,10 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 _DESCRIPTIONS = {
-    400: "Malformed request",
+    400: "Malformed request: code http_error (the HTTP layer could not parse it), bad_gzip, "
+    "or not_utf8",
+    408: "The body did not arrive in time (body_timeout)",
+    415: "Content-Type is not application/json (not_json), or Content-Encoding is not gzip",
     401: "No token, or an unknown, expired or revoked one",
     403: "Outside the caller's role or scope",
     404: "Not found, or not visible to the caller",

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 # Named constraints: Alembic can then alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -121,6 +122,8 @@ items = Table(
     Column("province", String(32), nullable=False),
     Column("region", String(16), nullable=False),
     Column("record_version", Integer, nullable=False),
+    # A tombstone: its record was deleted, and it keeps no data (migration 0002).
+    Column("deleted", Boolean, nullable=False, server_default=false()),
     Column("data", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("change_no", BigInteger, nullable=False),

@@ -1,4 +1,5 @@
-"""Roles and scopes: who may do what, and on which records.
+"""Scopes: on which records a caller acts (what she may do is the role table's,
+`jisr_desktop.models.programme.roles`).
 
 A scope is one province, one region or the whole country; a record belongs to the
 province its registration names (the `province` answer) and to that province's region.
@@ -11,19 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, true
 
-ROLES = ("field_agent", "incubator_staff", "supervisor", "admin")
+from jisr_desktop.models.programme.roles import ROLES as _ROLES
+from jisr_desktop.models.programme.roles import Action, may
+
+ROLES = _ROLES  # what each may do: the one role table, jisr_desktop.models.programme.roles
 SCOPE_KINDS = ("province", "region", "national")
-# Which push operations each role may send. Field agents work alone in rural centres and
-# record everything on their one machine; incubator staff record assessments and services;
-# supervisors record committee decisions; administrators may do anything.
-ALLOWED_OPS = {
-    "field_agent": frozenset({"upsert", "delete", "decision", "assessment", "delivery"}),
-    "incubator_staff": frozenset({"assessment", "delivery"}),
-    "supervisor": frozenset({"decision"}),
-    "admin": frozenset({"upsert", "delete", "decision", "assessment", "delivery"}),
-}
-# Who may read the audit trail (of their own scope).
-AUDIT_READERS = frozenset({"supervisor", "admin"})
 
 
 class ScopeError(ValueError):
@@ -58,8 +51,9 @@ class Principal:
             self.scope_kind if self.scope_code is None else f"{self.scope_kind}:{self.scope_code}"
         )
 
-    def may(self, op: str) -> bool:
-        return op in ALLOWED_OPS.get(self.role, frozenset())
+    def may(self, action: Action) -> bool:
+        """What the role table lets this caller's role do."""
+        return may(self.role, action)
 
     def covers(self, province: str | None, region: str | None) -> bool:
         if self.scope_kind == "national":

@@ -75,6 +75,26 @@ class Code(StrEnum):
     BUSY = "busy"
     DATABASE_UNAVAILABLE = "database_unavailable"
     START_OVER = "start_over"  # 410: the cursor is no longer served
+    # Added with the server's hardening (docs/sync-protocol.md, "Codes"): the codes the
+    # server has always sent, now named here, and the refusals it learnt since.
+    # per-op refusals
+    INVALID_ID = "invalid_id"  # record_id (or an item's id) is not a UUID
+    INVALID_OP = "invalid_op"  # op is not one of Op, or base_version not an integer >= 0
+    UNKNOWN_DEFINITION_VERSION = "unknown_definition_version"  # the server never published it
+    UNKNOWN_RECORD = "unknown_record"  # an item for a record the server lacks (push it first)
+    INVALID_DECISION = "invalid_decision"
+    REASON_REQUIRED = "reason_required"
+    KIND_CHANGED = "kind_changed"  # an item replaced by one of another kind
+    OP_ID_REUSED = "op_id_reused"  # an op id already used for another record
+    # HTTP error bodies
+    INVALID_REQUEST = "invalid_request"  # 422: the body does not match the API schema
+    HTTP_ERROR = "http_error"  # 400: a request the HTTP layer could not parse
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_JSON = "not_json"  # 415: Content-Type is not application/json
+    NOT_UTF8 = "not_utf8"  # 400: the JSON body is not UTF-8 (RFC 8259)
+    BODY_TIMEOUT = "body_timeout"  # 408: the body did not arrive in time
+    CURSOR_EXPIRED = "cursor_expired"  # 410: older than the pruned tombstones
+    CURSOR_UNKNOWN = "cursor_unknown"  # 410: ahead of the server (a reset server)
 
 
 @dataclass

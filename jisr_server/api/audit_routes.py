@@ -6,16 +6,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from jisr_server import sync
+from jisr_desktop.models.programme.roles import Action
+from jisr_desktop.sync.protocol import Code
+from jisr_server import audit
 from jisr_server.api.deps import Caller, State
 from jisr_server.api.models import PLAIN, AuditPage
 from jisr_server.errors import ApiError, responses
-from jisr_server.scope import AUDIT_READERS
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/v1/audit", response_model=AuditPage, responses=responses(401, 403, 422))
+@router.get(
+    "/v1/audit",
+    response_model=AuditPage,
+    operation_id="read_audit",
+    responses=responses(401, 403, 422),
+)
 def read_audit(
     who: Caller,
     st: State,
@@ -23,11 +29,6 @@ def read_audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Newest first: who, from which device, when, what."""
-    if who.role not in AUDIT_READERS:
-        raise ApiError(
-            403,
-            "forbidden_role",
-            "Only supervisors and administrators read the audit trail. / Réservé aux "
-            "superviseurs et administrateurs.",
-        )
-    return {"entries": sync.audit_rows(st.engine, who, record_id, limit)}
+    if not who.may(Action.READ_AUDIT):
+        raise ApiError(403, Code.FORBIDDEN_ROLE, f"the role {who.role} may not read the audit")
+    return {"entries": audit.audit_rows(st.engine, who, record_id, limit)}

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Response
 
+from jisr_desktop.sync.protocol import Code
 from jisr_server import catalog
 from jisr_server.api.deps import Caller, State
+from jisr_server.api.links import links
 from jisr_server.api.models import PLAIN, Manifest, ManifestEntry
 from jisr_server.errors import ApiError, responses
 
@@ -38,7 +40,22 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 @router.get(
     "/v1/definitions",
     response_model=Manifest,
-    responses={**_NOT_MODIFIED, **responses(401, 422)},
+    operation_id="manifest",
+    responses={
+        **_NOT_MODIFIED,
+        **responses(401, 422),
+        **links(
+            GetDefinition=("definition", {
+                "kind": "$response.body#/definitions/0/kind",
+                "def_id": "$response.body#/definitions/0/id",
+                "version": "$response.body#/definitions/0/version",
+            }),
+            GetReference=("reference", {
+                "list_id": "$response.body#/reference/0/id",
+                "version": "$response.body#/reference/0/version",
+            }),
+        ),
+    },
 )
 def manifest(
     who: Caller, st: State, response: Response, if_none_match: IfNoneMatch = None
@@ -80,7 +97,7 @@ def _published(
         found = catalog.body(conn, kind, def_id, version)
         conn.rollback()
     if found is None:
-        raise ApiError(404, "not_found", "No such version. / Version introuvable.")
+        raise ApiError(404, Code.NOT_FOUND, "no such version")
     entry, text = found
     etag = _etag(entry.hash)
     headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
@@ -91,6 +108,7 @@ def _published(
 
 @router.get(
     "/v1/definitions/{kind}/{def_id}/{version}",
+    operation_id="definition",
     responses={
         200: {"description": "The definition", "content": {"application/json": {}}},
         **_NOT_MODIFIED,
@@ -108,12 +126,13 @@ def definition(
     """One published definition (JSON, as in resources/definitions). Its ETag is its content
     hash: send it back in If-None-Match to get 304 when it is unchanged."""
     if kind == catalog.REFERENCE_KIND:
-        raise ApiError(404, "not_found", "No such version. / Version introuvable.")
+        raise ApiError(404, Code.NOT_FOUND, "no such version")
     return _published(st, kind, def_id, version, if_none_match)
 
 
 @router.get(
     "/v1/reference/{list_id}/{version}",
+    operation_id="reference",
     responses={
         200: {"description": "The list as CSV", "content": {"text/csv": {}}},
         **_NOT_MODIFIED,

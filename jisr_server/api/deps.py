@@ -15,6 +15,7 @@ from jisr_server import auth
 from jisr_server.catalog import FormCache
 from jisr_server.config import Settings
 from jisr_server.scope import Principal
+from jisr_server.throttle import AddressBudget, HashSlots
 
 
 @dataclass
@@ -25,6 +26,8 @@ class ServerState:
     forms: FormCache
     reference: ReferenceData
     push_slots: threading.BoundedSemaphore
+    login_slots: HashSlots
+    login_budget: AddressBudget
 
 
 def state(request: Request) -> ServerState:

@@ -13,7 +13,9 @@ from jisr_server.errors import ApiError, responses
 router = APIRouter(tags=["health"])
 
 
-@router.get("/v1/health", response_model=Health, responses=responses(503))
+@router.get(
+    "/v1/health", response_model=Health, operation_id="health", responses=responses(503)
+)
 def health(st: State) -> Health:
     try:
         with st.engine.connect() as conn:

@@ -43,12 +43,17 @@ class LogoutResponse(BaseModel):
 
 
 class OpIn(BaseModel):
-    """One outbox row, as the desktop stores it."""
+    """One outbox row, as the desktop stores it. Only `op_id` is checked here: a wrong
+    `record_id` (not a UUID), `op` or `base_version` is a per-op `rejected` result, so one
+    bad row never blocks the rest of a device's outbox."""
 
     op_id: str = Id
-    record_id: str = Field(min_length=1, max_length=36, pattern=PLAIN)
-    op: OpName
-    base_version: int = Field(ge=0, le=2**31 - 1)
+    record_id: Any = Field(description="A UUID (36 characters); else rejected per op")
+    op: Any = Field(
+        description="upsert, delete, decision, assessment or delivery; else rejected per op",
+        json_schema_extra={"examples": list(OpName.__args__)},  # type: ignore[attr-defined]
+    )
+    base_version: Any = Field(description="An integer >= 0; else rejected per op")
     # An object; a JSON string (the outbox column as it is) is accepted too.
     payload: dict[str, Any] | str | None = None
 

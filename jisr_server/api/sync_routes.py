@@ -7,8 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from jisr_server import sync
+from jisr_desktop.sync.protocol import Code
+from jisr_server import pull as pulls
+from jisr_server import push as pushes
 from jisr_server.api.deps import Caller, State
+from jisr_server.api.links import links
 from jisr_server.api.models import PLAIN, PullResponse, PushRequest, PushResponse, RecordDoc
 from jisr_server.errors import ApiError, responses
 
@@ -18,30 +21,42 @@ router = APIRouter(tags=["sync"])
 @router.post(
     "/v1/sync/push",
     response_model=PushResponse,
-    responses=responses(401, 413, 422, 503),
+    operation_id="push",
+    responses={
+        **responses(400, 401, 408, 413, 415, 422, 503),
+        **links(
+            GetPushedRecord=("get_record", {"record_id": "$response.body#/results/0/record_id"}),
+            ReadPushedAudit=("read_audit", {"record_id": "$response.body#/results/0/record_id"}),
+        ),
+    },
 )
 def push(body: PushRequest, who: Caller, st: State) -> dict[str, Any]:
     """Apply a batch of operations; one result per op, in order. Send `Content-Encoding:
     gzip` to compress the body. Ops outside the caller's role or scope are rejected one by
     one (the rest of the batch still applies)."""
     ops = [
-        sync.Op(o.op_id, o.record_id, o.op, o.base_version, _payload(o.payload)) for o in body.ops
+        pushes.RawOp(o.op_id, o.record_id, o.op, o.base_version, _payload(o.payload))
+        for o in body.ops
     ]
     # Pushes hold row locks and the change counter; more at once only queue in the
     # database. Waiting a little here, then 503, keeps latency bounded under load.
     if not st.push_slots.acquire(timeout=st.settings.push_wait_seconds):
         raise ApiError(
             503,
-            "busy",
-            "The server is busy; retry later. / Serveur occupé ; réessayez plus tard.",
+            Code.BUSY,
+            "the server is busy; retry after Retry-After seconds",
             headers={"Retry-After": str(st.settings.retry_after_seconds)},
             retry_after=st.settings.retry_after_seconds,
         )
     try:
-        results = sync.push(st.engine, st.forms, st.reference, who, body.batch_id, ops)
+        results = pushes.push(st.engine, st.forms, st.reference, who, body.batch_id, ops)
     finally:
         st.push_slots.release()
-    return {"batch_id": body.batch_id, "server_id": st.server_id, "results": results}
+    return {
+        "batch_id": body.batch_id,
+        "server_id": st.server_id,
+        "results": [r.to_json() for r in results],
+    }
 
 
 def _payload(raw: dict[str, Any] | str | None) -> Any:
@@ -56,7 +71,14 @@ def _payload(raw: dict[str, Any] | str | None) -> Any:
 @router.get(
     "/v1/sync/pull",
     response_model=PullResponse,
-    responses=responses(401, 403, 410, 422),
+    operation_id="pull",
+    responses={
+        **responses(401, 403, 410, 422),
+        **links(
+            GetPulledRecord=("get_record", {"record_id": "$response.body#/changes/0/record_id"}),
+            PullNext=("pull", {"since": "$response.body#/next"}),
+        ),
+    },
 )
 def pull(
     who: Caller,
@@ -73,10 +95,10 @@ def pull(
     if province is not None and not who.covers(province, _region_of(st, province)):
         raise ApiError(
             403,
-            "out_of_scope",
-            "This province is outside your scope. / Province hors de votre périmètre.",
+            Code.OUT_OF_SCOPE,
+            f"province {province} is outside your scope",
         )
-    page = sync.pull(st.engine, who, since, min(limit, st.settings.pull_max_limit), province)
+    page = pulls.pull(st.engine, who, since, min(limit, st.settings.pull_max_limit), province)
     return {
         "since": page.since,
         "next": page.next,
@@ -94,14 +116,18 @@ def _region_of(st: Any, province: str) -> str | None:
 @router.get(
     "/v1/records/{record_id}",
     response_model=RecordDoc,
-    responses=responses(401, 404, 422),
+    operation_id="get_record",
+    responses={
+        **responses(401, 404, 422),
+        **links(RecordAudit=("read_audit", {"record_id": "$response.body#/id"})),
+    },
 )
 def get_record(
     record_id: Annotated[str, Path(max_length=36, pattern=PLAIN)], who: Caller, st: State
 ) -> dict[str, Any]:
     """The server's copy of one record. 404 both when it does not exist and when it is
     outside the caller's scope, so that existence does not leak."""
-    found = sync.get_record(st.engine, who, record_id)
+    found = pulls.get_record(st.engine, who, record_id)
     if found is None:
-        raise ApiError(404, "not_found", "No such record. / Dossier introuvable.")
+        raise ApiError(404, Code.NOT_FOUND, "no such record")
     return found

@@ -49,8 +49,15 @@ USERS = {
 SERVER_ENV = {
     "JISR_SERVER_LOGIN_FAILURE_DELAY": "0.2",
     "JISR_SERVER_LOGIN_FREE_ATTEMPTS": "3",
-    "JISR_SERVER_LOGIN_LOCKOUT_SECONDS": "1",
+    # Long enough that a burst of logins on a loaded machine ends inside the lock-out.
+    "JISR_SERVER_LOGIN_LOCKOUT_SECONDS": "3",
     "JISR_SERVER_MAX_BODY_BYTES": str(1024 * 1024),
+    # Every test logs in from 127.0.0.1, schemathesis with hundreds of random names: the
+    # per-address budget has its own server in test_login_flood.py.
+    "JISR_SERVER_LOGIN_PER_ADDRESS_PER_MINUTE": "1000000",
+    "JISR_SERVER_LOGIN_HASH_QUEUE": "64",
+    "JISR_SERVER_LOGIN_HASH_WAIT_SECONDS": "30",
+    "JISR_SERVER_BODY_READ_TIMEOUT_SECONDS": "2",
 }
 
 
@@ -293,4 +300,34 @@ def delete_op(record_id: str, base_version: int) -> dict[str, Any]:
         "op": "delete",
         "base_version": base_version,
         "payload": {"id": record_id, "version": base_version + 1},
+    }
+
+
+def assessment_payload(record_id: str, **data: Any) -> dict[str, Any]:
+    """An assessment as assessments.py sends it."""
+    return {
+        "id": str(uuid.uuid4()),
+        "record_id": record_id,
+        "definition": {"id": "jisr.assessment", "version": 1},
+        "answers": {"a": 1},
+        "recommended": ["training"],
+        "agent": "staff",
+        "created_at": "2026-12-01T10:00:00+00:00",
+        "updated_at": "2026-12-01T10:00:00+00:00",
+        **data,
+    }
+
+
+def delivery_payload(record_id: str, **data: Any) -> dict[str, Any]:
+    """A service delivery as assessments.py (`mark_delivered`) sends it."""
+    return {
+        "id": str(uuid.uuid4()),
+        "assessment_id": str(uuid.uuid4()),
+        "record_id": record_id,
+        "service_id": "training",
+        "delivered_on": "2026-12-01",
+        "delivered_by": "Centre Al Amal",
+        "agent": "staff",
+        "at": "2026-12-01T10:00:00+00:00",
+        **data,
     }

@@ -56,8 +56,15 @@ def test_pulling_another_province_is_403(backend: Backend) -> None:
 
 
 def test_roles_limit_operations(backend: Backend) -> None:
+    # The one role table (roles.py): a supervisor enrols (the desktop lets her, so the
+    # server must take her records) but does not delete; incubator staff do neither.
     supervisor = backend.client("supervisor_07")
-    result = supervisor.results([upsert()])[0]
+    create = upsert()
+    assert supervisor.results([create])[0]["status"] == "applied"
+    result = supervisor.results([delete_op(create["record_id"], 1)])[0]
+    assert result["status"] == "rejected" and result["code"] == "forbidden_op"
+    staff = backend.client("staff_a")
+    result = staff.results([upsert()])[0]
     assert result["status"] == "rejected" and result["code"] == "forbidden_op"
 
 

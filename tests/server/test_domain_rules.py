@@ -14,7 +14,7 @@ from jisr_desktop.models.programme.definitions import load_directory
 from jisr_desktop.models.programme.reference import load_reference
 from jisr_desktop.models.workflows import enrolment
 from tests.conftest import make_submission
-from tests.server.conftest import PROVINCE_A, PROVINCE_B, Backend, upsert
+from tests.server.conftest import PROVINCE_A, PROVINCE_B, Backend, delivery_payload, upsert
 
 
 def decision(record_id: str, base_version: int = 1, **data: Any) -> dict[str, Any]:
@@ -191,7 +191,7 @@ def test_a_moved_record_takes_its_items_along(backend: Backend) -> None:
         "record_id": rid,
         "op": "delivery",
         "base_version": 2,
-        "payload": {"id": str(uuid.uuid4()), "record_id": rid, "service": "training"},
+        "payload": delivery_payload(rid),
     }
     moved = admin.results([move, delivery])
     assert [r["status"] for r in moved] == ["applied", "applied"]

@@ -1,7 +1,7 @@
 """The rules of a decision about a registration, with no storage attached.
 
 Shared by the desktop (`decisions.py`, which records decisions in the encrypted store) and
-the central server (`jisr_server.sync`, which checks pushed decisions), so that both judge a
+the central server (`jisr_server.push.checks`, which checks pushed items), so that both judge a
 decision by the same rules. This module imports neither Qt nor SQL.
 
 - `agent_confirmation`: the agent confirms the grid's proposal or changes it.
@@ -13,9 +13,12 @@ decision by the same rules. This module imports neither Qt nor SQL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
+
+from jisr_desktop.models.programme.roles import Action, may
 
 AGENT_CONFIRMATION = "agent_confirmation"
 COMMITTEE = "committee"
@@ -25,24 +28,48 @@ WAITING_LIST = "waiting_list"
 REFUSED = "refused"
 OUTCOMES = (ACCEPTED, WAITING_LIST, REFUSED)
 OUTCOMES_NEEDING_REASON = (WAITING_LIST, REFUSED)
-DECIDING_ROLES = ("supervisor", "admin")
+DECIDING_ROLES = ("supervisor", "admin")  # the roles the role table lets DECIDE
+# The grid's two categories (programme document, 5.4): entrepreneurship support, and
+# professional capacity building.
+CATEGORIES = (1, 2)
+# What each kind of decision is, in the role table.
+ACTION_OF_KIND = {AGENT_CONFIRMATION: Action.CONFIRM, COMMITTEE: Action.DECIDE}
 
-# What check_decision answers, with a sentence for people (the server's `reason`).
+# What check_decision answers, with a plain English text for developers and logs (the
+# server's `reason`; clients translate the code).
 FORBIDDEN = "forbidden_op"
 INVALID = "invalid_decision"
 REASON_REQUIRED = "reason_required"
+INVALID_ITEM = "invalid_payload"
 PROBLEMS = {
-    FORBIDDEN: "only a supervisor or an admin records a committee decision (law 09-08)",
+    FORBIDDEN: "only a supervisor or an admin records a committee decision (law 09-08), and "
+    "only a role that may confirm records an agent's confirmation",
     INVALID: "not a valid decision: kind must be agent_confirmation or committee; a committee "
     "decision needs an outcome (accepted, waiting_list, refused) and a decided_on date "
-    "YYYY-MM-DD; category an integer, path, destination and reason texts or null",
+    "YYYY-MM-DD; category 1, 2 or null; path, destination and reason texts or null",
     REASON_REQUIRED: "a waiting list or a refusal needs its reason",
+    INVALID_ITEM: "not a valid assessment or delivery (see docs/sync-protocol.md, Items)",
 }
 _TEXTS = ("path", "destination", "reason", "record_id", "agent", "at")
+# Bounds on the free texts of an item: a reason is a few sentences, a code a word.
+_LONG_TEXT = 2000
+_SHORT_TEXT = 200
+_TEXT_LIMITS = {"reason": _LONG_TEXT, "delivered_by": _SHORT_TEXT}
 
 
 def has_reason(reason: Any) -> bool:
     return isinstance(reason, str) and bool(reason.strip())
+
+
+def is_uuid(value: Any) -> bool:
+    """True for a UUID in its canonical text form (36 characters, lowercase, hyphens): the
+    ids of records and of the items attached to them, on the desktop and on the server."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def check_decision(payload: Mapping[str, Any], role: str) -> str | None:
@@ -52,31 +79,108 @@ def check_decision(payload: Mapping[str, Any], role: str) -> str | None:
     if kind not in KINDS:
         return INVALID
     category = payload.get("category")
-    if category is not None and (type(category) is not int):
+    if category is not None and (type(category) is not int or category not in CATEGORIES):
         return INVALID
-    if any(payload.get(k) is not None and not isinstance(payload.get(k), str) for k in _TEXTS):
+    if not _texts_ok(payload, _TEXTS):
         return INVALID
+    if not may(role, ACTION_OF_KIND[kind]):
+        return FORBIDDEN
     if kind == AGENT_CONFIRMATION:
         return None
-    if role not in DECIDING_ROLES:
-        return FORBIDDEN
     if payload.get("outcome") not in OUTCOMES:
         return INVALID
-    decided_on = payload.get("decided_on")
-    try:
-        date.fromisoformat(decided_on)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return INVALID
-    if len(decided_on) != 10:  # type: ignore[arg-type]  # YYYY-MM-DD, not 20261130
+    if not _is_day(payload.get("decided_on")):
         return INVALID
     if payload["outcome"] in OUTCOMES_NEEDING_REASON and not has_reason(payload.get("reason")):
         return REASON_REQUIRED
     return None
 
 
+def _is_day(value: Any) -> bool:
+    """A date written YYYY-MM-DD (not 20261130, which fromisoformat also reads)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _texts_ok(payload: Mapping[str, Any], names: tuple[str, ...]) -> bool:
+    for name in names:
+        value = payload.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > _TEXT_LIMITS.get(name, _SHORT_TEXT):
+            return False
+    return True
+
+
+# --- the shapes of the items a record carries ------------------------------------------------
+# Each kind keeps only its known keys: anything else a client adds is dropped, never stored
+# nor sent to the other devices of the province.
+
+DECISION_KEYS = ("id", "record_id", "kind", "category", "path", "destination", "outcome",
+                 "decided_on", "reason", "agent", "at")
+ASSESSMENT_KEYS = ("id", "record_id", "definition", "answers", "recommended", "agent",
+                   "created_at", "updated_at")
+DELIVERY_KEYS = ("id", "assessment_id", "record_id", "service_id", "delivered_on",
+                 "delivered_by", "agent", "at")
+
+
+def _assessment_ok(payload: Mapping[str, Any]) -> bool:
+    definition = payload.get("definition")
+    if definition is not None and not (
+        isinstance(definition, Mapping)
+        and isinstance(definition.get("id"), str)
+        and type(definition.get("version")) is int
+    ):
+        return False
+    recommended = payload.get("recommended", [])
+    return (
+        isinstance(payload.get("answers"), Mapping)
+        and isinstance(recommended, list)
+        and all(isinstance(s, str) and 0 < len(s) <= _SHORT_TEXT for s in recommended)
+        and _texts_ok(payload, ("record_id", "agent", "created_at", "updated_at"))
+    )
+
+
+def _delivery_ok(payload: Mapping[str, Any]) -> bool:
+    assessment_id = payload.get("assessment_id")
+    return (
+        (assessment_id is None or is_uuid(assessment_id))
+        and isinstance(payload.get("service_id"), str)
+        and 0 < len(payload["service_id"]) <= _SHORT_TEXT
+        and _is_day(payload.get("delivered_on"))
+        and has_reason(payload.get("delivered_by"))
+        and _texts_ok(payload, ("record_id", "service_id", "delivered_by", "agent", "at"))
+    )
+
+
+def check_item(kind: str, payload: Mapping[str, Any]) -> str | None:
+    """None when `payload` has the shape of an item of `kind` ("assessment", "delivery");
+    else the problem's code. (Decisions: `check_decision`, which also knows the roles.)"""
+    checks: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+        "assessment": _assessment_ok,
+        "delivery": _delivery_ok,
+    }
+    check = checks.get(kind)
+    return None if check is not None and check(payload) else INVALID_ITEM
+
+
+def known_keys(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """`payload` with only the keys an item of `kind` has (`decision`, `assessment`,
+    `delivery`)."""
+    keys = {"decision": DECISION_KEYS, "assessment": ASSESSMENT_KEYS,
+            "delivery": DELIVERY_KEYS}[kind]
+    return {k: payload[k] for k in keys if k in payload}
+
+
 __all__ = [
     "ACCEPTED",
     "AGENT_CONFIRMATION",
+    "CATEGORIES",
     "COMMITTEE",
     "DECIDING_ROLES",
     "KINDS",
@@ -86,4 +190,7 @@ __all__ = [
     "REFUSED",
     "WAITING_LIST",
     "check_decision",
+    "check_item",
+    "is_uuid",
+    "known_keys",
 ]

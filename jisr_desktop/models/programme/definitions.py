@@ -142,6 +142,12 @@ def load_definition(path: Path) -> Definition:
     return parse_definition(raw, str(path))
 
 
+def shipped_dir() -> Path:
+    """The folder of the definitions shipped with the code (the central server publishes
+    them on a fresh database, and imports no more of the desktop than the programme)."""
+    return paths.definitions_dir()
+
+
 def load_directory(path: Path | None = None) -> DefinitionSet:
     """The five definitions of a folder (default: the shipped ones), checked together."""
     folder = Path(path) if path is not None else paths.definitions_dir()

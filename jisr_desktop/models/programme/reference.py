@@ -98,6 +98,11 @@ class ReferenceData:
         return row.name_ar if lang == "ar" else row.name_fr
 
 
+def shipped_dir() -> Path:
+    """The folder of the reference lists shipped with the code (published by the server)."""
+    return paths.reference_dir()
+
+
 def load_reference(path: Path | None = None) -> ReferenceData:
     """The lists in `path` (default: the shipped ones, read once per process)."""
     if path is None:
