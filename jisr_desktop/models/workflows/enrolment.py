@@ -13,9 +13,15 @@ from typing import Any
 
 from jisr_desktop.models.programme.definitions import DefinitionSet
 from jisr_desktop.models.programme.duplicates import DuplicateMatch
-from jisr_desktop.models.programme.evaluation import Evaluation, compact, evaluate_submission
+from jisr_desktop.models.programme.evaluation import (  # noqa: F401 - derived_from re-exported
+    Evaluation,
+    compact_evaluation,
+    derived_from,
+    evaluate_submission,
+)
 from jisr_desktop.models.programme.reference import ReferenceData, load_reference
-from jisr_desktop.models.store.repository import Derived, RecordDetail, Repository
+from jisr_desktop.models.store.records import RecordDetail
+from jisr_desktop.models.store.repository import Repository
 
 STRONG_DUPLICATE = "same_cin"
 
@@ -33,35 +39,6 @@ class EnrolOutcome:
     @property
     def blocked_by_duplicate(self) -> bool:
         return self.record is None and any(STRONG_DUPLICATE in d.reasons for d in self.duplicates)
-
-
-def compact_evaluation(evaluation: Evaluation) -> dict[str, Any] | None:
-    """What a record keeps of its evaluation (`evaluation.compact`); None without a score."""
-    if evaluation.score is None:
-        return None
-    return compact(evaluation.score, evaluation.orientation)
-
-
-def derived_from(evaluation: Evaluation) -> Derived:
-    answers = evaluation.validation.answers
-    if answers.get("consent") != "yes":
-        return Derived(status="refused_consent")
-    score = evaluation.score
-    orientation = evaluation.orientation
-    if score is None:
-        return Derived(status="registered")
-    return Derived(
-        status="registered",
-        eligible=score.eligible,
-        category=score.category,
-        score_total=score.total,
-        vulnerability=score.subtotals.get("vulnerability"),
-        readiness=score.subtotals.get("readiness"),
-        proposed_path=orientation.path if orientation else None,
-        proposed_destination=orientation.destination if orientation else None,
-        grid_version=int(score.versions["grid"]["version"]),
-        evaluation=compact_evaluation(evaluation),
-    )
 
 
 def evaluate(

@@ -33,7 +33,7 @@ import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jisr_desktop.models.programme.definitions import Definition, DefinitionSet, parse_definition
 from jisr_desktop.models.programme.evaluation import Evaluation
@@ -42,10 +42,8 @@ from jisr_desktop.models.programme.form import from_definition
 from jisr_desktop.models.programme.orientation import Orientation, orient
 from jisr_desktop.models.programme.scoring import CompiledGrid, Outline, ScoreResult, score
 from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.store.rewrite import DERIVED_COLUMNS, DerivedRewrite, derived_row
 from jisr_desktop.models.workflows.enrolment import _Validated, derived_from
-
-if TYPE_CHECKING:
-    from jisr_desktop.models.store.repository import DerivedRewrite
 
 # Below this many records, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20_000
@@ -59,7 +57,7 @@ PARALLEL_THRESHOLD = 20_000
 # normal priority 8.7-8.8 s. On a quieter machine (load ~1.5): 4.6-5.0 s.
 WORKER_NICENESS = 10
 QUEUE_PER_WORKER = 4
-DERIVED_COUNT = len(Repository.DERIVED_COLUMNS)
+DERIVED_COUNT = len(DERIVED_COLUMNS)
 
 # (seq, answers as the JSON array of `scoring_fields`, old DERIVED_COLUMNS values)
 Chunk = list[tuple[int, str, tuple[Any, ...]]]
@@ -83,7 +81,7 @@ def rescored_row(
     result = score(grid, answers, form=form, today=today)
     orientation = orient(rules, answers, result.category)
     evaluation = Evaluation(validation=_Validated(answers), score=result, orientation=orientation)
-    return Repository.derived_row(record_id, derived_from(evaluation))
+    return derived_row(record_id, derived_from(evaluation))
 
 
 def scoring_fields(form: Definition, grid: Definition, rules: Definition) -> tuple[str, ...]:
@@ -296,7 +294,7 @@ class Rescorer:
         answers: dict[str, Any], result: ScoreResult, orientation: Orientation
     ) -> tuple[Any, ...]:
         evaluation = Evaluation(_Validated(answers), result, orientation)
-        return Repository.derived_row("", derived_from(evaluation))[:-1]
+        return derived_row("", derived_from(evaluation))[:-1]
 
     def _reference(self, answers: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """(memo key, derived row) through `score` and `orient` themselves."""
