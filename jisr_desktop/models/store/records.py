@@ -19,7 +19,7 @@ from jisr_desktop.models.programme.evaluation import Derived
 from jisr_desktop.models.programme.identity import normalize_cin, normalize_phone
 from jisr_desktop.models.programme.normalize import normalize_name
 from jisr_desktop.models.programme.people import full_name, person
-from jisr_desktop.models.store import search
+from jisr_desktop.models.store import scorings, search
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.journal import Journal, Op
 from jisr_desktop.models.store.schema import FTS_TABLE, Record
@@ -43,16 +43,18 @@ class RecordDetail:
     updated_at: str
 
 
-def detail(row: Record) -> RecordDetail:
+def detail(row: Record, view: scorings.ScoringView) -> RecordDetail:
+    evaluation = view.evaluation(row.evaluation, row.scoring_id)
+    grid = ((evaluation or {}).get("versions") or {}).get("grid") or {}
     return RecordDetail(
         row.id,
         row.version,
         row.status,
         row.form_id,
         row.form_version,
-        row.grid_version,
+        int(grid["version"]) if "version" in grid else None,
         json.loads(row.answers),
-        json.loads(row.evaluation) if row.evaluation else None,
+        evaluation,
         row.eligible,
         row.category,
         row.score_total,
@@ -68,13 +70,8 @@ def _columns(answers: dict[str, Any], derived: Derived, form: Definition, now: s
         "status": derived.status,
         "form_id": form.id,
         "form_version": form.version,
-        "grid_version": derived.grid_version,
         "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
-        "evaluation": (
-            json.dumps(derived.evaluation, ensure_ascii=False)
-            if derived.evaluation is not None
-            else None
-        ),
+        "evaluation": scorings.stored_evaluation(derived.evaluation),
         "eligible": derived.eligible,
         "category": derived.category,
         "score_total": derived.score_total,
@@ -111,7 +108,8 @@ class Records:
         action: str | None = None,
     ) -> RecordDetail:
         with self.store.session() as s:
-            return detail(self._write(s, dict(answers), derived, form, record_id, action))
+            row = self._write(s, dict(answers), derived, form, record_id, action)
+            return detail(row, scorings.read_view(s))
 
     def save_many(
         self,
@@ -154,6 +152,8 @@ class Records:
         now = utcnow()
         row = s.scalar(select(Record).where(Record.id == record_id)) if record_id else None
         columns = _columns(answers, derived, form, now)
+        versions = (derived.evaluation or {}).get("versions")
+        columns["scoring_id"] = scorings.for_save(s, versions)
         if row is None:
             old_answers: dict[str, Any] = {}
             row = Record(
@@ -219,7 +219,7 @@ class Records:
     def get(self, record_id: str) -> RecordDetail | None:
         with self.store.session() as s:
             row = s.scalar(select(Record).where(Record.id == record_id, ~Record.deleted))
-            return detail(row) if row else None
+            return detail(row, scorings.read_view(s)) if row else None
 
     def find_by_prefix(self, prefix: str) -> list[str]:
         """Ids starting with `prefix`: agents type the short id printed on a card.
@@ -262,7 +262,8 @@ class Records:
                 query = query.where(Record.province_code == province_code)
             with self.store.session() as s:
                 rows = s.scalars(query.order_by(Record.seq).limit(chunk)).all()
-                details = [detail(r) for r in rows]
+                view = scorings.read_view(s)
+                details = [detail(r, view) for r in rows]
                 if rows:
                     last = rows[-1].seq
             if not details:

@@ -92,10 +92,10 @@ class Repository:
     def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
         return rewrite.derived_row(record_id, d)
 
-    def derived_rewrite(self, fields: Iterable[str], *, status: str = "registered",
-                        chunk: int = 4000, grid_version: int | None = None) -> DerivedRewrite:
+    def derived_rewrite(self, fields: Iterable[str], *, versions: Mapping[str, Any],
+                        status: str = "registered", chunk: int = 4000) -> DerivedRewrite:
         return DerivedRewrite(self.store, self.journal, tuple(fields), status=status,
-                              chunk=chunk, grid_version=grid_version)
+                              chunk=chunk, versions=versions)
 
     def delete(self, record_id: str) -> bool:
         return self.records.delete(record_id)

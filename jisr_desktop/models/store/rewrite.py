@@ -5,11 +5,11 @@ pass; every other writer goes through the ORM and the journal."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from jisr_desktop.models.programme.evaluation import Derived
+from jisr_desktop.models.store import scorings
 from jisr_desktop.models.store.database import Store
 from jisr_desktop.models.store.journal import Journal
 
@@ -21,11 +21,8 @@ DERIVED_COLUMNS = (
     "readiness",
     "proposed_path",
     "proposed_destination",
-    "grid_version",
     "evaluation",
 )
-
-_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
@@ -38,8 +35,7 @@ def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
         d.readiness,
         d.proposed_path,
         d.proposed_destination,
-        d.grid_version,
-        _compact_json(d.evaluation),
+        scorings.stored_evaluation(d.evaluation),
         record_id,
     )
 
@@ -57,19 +53,18 @@ class DerivedRewrite:
     of its columns, even with an equal value. `eligible`, `category` and `score_total` are
     in the list's seven covering indexes and in the province index, so an UPDATE naming
     them costs eight index rewrites a row (23 s for 98,000 rows, against 3 s for the row
-    alone). A new grid version changes `grid_version` and `evaluation` of every record
-    (the evaluation names the versions) but moves the score of few; a row whose values
-    are all equal (a pass run again, or resumed) is not written at all.
+    alone). A new grid version moves the score of few records, and no longer changes the
+    others: their evaluations do not name the versions (the pass's scoring does, once:
+    scorings.py), so a row whose values are all equal is not written at all, and a row
+    that is written also gets the pass's `scoring_id`.
 
     Use: `with DerivedRewrite(store, journal, fields) as rw:` then `rw.chunks()` yields lists of
     `(seq, answers, old)` — `answers` the JSON array of `fields` (SQLite's json_extract,
     so the JSON of the whole registration is neither copied nor decoded in Python), `old`
     the DERIVED_COLUMNS values — and `rw.write(changes)` takes `(mask, seq, values)`
     triples (bit i of `mask` for DERIVED_COLUMNS[i], `values` in that order), one
-    transaction per call. `rw.finish(reason)` appends the audit entry of the pass.
-    Given the pass's `grid_version`, `old` holds the evaluation only for records already
-    at that version, None for the others (their evaluation names another version, so it
-    differs from the new one anyway).
+    transaction per call. `rw.finish(reason)` marks the pass's scoring complete and
+    appends the audit entry of the pass, in one transaction.
     """
 
     # For the pass only: ~8,000 pages, the chunks in flight (2,000 records fill ~1,000 pages;
@@ -84,7 +79,7 @@ class DerivedRewrite:
         *,
         status: str,
         chunk: int,
-        grid_version: int | None = None,
+        versions: Mapping[str, Any],
     ) -> None:
         if not fields:
             raise ValueError("no fields to read")
@@ -101,26 +96,20 @@ class DerivedRewrite:
         # One path alone would make json_extract return the bare value, not an array.
         paths = [f'$."{f}"' for f in fields] * (2 if len(fields) == 1 else 1)
         self._paths = paths
-        # With the pass's grid version: a record scored under another version has an
-        # evaluation that names that version, so it differs from the new one whatever
-        # else it holds; its old text (~600 bytes) is then not read, copied to the
-        # workers and compared, and comes back as NULL (which differs from any new text).
-        old = [
-            "CASE WHEN grid_version IS ? THEN evaluation END"
-            if c == "evaluation" and grid_version is not None
-            else c
-            for c in DERIVED_COLUMNS
-        ]
-        self._version = () if grid_version is None else (grid_version,)
+        self.versions = dict(versions)
+        self.scoring_id = 0
         self._read = (
             "SELECT seq, json_extract(answers, "
             + ", ".join("?" for _ in paths)
             + "), "
-            + ", ".join(old)
+            + ", ".join(DERIVED_COLUMNS)
             + " FROM records WHERE seq > ? AND deleted = 0 AND status = ? ORDER BY seq LIMIT ?"
         )
 
     def __enter__(self) -> DerivedRewrite:
+        # The pass's scoring exists before its first write: what it rewrites names it.
+        with self.store.session() as s:
+            self.scoring_id = scorings.start_pass(s, self.versions)
         self._raw = self.store.engine.raw_connection()
         cur = self._raw.cursor()
         self._cache_size = cur.execute("PRAGMA cache_size").fetchone()[0]
@@ -144,7 +133,7 @@ class DerivedRewrite:
         last = 0
         while True:
             cur = self._raw.cursor()
-            params = (*self._paths, *self._version, last, self.status, self.chunk)
+            params = (*self._paths, last, self.status, self.chunk)
             rows = cur.execute(self._read, params).fetchall()
             cur.close()
             if not rows:
@@ -156,7 +145,7 @@ class DerivedRewrite:
     def write(self, changes: Iterable[tuple[int, int, tuple[Any, ...]]]) -> None:
         groups: dict[int, list[tuple[Any, ...]]] = {}
         for mask, seq, values in changes:
-            groups.setdefault(mask, []).append((*values, seq))
+            groups.setdefault(mask, []).append((*values, self.scoring_id, seq))
         if not groups:
             return
         raw = self._raw
@@ -179,11 +168,14 @@ class DerivedRewrite:
         if sql is None:
             columns = [c for i, c in enumerate(DERIVED_COLUMNS) if mask >> i & 1]
             sql = self._sql[mask] = (
-                "UPDATE records SET " + ", ".join(f"{c} = ?" for c in columns) + " WHERE seq = ?"
+                "UPDATE records SET "
+                + ", ".join(f"{c} = ?" for c in columns)
+                + ", scoring_id = ? WHERE seq = ?"
             )
         return sql
 
     def finish(self, reason: Mapping[str, Any]) -> None:
         with self.store.session() as s:
+            scorings.complete_pass(s, self.scoring_id)
             changes = {**reason, "records": self.seen, "rewritten": self.rewritten}
             self.journal.write(s, "rescore", None, changes)

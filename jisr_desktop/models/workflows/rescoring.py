@@ -40,7 +40,13 @@ from jisr_desktop.models.programme.evaluation import Evaluation
 from jisr_desktop.models.programme.expressions import references, typed_key
 from jisr_desktop.models.programme.form import from_definition
 from jisr_desktop.models.programme.orientation import Orientation, orient
-from jisr_desktop.models.programme.scoring import CompiledGrid, Outline, ScoreResult, score
+from jisr_desktop.models.programme.scoring import (
+    CompiledGrid,
+    Outline,
+    ScoreResult,
+    score,
+    version_of,
+)
 from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.models.store.rewrite import DERIVED_COLUMNS, DerivedRewrite, derived_row
 from jisr_desktop.models.workflows.enrolment import _Validated, derived_from
@@ -129,6 +135,10 @@ class Rescorer:
     def __init__(self, form: Definition, grid: Definition, rules: Definition, today: date):
         self.form, self.grid, self.rules, self.today = form, grid, rules, today
         self.fields = scoring_fields(form, grid, rules)
+        # What every record of the pass is scored with (kept once: store/scorings.py).
+        self.versions = {
+            "form": version_of(form), "grid": version_of(grid), "orientation": version_of(rules)
+        }
         self._rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         # The orientation reads only its rules' answers and the category (which it is
         # given; the rules' ${category} is that one): few combinations, each oriented once.
@@ -383,9 +393,7 @@ def rescore_all(
         workers = _default_workers(repo.count())
     reason = {"grid": defs.grid.version, "orientation": defs.orientation.version}
     rescorer = Rescorer(defs.form, defs.grid, defs.orientation, today)
-    with repo.derived_rewrite(
-        rescorer.fields, chunk=chunk, grid_version=int(defs.grid.version)
-    ) as rw:
+    with repo.derived_rewrite(rescorer.fields, chunk=chunk, versions=rescorer.versions) as rw:
         if workers <= 0:
             for rows in rw.chunks():
                 rw.write(rescorer.chunk(rows))
