@@ -25,6 +25,43 @@ from jisr_desktop.models.store.journal import Journal, Op
 from jisr_desktop.models.store.schema import FTS_TABLE, Record
 
 
+class RecordConflict(ValueError):
+    """A save that would replace a record it does not name exactly; `code` selects the
+    message. Nothing of the save is written."""
+
+    code = "record_conflict"
+
+    def __init__(self, record_id: str, detail: str = "") -> None:
+        super().__init__(f"{self.code}: {record_id} {detail}".strip())
+        self.record_id = record_id
+
+
+class RecordExists(RecordConflict):
+    """A creation named the id of a record that exists (or existed: a tombstone too)."""
+
+    code = "record_exists"
+
+
+class StaleVersion(RecordConflict):
+    """An edit named a version of the record that is no longer its current one (someone,
+    or a sync, changed it since it was read)."""
+
+    code = "stale_version"
+
+
+class RecordNotFound(RecordConflict, LookupError):
+    """An edit named a record that does not exist (or was deleted)."""
+
+    code = "record_not_found"
+
+
+# What save_many takes: (answers, derived, record_id) creates; with a fourth item, the
+# version it edits.
+SaveItem = tuple[Mapping[str, Any], Derived, str | None] | tuple[
+    Mapping[str, Any], Derived, str | None, int | None
+]
+
+
 @dataclass(frozen=True)
 class RecordDetail:
     id: str
@@ -105,30 +142,38 @@ class Records:
         *,
         form: Definition,
         record_id: str | None = None,
+        base_version: int | None = None,
         action: str | None = None,
     ) -> RecordDetail:
+        """Create a record (`base_version` None: with `record_id` if given, which must be
+        new: `RecordExists`), or edit `record_id` at `base_version` (`StaleVersion` if it
+        has moved on since, `RecordNotFound` if there is no such live record). A creation
+        never overwrites, and an edit never overwrites a version it did not see."""
         with self.store.session() as s:
-            row = self._write(s, dict(answers), derived, form, record_id, action)
+            row = self._write(s, dict(answers), derived, form, record_id, action, base_version)
             return detail(row, scorings.read_view(s))
 
     def save_many(
         self,
-        items: Iterable[tuple[Mapping[str, Any], Derived, str | None]],
+        items: Iterable[SaveItem],
         *,
         form: Definition,
         action: str = "import",
         chunk: int = 1000,
     ) -> int:
         """Save many records, `chunk` per transaction: an import of 100,000 rows neither holds
-        one giant transaction nor pays a full fsync per row."""
+        one giant transaction nor pays a full fsync per row. Each item creates or edits as
+        `save` does (a RecordConflict rolls back the chunk it is in)."""
         saved = 0
-        batch: list[tuple[Mapping[str, Any], Derived, str | None]] = []
+        batch: list[SaveItem] = []
 
         def flush() -> None:
             nonlocal saved
             with self.store.session() as s:
-                for answers, derived, rid in batch:
-                    self._write(s, dict(answers), derived, form, rid, action)
+                for item in batch:
+                    answers, derived, rid = item[0], item[1], item[2]
+                    base = item[3] if len(item) > 3 else None
+                    self._write(s, dict(answers), derived, form, rid, action, base)
             saved += len(batch)
             batch.clear()
 
@@ -148,9 +193,11 @@ class Records:
         form: Definition,
         record_id: str | None,
         action: str | None,
+        base_version: int | None = None,
     ) -> Record:
         now = utcnow()
         row = s.scalar(select(Record).where(Record.id == record_id)) if record_id else None
+        _check_target(row, record_id, base_version)
         columns = _columns(answers, derived, form, now)
         versions = (derived.evaluation or {}).get("versions")
         columns["scoring_id"] = scorings.for_save(s, versions)
@@ -309,6 +356,16 @@ class Records:
                 for rid, c, p, d, n_ar, n_lat in conn.execute(query)
             ]
         return find_duplicates(person(exclude_id, answers), people)
+
+
+def _check_target(row: Record | None, record_id: str | None, base_version: int | None) -> None:
+    if base_version is None:
+        if row is not None:
+            raise RecordExists(str(record_id))
+    elif row is None or row.deleted:
+        raise RecordNotFound(str(record_id))
+    elif row.version != base_version:
+        raise StaleVersion(str(record_id), f"edits {base_version}, current {row.version}")
 
 
 def _prefix_range(column: Any, prefix: str) -> tuple[Any, ...]:

@@ -20,7 +20,13 @@ from jisr_desktop.models.programme.evaluation import (  # noqa: F401 - derived_f
     evaluate_submission,
 )
 from jisr_desktop.models.programme.reference import ReferenceData, load_reference
-from jisr_desktop.models.store.records import RecordDetail
+from jisr_desktop.models.store.records import (  # noqa: F401 - the refusals, re-exported
+    RecordConflict,
+    RecordDetail,
+    RecordExists,
+    RecordNotFound,
+    StaleVersion,
+)
 from jisr_desktop.models.store.repository import Repository
 
 STRONG_DUPLICATE = "same_cin"
@@ -59,13 +65,19 @@ def enrol(
     submission: Mapping[str, Any],
     *,
     record_id: str | None = None,
+    base_version: int | None = None,
     today: date | None = None,
     reference: ReferenceData | None = None,
     allow_duplicate: bool = False,
 ) -> EnrolOutcome:
     """Save a valid registration. Same CIN as another record blocks the save unless the
     agent says it is a different woman (`allow_duplicate`): the CIN is the one identifier
-    that should never repeat; a shared phone or a close name only warns."""
+    that should never repeat; a shared phone or a close name only warns.
+
+    Without `base_version` this is a creation, which never overwrites: a `record_id` that
+    names an existing record raises `RecordExists`. An edit names the version it edits:
+    `StaleVersion` if the record has changed since, `RecordNotFound` if there is none.
+    All three are `RecordConflict`s with a `code`, and nothing is saved."""
     evaluation = evaluate(defs, submission, today=today, reference=reference)
     if not evaluation.validation.ok:
         return EnrolOutcome(evaluation)
@@ -74,7 +86,11 @@ def enrol(
     if not allow_duplicate and any(STRONG_DUPLICATE in d.reasons for d in duplicates):
         return EnrolOutcome(evaluation, duplicates)
     record = repo.save_registration(
-        answers, derived_from(evaluation), form=defs.form, record_id=record_id
+        answers,
+        derived_from(evaluation),
+        form=defs.form,
+        record_id=record_id,
+        base_version=base_version,
     )
     return EnrolOutcome(evaluation, duplicates, record)
 
