@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from jisr_desktop.models.store import repository as repository_mod
+from jisr_desktop.models.store import records as repository_mod
 from jisr_desktop.models.store.decisions import DecisionRepository
 from jisr_desktop.models.workflows.committee import province_quota, ranking
 from jisr_desktop.models.workflows.enrolment import enrol

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from jisr_desktop.models.programme.normalize import normalize_name
 from jisr_desktop.models.store import database as store_mod
-from jisr_desktop.models.store import repository as repository_mod
+from jisr_desktop.models.store import records as repository_mod
 from jisr_desktop.models.store.database import Store
 from jisr_desktop.models.store.decisions import DecisionRepository
 from jisr_desktop.models.store.keyring import Keyring, new_store_key

@@ -121,3 +121,39 @@ def test_a_store_behind_head_is_upgraded_and_one_at_head_is_left_alone(tmp_path:
     monkeypatch.setattr(alembic.command, "upgrade", no_upgrade)
     with Store.open(folder, AGENT, PASSPHRASE) as store:
         assert Repository(store).count() == 2
+
+
+VERSIONS = {"form": {"id": "jisr.registration", "version": 1, "hash": "f1"},
+            "grid": {"id": "jisr.grid", "version": 3, "hash": "g3"},
+            "orientation": {"id": "jisr.orientation", "version": 1, "hash": "o1"}}
+
+
+def test_the_versions_leave_each_evaluation_for_one_scoring_and_come_back(tmp_path: Path):
+    """0005: an evaluation that named its versions (0004) reads back the same through the
+    repository, while the row keeps it without them; a downgrade puts them back."""
+    folder = tmp_path / "old"
+    _make_store_at_first_revision(folder)
+    key = Keyring(folder / store_mod.KEYRING_FILE).unlock(AGENT, PASSPHRASE)
+    engine = store_mod._make_engine(folder / store_mod.STORE_FILE, key)
+    evaluation = {"versions": VERSIONS, "eligible": True, "category": 1, "total": 42,
+                  "points": {"social_status": 10}}
+    with engine.begin() as conn:
+        command.upgrade(store_mod._alembic_config(conn), "0004")
+        conn.execute(text("UPDATE records SET evaluation = :e, grid_version = 3, "
+                          "score_total = 42 WHERE id = :r"),
+                     {"e": json.dumps(evaluation), "r": OLD_RECORDS[0][0]})
+    engine.dispose()
+    rid = OLD_RECORDS[0][0]
+    with Store.open(folder, AGENT, PASSPHRASE) as store:
+        record = Repository(store).get(rid)
+        assert record.evaluation == evaluation and record.grid_version == 3
+        assert Repository(store).get(OLD_RECORDS[1][0]).evaluation is None
+        with store.engine.begin() as conn:
+            stored = json.loads(conn.execute(
+                text("SELECT evaluation FROM records WHERE id = :r"), {"r": rid}).scalar_one())
+            assert "versions" not in stored and stored["total"] == 42
+            assert conn.execute(text("SELECT count(*) FROM scorings")).scalar_one() == 1
+            command.downgrade(store_mod._alembic_config(conn), "0004")
+            back = conn.execute(text("SELECT evaluation, grid_version FROM records "
+                                     "WHERE id = :r"), {"r": rid}).one()
+        assert json.loads(back[0]) == evaluation and back[1] == 3

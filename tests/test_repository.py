@@ -66,7 +66,7 @@ def test_every_write_appends_outbox_and_audit_in_the_same_transaction(repo, stor
                                                                      monkeypatch):
     record = _enrol(repo, definitions)
     outcome = enrol(repo, definitions, make_submission(household_size=7), today=TODAY,
-                    record_id=record.id)
+                    record_id=record.id, base_version=record.version)
     assert outcome.record.version == 2
     with store.session() as s:
         ops = s.query(OutboxEntry).order_by(OutboxEntry.seq).all()
@@ -78,7 +78,7 @@ def test_every_write_appends_outbox_and_audit_in_the_same_transaction(repo, stor
     assert trail[0].agent == AGENT
 
     # A failure half-way through a save leaves no record, no outbox entry, no audit entry.
-    from jisr_desktop.models.store import repository
+    from jisr_desktop.models.store import search as repository
 
     def broken(*_args):
         raise RuntimeError("disk full")

@@ -1,6 +1,7 @@
 """Re-scoring under a new grid: the fast path (projected answers, only changed columns
 written, unchanged rows skipped) gives exactly what scoring each record afresh gives, and
-writes what the re-scoring always wrote: derived columns, one audit entry, no outbox."""
+writes only what moved: derived columns of the moved records, one audit entry, no outbox;
+every record then names the new versions (kept once for the pass, store/scorings.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from jisr_desktop.models.demo.data import generate
 from jisr_desktop.models.programme.definitions import parse_definition
 from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.store.rewrite import DERIVED_COLUMNS
 from jisr_desktop.models.store.schema import OutboxEntry
 from jisr_desktop.models.workflows.import_export import save_many
 from jisr_desktop.models.workflows.rescoring import (
@@ -46,6 +48,9 @@ def _divorced_plus_five(data):
                                        divorced=criterion["points"]["divorced"] + 5)
 
 
+N = len(DERIVED_COLUMNS)
+
+
 def _stored(repo: Repository):
     with repo.store.engine.connect() as conn:
         return {r[0]: tuple(r[1:]) for r in conn.execute(text(
@@ -71,7 +76,7 @@ def test_projected_answers_score_exactly_like_all_the_answers(filled, definition
     with filled.store.engine.connect() as conn:
         seq_to_id = dict(conn.execute(text("SELECT seq, id FROM records")).all())
     seen = 0
-    with filled.derived_rewrite(rescorer.fields, chunk=40) as rw:
+    with filled.derived_rewrite(rescorer.fields, chunk=40, versions=rescorer.versions) as rw:
         for rows in rw.chunks():
             seen += len(rows)
             for seq, packed, _old in rows:
@@ -108,25 +113,28 @@ def test_a_changed_weight_rewrites_only_what_changed(filled, definitions):
     assert rescore_all(filled, defs, today=TODAY, workers=0, chunk=32) == len(before)
 
     after = _stored(filled)
-    assert {rid: row[1:10] for rid, row in after.items()} == expected
+    assert {rid: row[1:N + 1] for rid, row in after.items()} == expected
     for rid, row in after.items():
         assert row[0] == before[rid][0]  # the answers are untouched
-        assert row[10:] == before[rid][10:]  # not an edit: same version, same updated_at
-        assert json.loads(row[9])["versions"]["grid"]["version"] == defs.grid.version
+        assert row[N + 1:] == before[rid][N + 1:]  # not an edit: same version, updated_at
+        record = filled.get(rid)
+        assert record.evaluation["versions"]["grid"]["version"] == defs.grid.version
+        assert record.grid_version == defs.grid.version
     with filled.store.engine.begin() as conn:
         touched = conn.execute(text("SELECT what, id FROM touched")).all()
         conn.execute(text("DROP TABLE touched"))
         conn.execute(text("DROP TRIGGER t_listed"))
         conn.execute(text("DROP TRIGGER t_any"))
     assert {i for what, i in touched if what == "listed"} == affected
-    assert sorted(i for what, i in touched if what == "row") == sorted(before)  # once each
+    # Only the records whose values moved are written, once each.
+    assert sorted(i for what, i in touched if what == "row") == sorted(affected)
 
     with filled.store.session() as s:
         assert s.query(OutboxEntry).count() == outbox_before  # a re-score is not synced
     audit = filled.audit_trail(None, 1)[0]
     assert audit.action == "rescore" and audit.record_id is None
     assert audit.changes == {"grid": defs.grid.version, "orientation": defs.orientation.version,
-                             "records": len(before), "rewritten": len(before)}
+                             "records": len(before), "rewritten": len(affected)}
 
     # The same versions again (an interrupted pass run once more): nothing is rewritten.
     assert rescore_all(filled, defs, today=TODAY, workers=0) == len(before)
@@ -139,7 +147,7 @@ def test_worker_processes_and_this_one_write_the_same(filled, definitions):
     expected = _expected(defs, _stored(filled))
     # Small chunks and one worker: the queue fills, this process waits for the oldest.
     assert rescore_all(filled, defs, today=TODAY, workers=1, chunk=8) == len(expected)
-    assert {rid: row[1:10] for rid, row in _stored(filled).items()} == expected
+    assert {rid: row[1:N + 1] for rid, row in _stored(filled).items()} == expected
 
 
 def test_scoring_fields_cover_the_rules_and_the_calculations(definitions):
@@ -182,3 +190,45 @@ def test_chunks_give_what_rescored_row_gives_on_thousands_of_records(definitions
             assert row == want
             assert [type(v) for v in row] == [type(v) for v in want]
     assert len(records) > 2500
+
+
+def test_a_new_version_with_the_same_weights_rewrites_nothing(filled, definitions):
+    before = _stored(filled)
+    defs = _next_grid(filled, definitions)  # a new version number, the same rules
+    assert rescore_all(filled, defs, today=TODAY, workers=0, chunk=32) == len(before)
+    assert _stored(filled) == before  # not one row written
+    assert filled.audit_trail(None, 1)[0].changes["rewritten"] == 0
+    # Yet every record now names the new versions, as an enrolment under them would.
+    for rid in before:
+        record = filled.get(rid)
+        assert record.evaluation["versions"]["grid"]["version"] == defs.grid.version
+        assert record.evaluation == {
+            **json.loads(json.dumps(rescored_evaluation(defs, record.answers)))}
+
+
+def test_a_pass_cut_short_leaves_each_record_under_the_versions_of_its_values(filled,
+                                                                           definitions):
+    from jisr_desktop.models.workflows.rescoring import Rescorer
+
+    old_version = filled.active_definitions().grid.version
+    defs = _next_grid(filled, definitions, _divorced_plus_five)
+    rescorer = Rescorer(defs.form, defs.grid, defs.orientation, TODAY)
+    with filled.derived_rewrite(rescorer.fields, chunk=40, versions=rescorer.versions) as rw:
+        first = next(rw.chunks())
+        rw.write(rescorer.chunk(first))  # one chunk written, then the pass dies
+    moved = {seq for _mask, seq, _values in rescorer.chunk(first)}
+    with filled.store.engine.connect() as conn:
+        seq_of = dict(conn.execute(text("SELECT id, seq FROM records")).all())
+    for rid in _stored(filled):
+        grid = filled.get(rid).evaluation["versions"]["grid"]["version"]
+        assert grid == (defs.grid.version if seq_of[rid] in moved else old_version)
+    assert moved
+
+
+def rescored_evaluation(defs, answers):
+    from jisr_desktop.models.programme.evaluation import compact
+    from jisr_desktop.models.programme.orientation import orient
+    from jisr_desktop.models.programme.scoring import score
+
+    result = score(defs.grid, answers, form=defs.form, today=TODAY)
+    return compact(result, orient(defs.orientation, answers, result.category))

@@ -226,8 +226,11 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             EXIT_INVALID,
         )
     # Accept both a bare submission and a record as `export --format json` writes it.
+    # A record (with its `version`) edits that version; a bare submission creates.
+    base_version = None
     if isinstance(submission.get("answers"), dict):
-        record_id, submission = submission.get("id"), submission["answers"]
+        record_id, base_version = submission.get("id"), submission.get("version")
+        submission = submission["answers"]
     else:
         record_id = submission.pop("id", None)
     store, repo, defs = _session(args)
@@ -237,6 +240,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             defs,
             submission,
             record_id=record_id,
+            base_version=base_version,
             today=_today(args),
             allow_duplicate=args.allow_duplicate,
         )

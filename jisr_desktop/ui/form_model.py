@@ -22,6 +22,7 @@ from jisr_desktop.i18n import text_direction
 from jisr_desktop.models.programme.expressions import holds
 from jisr_desktop.models.programme.form import Field, Form
 from jisr_desktop.models.programme.messages import Message
+from jisr_desktop.models.programme.people import full_name
 from jisr_desktop.models.programme.reference import ReferenceData
 from jisr_desktop.models.programme.validation import (
     Issue,
@@ -29,7 +30,7 @@ from jisr_desktop.models.programme.validation import (
     is_empty,
     validate,
 )
-from jisr_desktop.models.store.repository import Repository, full_name
+from jisr_desktop.models.store.repository import Repository
 
 # What a duplicate lookup reads: the identifiers and the names with the date of birth.
 DUPLICATE_KEYS = (

@@ -89,6 +89,7 @@ class RegistrationPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.record_id: str | None = None  # the record being edited, None for a new one
+        self.record_version: int | None = None  # the version of it being edited
         self.draft_id: str = str(uuid.uuid4())
         self.draft_written = False  # a draft row exists for draft_id
         self._generation = 0  # bumped per opened registration: late task answers dropped
@@ -262,6 +263,7 @@ class RegistrationPage(QWidget):
             self._set_status(ST_NOT_FOUND)
             return
         self._open(record.id, record.answers, title=N_("Edit registration"))
+        self.record_version = record.version
 
     def _draft_loaded(self, generation: int, draft: DraftInfo | None) -> None:
         if generation != self._generation:
@@ -284,6 +286,7 @@ class RegistrationPage(QWidget):
         self.draft_timer.stop()
         self.dup_timer.stop()
         self.record_id = record_id
+        self.record_version = None
         self.draft_id = draft_id or str(uuid.uuid4())
         self.draft_written = draft_id is not None
         self._title = title
@@ -479,14 +482,20 @@ class RegistrationPage(QWidget):
         repo, defs, reference = ctx.repo, ctx.defs, ctx.reference
         submission = self.model.submission()
         record_id, draft_id, had_draft = self.record_id, self.draft_id, self.draft_written
+        base_version = self.record_version
         generation = self._generation
 
         def work() -> EnrolOutcome:
+            nonlocal base_version
+            if record_id and base_version is None:  # a resumed draft of an edit
+                current = repo.get(record_id)
+                base_version = current.version if current else None
             outcome = enrol(
                 repo,
                 defs,
                 submission,
                 record_id=record_id,
+                base_version=base_version,
                 reference=reference,
                 allow_duplicate=allow_duplicate,
             )
@@ -526,6 +535,7 @@ class RegistrationPage(QWidget):
                 self._set_status(ST_DUPLICATE_KEPT)
             return
         self.record_id = outcome.record.id
+        self.record_version = outcome.record.version
         self.draft_id = str(uuid.uuid4())
         self.draft_written = False
         self._title = N_("Edit registration")

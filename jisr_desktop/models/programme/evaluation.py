@@ -83,3 +83,49 @@ def compact(result: ScoreResult, orientation: Orientation | None) -> dict[str, A
         out["orientation"] = {"path": orientation.path, "destination": orientation.destination}
         out["versions"]["orientation"] = dict(orientation.version)
     return out
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What a record's columns hold besides its answers: computed once, at save time."""
+
+    status: str
+    eligible: bool | None = None
+    category: int | None = None
+    score_total: float | None = None
+    vulnerability: float | None = None
+    readiness: float | None = None
+    proposed_path: str | None = None
+    proposed_destination: str | None = None
+    grid_version: int | None = None
+    evaluation: Mapping[str, Any] | None = None
+
+
+def compact_evaluation(evaluation: Evaluation) -> dict[str, Any] | None:
+    """What a record keeps of its evaluation (`compact`); None without a score."""
+    if evaluation.score is None:
+        return None
+    return compact(evaluation.score, evaluation.orientation)
+
+
+def derived_from(evaluation: Evaluation) -> Derived:
+    """A record's derived columns from its evaluation (a refusal of consent has none)."""
+    answers = evaluation.validation.answers
+    if answers.get("consent") != "yes":
+        return Derived(status="refused_consent")
+    score = evaluation.score
+    orientation = evaluation.orientation
+    if score is None:
+        return Derived(status="registered")
+    return Derived(
+        status="registered",
+        eligible=score.eligible,
+        category=score.category,
+        score_total=score.total,
+        vulnerability=score.subtotals.get("vulnerability"),
+        readiness=score.subtotals.get("readiness"),
+        proposed_path=orientation.path if orientation else None,
+        proposed_destination=orientation.destination if orientation else None,
+        grid_version=int(score.versions["grid"]["version"]),
+        evaluation=compact_evaluation(evaluation),
+    )

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from jisr_desktop.models.programme.definitions import Definition
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.repository import append_audit, append_outbox, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.schema import Assessment, ServiceDelivery
 
 
@@ -46,6 +46,7 @@ class AssessmentRecord:
 class AssessmentRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.journal = Journal(store)
 
     def save(
         self,
@@ -88,29 +89,19 @@ class AssessmentRepository:
                 action = "assessment.update"
             s.flush()
             info = self._record(s, row)
-            append_audit(
-                s,
-                self.store.agent,
-                action,
-                record_id,
-                {"assessment": row.id, "recommended": [before, services]},
-            )
-            append_outbox(
-                s,
-                record_id,
-                "assessment",
-                record.version,
-                {
-                    "id": row.id,
-                    "record_id": record_id,
-                    "definition": {"id": definition.id, "version": definition.version},
-                    "answers": dict(answers),
-                    "recommended": services,
-                    "agent": row.agent,
-                    "created_at": row.created_at,
-                    "updated_at": row.updated_at,
-                },
-            )
+            payload = {
+                "id": row.id,
+                "record_id": record_id,
+                "definition": {"id": definition.id, "version": definition.version},
+                "answers": dict(answers),
+                "recommended": services,
+                "agent": row.agent,
+                "created_at": row.created_at,
+                "updated_at": row.updated_at,
+            }
+            changes = {"assessment": row.id, "recommended": [before, services]}
+            op = Op(record_id, "assessment", record.version, payload)
+            self.journal.write(s, action, record_id, changes, op)
         return info
 
     def latest(self, record_id: str) -> AssessmentRecord | None:
@@ -161,29 +152,19 @@ class AssessmentRepository:
                 at=utcnow(),
             )
             s.add(delivery)
-            append_audit(
-                s,
-                self.store.agent,
-                "delivery",
-                row.record_id,
-                {"assessment": assessment_id, "service": service_id, "on": day.isoformat()},
-            )
-            append_outbox(
-                s,
-                row.record_id,
-                "delivery",
-                record.version,
-                {
-                    "id": delivery.id,
-                    "assessment_id": assessment_id,
-                    "record_id": row.record_id,
-                    "service_id": service_id,
-                    "delivered_on": delivery.delivered_on,
-                    "delivered_by": delivered_by,
-                    "agent": self.store.agent,
-                    "at": delivery.at,
-                },
-            )
+            payload = {
+                "id": delivery.id,
+                "assessment_id": assessment_id,
+                "record_id": row.record_id,
+                "service_id": service_id,
+                "delivered_on": delivery.delivered_on,
+                "delivered_by": delivered_by,
+                "agent": self.store.agent,
+                "at": delivery.at,
+            }
+            changes = {"assessment": assessment_id, "service": service_id, "on": day.isoformat()}
+            op = Op(row.record_id, "delivery", record.version, payload)
+            self.journal.write(s, "delivery", row.record_id, changes, op)
 
     @staticmethod
     def _record(s: Session, row: Assessment) -> AssessmentRecord:
@@ -212,5 +193,3 @@ class AssessmentRepository:
             def_version=row.def_version,
             updated_at=row.updated_at,
         )
-
-

@@ -36,7 +36,7 @@ from jisr_desktop.models.programme.decisions import (  # noqa: F401 - re-exporte
     WAITING_LIST,
 )
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.repository import append_audit, append_outbox, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.schema import Decision, Record
 
 
@@ -64,6 +64,7 @@ class DecisionInfo:
 class DecisionRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.journal = Journal(store)
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -171,10 +172,10 @@ class DecisionRepository:
         info = _info(decision)
         # The reason is kept out of the audit's changes (it may name health or family
         # details); the decision row, inside the encrypted store, holds it.
-        append_audit(s, self.store.agent, action, row.id, {**audit_changes, "decision": info.id})
         # base_version: the record version this decision was taken on, so the server can
         # tell a decision made on answers that have since changed.
-        append_outbox(s, row.id, "decision", row.version, asdict(info))
+        op = Op(row.id, "decision", row.version, asdict(info))
+        self.journal.write(s, action, row.id, {**audit_changes, "decision": info.id}, op)
         return info
 
     # -- reads --------------------------------------------------------------------------------

@@ -56,7 +56,8 @@ class Record(Base):
     status: Mapped[str] = mapped_column(String)  # registered | refused_consent
     form_id: Mapped[str] = mapped_column(String)
     form_version: Mapped[int] = mapped_column(Integer)
-    grid_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The scoring (definition versions, scorings.py) the record was saved or re-scored under.
+    scoring_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     answers: Mapped[str] = mapped_column(Text)
     evaluation: Mapped[str | None] = mapped_column(Text, nullable=True)
     eligible: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
@@ -87,6 +88,19 @@ class Record(Base):
         Index("ix_records_province_score", "province_code", "score_total"),
         Index("ix_records_updated", "updated_at"),
     )
+
+
+class Scoring(Base):
+    """A set of definition versions (form, grid, orientation) records were scored with,
+    kept once instead of inside every record's evaluation. `is_pass`: a re-scoring pass,
+    which covers every registration it saw once `complete` (see scorings.py)."""
+
+    __tablename__ = "scorings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    versions: Mapped[str] = mapped_column(Text)  # canonical JSON
+    is_pass: Mapped[bool] = mapped_column(Boolean)
+    complete: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[str] = mapped_column(String)
 
 
 class OutboxEntry(Base):

@@ -26,7 +26,8 @@ from jisr_desktop.models.store.decisions import (
     DecisionInfo,
     DecisionRepository,
 )
-from jisr_desktop.models.store.repository import Repository, ScoredRecord
+from jisr_desktop.models.store.listing import ScoredRecord
+from jisr_desktop.models.store.repository import Repository
 
 # The programme's target: about 3,000 women per region (programme document; 36,000 in all).
 REGION_TARGET = 3000

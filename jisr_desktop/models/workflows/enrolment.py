@@ -13,9 +13,21 @@ from typing import Any
 
 from jisr_desktop.models.programme.definitions import DefinitionSet
 from jisr_desktop.models.programme.duplicates import DuplicateMatch
-from jisr_desktop.models.programme.evaluation import Evaluation, compact, evaluate_submission
+from jisr_desktop.models.programme.evaluation import (  # noqa: F401 - derived_from re-exported
+    Evaluation,
+    compact_evaluation,
+    derived_from,
+    evaluate_submission,
+)
 from jisr_desktop.models.programme.reference import ReferenceData, load_reference
-from jisr_desktop.models.store.repository import Derived, RecordDetail, Repository
+from jisr_desktop.models.store.records import (  # noqa: F401 - the refusals, re-exported
+    RecordConflict,
+    RecordDetail,
+    RecordExists,
+    RecordNotFound,
+    StaleVersion,
+)
+from jisr_desktop.models.store.repository import Repository
 
 STRONG_DUPLICATE = "same_cin"
 
@@ -33,35 +45,6 @@ class EnrolOutcome:
     @property
     def blocked_by_duplicate(self) -> bool:
         return self.record is None and any(STRONG_DUPLICATE in d.reasons for d in self.duplicates)
-
-
-def compact_evaluation(evaluation: Evaluation) -> dict[str, Any] | None:
-    """What a record keeps of its evaluation (`evaluation.compact`); None without a score."""
-    if evaluation.score is None:
-        return None
-    return compact(evaluation.score, evaluation.orientation)
-
-
-def derived_from(evaluation: Evaluation) -> Derived:
-    answers = evaluation.validation.answers
-    if answers.get("consent") != "yes":
-        return Derived(status="refused_consent")
-    score = evaluation.score
-    orientation = evaluation.orientation
-    if score is None:
-        return Derived(status="registered")
-    return Derived(
-        status="registered",
-        eligible=score.eligible,
-        category=score.category,
-        score_total=score.total,
-        vulnerability=score.subtotals.get("vulnerability"),
-        readiness=score.subtotals.get("readiness"),
-        proposed_path=orientation.path if orientation else None,
-        proposed_destination=orientation.destination if orientation else None,
-        grid_version=int(score.versions["grid"]["version"]),
-        evaluation=compact_evaluation(evaluation),
-    )
 
 
 def evaluate(
@@ -82,13 +65,19 @@ def enrol(
     submission: Mapping[str, Any],
     *,
     record_id: str | None = None,
+    base_version: int | None = None,
     today: date | None = None,
     reference: ReferenceData | None = None,
     allow_duplicate: bool = False,
 ) -> EnrolOutcome:
     """Save a valid registration. Same CIN as another record blocks the save unless the
     agent says it is a different woman (`allow_duplicate`): the CIN is the one identifier
-    that should never repeat; a shared phone or a close name only warns."""
+    that should never repeat; a shared phone or a close name only warns.
+
+    Without `base_version` this is a creation, which never overwrites: a `record_id` that
+    names an existing record raises `RecordExists`. An edit names the version it edits:
+    `StaleVersion` if the record has changed since, `RecordNotFound` if there is none.
+    All three are `RecordConflict`s with a `code`, and nothing is saved."""
     evaluation = evaluate(defs, submission, today=today, reference=reference)
     if not evaluation.validation.ok:
         return EnrolOutcome(evaluation)
@@ -97,7 +86,11 @@ def enrol(
     if not allow_duplicate and any(STRONG_DUPLICATE in d.reasons for d in duplicates):
         return EnrolOutcome(evaluation, duplicates)
     record = repo.save_registration(
-        answers, derived_from(evaluation), form=defs.form, record_id=record_id
+        answers,
+        derived_from(evaluation),
+        form=defs.form,
+        record_id=record_id,
+        base_version=base_version,
     )
     return EnrolOutcome(evaluation, duplicates, record)
 

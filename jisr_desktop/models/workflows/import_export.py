@@ -103,7 +103,10 @@ def save_many(
                 report.saved += 1
             else:
                 report.updated += 1
-            yield answers, derived_from(evaluation), record_id
+            # A row naming an existing record edits the version it names (an export's
+            # `version`); without one it is a creation, which the store refuses.
+            base = row.get("version") if existing is not None else None
+            yield answers, derived_from(evaluation), record_id, base
 
     repo.bulk_save(accepted(), form=defs.form, action="import", chunk=chunk)
     return report
