@@ -14,9 +14,25 @@ ERROR_MESSAGES = {
     "unknown_agent": N_("No agent of that name can open this store."),
     "agent_exists": N_("An agent of that name already exists."),
     "corrupt_keyring": N_("The keyring file is damaged; restore it from a backup."),
+    "keyring_unsafe_parameters": N_(
+        "The keyring file asks for key settings outside the safe range; it may have been "
+        "tampered with. Restore keyring.json from a backup."
+    ),
     "store_missing": N_("No store here yet. Create one with: jisr-desktop init"),
     "store_exists": N_("A store already exists in this folder."),
-    "store_corrupt": N_("The store file cannot be read: it is damaged or not a Jisr store."),
+    "store_corrupt": N_(
+        "The store file cannot be read: it is damaged or not a Jisr store. Copy the whole data "
+        "folder somewhere safe for support, then restore store.db from the latest backup."
+    ),
+    "store_damaged": N_(
+        "The store file is damaged (empty, cut short or failing its check): nothing more will "
+        "be written to it. Copy the whole data folder somewhere safe for support, then restore "
+        "store.db from the latest backup."
+    ),
+    "store_file_missing": N_(
+        "The store file store.db is missing from the data folder, though its keyring is "
+        "there. Restore store.db from the latest backup; do not create a new store here."
+    ),
     "store_error": N_("The store could not be opened."),
 }
 

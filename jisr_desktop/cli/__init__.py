@@ -2,7 +2,8 @@
 
 Results go to stdout as JSON; messages for people go to stderr in the chosen language.
 Exit codes: 0 done, 1 failure, 2 invalid input (nothing saved), 3 held back as a
-duplicate (nothing saved), 4 store locked (wrong passphrase or unknown agent).
+duplicate (nothing saved), 4 store locked (wrong passphrase, unknown agent, damaged
+keyring), 5 store damaged or missing (restore store.db from a backup; nothing written).
 
 One module per group of commands (admin, records, transfer, printing), each with a
 `register(add)` that declares its subcommands; a new group is one module plus one line in
@@ -20,18 +21,23 @@ from collections.abc import Callable
 from jisr_desktop import __version__
 from jisr_desktop.cli import admin, printing, records, transfer
 from jisr_desktop.cli.common import (
+    EXIT_DAMAGED,
     EXIT_DUPLICATE,
     EXIT_FAILURE,
     EXIT_INVALID,
     EXIT_LOCKED,
     CliError,
+    exit_code_for,
     say,
 )
 from jisr_desktop.i18n import _, language_from_env, set_language
 from jisr_desktop.logs import configure as configure_logging
+from jisr_desktop.models.store.database import StoreError
 from jisr_desktop.paths import data_dir
+from jisr_desktop.user_messages import error_text
 
 __all__ = [
+    "EXIT_DAMAGED",
     "EXIT_DUPLICATE",
     "EXIT_FAILURE",
     "EXIT_INVALID",
@@ -110,6 +116,10 @@ def execute(args: argparse.Namespace) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except StoreError as exc:  # found mid-command: a damaged page, say
+        log.error("command %s stopped: %s", args.command, exc.code)
+        say(error_text(exc.code))
+        return exit_code_for(exc.code)
     except Exception:
         # The details go to the log file (scrubbed); the user gets one line, not a traceback.
         log.exception("command %s failed", args.command)

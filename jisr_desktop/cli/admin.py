@@ -6,12 +6,15 @@ import argparse
 from pathlib import Path
 
 from jisr_desktop.cli.common import (
+    EXIT_DAMAGED,
     EXIT_INVALID,
     CliError,
+    exit_code_for,
     folder,
+    new_passphrase,
     open_store,
-    passphrase,
     print_json,
+    printable,
     say,
     session,
     today,
@@ -35,17 +38,19 @@ def cmd_init(args: argparse.Namespace) -> int:
             EXIT_INVALID,
         )
     if args.role not in ROLES:
-        raise CliError(_("Unknown role {role}.").format(role=args.role), EXIT_INVALID)
+        raise CliError(_unknown_role(args.role), EXIT_INVALID)
     definitions = load_directory()
-    secret = passphrase(_("New passphrase: "), confirm=True)
+    secret = new_passphrase(_("New passphrase: "), agent=args.agent)
     try:
+        # The definitions go in before the keyring is written: an init killed half-way
+        # leaves no store that opens without them.
         store = Store.create(
-            folder(args), args.agent, secret, role=args.role, province_code=args.province
+            folder(args), args.agent, secret, role=args.role, province_code=args.province,
+            setup=lambda s: Repository(s).install_definitions(definitions.all()),
         )
     except StoreError as exc:
-        raise CliError(error_text(exc.code)) from exc
-    with store:
-        Repository(store).install_definitions(definitions.all())
+        raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
+    store.close()
     print_json(
         {
             "store": str(folder(args)),
@@ -58,21 +63,55 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_role(role: str) -> str:
+    from jisr_desktop.models.programme.roles import ROLES
+
+    return _("Unknown role {role}: use one of {roles}.").format(
+        role=printable(role), roles=", ".join(ROLES)
+    )
+
+
 def cmd_add_agent(args: argparse.Namespace) -> int:
+    from jisr_desktop.models.store.database import AgentRefused
     from jisr_desktop.models.store.keyring import KeyringError
 
     with open_store(args) as store:
-        account = store.account()
-        if account is None or account.role not in ("admin", "supervisor"):
-            raise CliError(_("Only an admin or a supervisor may add agents."))
-        new = passphrase(
-            _("Passphrase for the new agent: "), env="JISR_NEW_PASSPHRASE", confirm=True
-        )
+        province = args.province if args.province is not None else store.meta("home_province")
         try:
-            store.add_agent(args.name, new, args.role, args.province)
+            # Checked before the passphrase is asked for: a refusal costs the admin nothing.
+            store.check_new_agent(args.role, province or None)
+            new = new_passphrase(
+                _("Passphrase for the new agent: "), agent=args.name, env="JISR_NEW_PASSPHRASE"
+            )
+            store.add_agent(args.name, new, args.role, province or None)
+        except AgentRefused as exc:
+            raise CliError(_refusal(exc.code, args), EXIT_INVALID) from exc
         except KeyringError as exc:
             raise CliError(error_text(exc.code)) from exc
-    print_json({"agent": args.name, "role": args.role, "province": args.province})
+    print_json({"agent": args.name, "role": args.role, "province": province or None})
+    return 0
+
+
+def _refusal(code: str, args: argparse.Namespace) -> str:
+    if code == "unknown_role":
+        return _unknown_role(args.role)
+    if code == "unknown_province":
+        return _("Unknown province code {code}: use an HCP code such as 07.351.").format(
+            code=printable(args.province)
+        )
+    if code == "not_allowed_create_admin":
+        return _("Only an admin may create an admin.")
+    return _("Only an admin or a supervisor may add agents.")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The whole file, page by page: what the quick check at open leaves out on a large store."""
+    with open_store(args) as store:
+        problems = store.full_check()
+    print_json({"ok": not problems, "problems": len(problems)})
+    if problems:
+        say(error_text("store_damaged"))
+        return EXIT_DAMAGED
     return 0
 
 
@@ -114,7 +153,9 @@ def register(add) -> None:
     p = add("add-agent", cmd_add_agent, _("let another agent unlock this store"))
     p.add_argument("name")
     p.add_argument("--role", default="field_agent")
-    p.add_argument("--province")
+    p.add_argument("--province", help=_("HCP province code (default: the store's province)"))
+
+    add("check", cmd_check, _("check the whole store file for damage"))
 
     p = add("rescore", cmd_rescore, _("re-score every record under the active grid"))
     p.add_argument("--today", help=argparse.SUPPRESS)

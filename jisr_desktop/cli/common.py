@@ -8,18 +8,34 @@ import getpass
 import json
 import os
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jisr_desktop.i18n import _
 from jisr_desktop.paths import data_dir
-from jisr_desktop.user_messages import error_text
+from jisr_desktop.user_messages import error_text, passphrase_text
 
 EXIT_FAILURE = 1
 EXIT_INVALID = 2
 EXIT_DUPLICATE = 3
 EXIT_LOCKED = 4
+# The store file is damaged, missing or not a store: restore it from a backup (README).
+EXIT_DAMAGED = 5
+DAMAGE_CODES = frozenset({"store_damaged", "store_corrupt", "store_file_missing"})
+LOCK_CODES = frozenset(
+    {"wrong_passphrase", "unknown_agent", "corrupt_keyring", "keyring_unsafe_parameters"}
+)
+
+
+def exit_code_for(store_error_code: str) -> int:
+    """The exit code for a StoreError's code."""
+    if store_error_code in DAMAGE_CODES:
+        return EXIT_DAMAGED
+    if store_error_code in LOCK_CODES:
+        return EXIT_LOCKED
+    return EXIT_FAILURE
 
 
 class CliError(Exception):
@@ -29,11 +45,27 @@ class CliError(Exception):
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # A lone surrogate (from a file decoded with surrogateescape, say) cannot be encoded.
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 def say(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(printable(message) + "\n")
+
+
+def printable(text: object) -> str:
+    """`text` with control characters shown as \\uXXXX: a value typed or imported by someone
+    else never reaches the terminal raw (an ESC sequence could rewrite the screen, a bidi
+    override could disguise a name). Newlines and tabs of our own messages stay; the bidi
+    isolates our translations use (textdir.py) stay."""
+    return "".join(f"\\u{ord(ch):04x}" if _hidden(ch) else ch for ch in str(text))
+
+
+def _hidden(ch: str) -> bool:
+    if ch in "\n\t":
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cs") or "\u202a" <= ch <= "\u202e"
 
 
 def passphrase(prompt: str, *, env: str = "JISR_PASSPHRASE", confirm: bool = False) -> str:
@@ -63,6 +95,7 @@ def today(args: argparse.Namespace) -> date | None:
 
 def open_store(args: argparse.Namespace):
     from jisr_desktop.models.store.database import Store, StoreError
+    from jisr_desktop.models.store.keyring import KeyringError
 
     where = folder(args)
     agent = args.agent or os.environ.get("JISR_AGENT")
@@ -76,8 +109,20 @@ def open_store(args: argparse.Namespace):
             agent = agents[0]
         return Store.open(where, agent, passphrase(_("Passphrase: ")))
     except StoreError as exc:
-        code = EXIT_LOCKED if exc.code in ("wrong_passphrase", "unknown_agent") else EXIT_FAILURE
-        raise CliError(error_text(exc.code), code) from exc
+        raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
+    except KeyringError as exc:  # listing the agents reads the keyring before any unlock
+        raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
+
+
+def new_passphrase(prompt: str, *, agent: str, env: str = "JISR_PASSPHRASE") -> str:
+    """A passphrase for a new keyring entry, held to the policy (models/programme/passphrase)."""
+    from jisr_desktop.models.programme.passphrase import problems
+
+    secret = passphrase(prompt, env=env, confirm=True)
+    found = problems(secret, user_inputs=agent.split())
+    if found:
+        raise CliError(passphrase_text(found[0]), EXIT_INVALID)
+    return secret
 
 
 def session(args: argparse.Namespace):
