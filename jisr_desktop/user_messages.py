@@ -34,6 +34,10 @@ ERROR_MESSAGES = {
         "there. Restore store.db from the latest backup; do not create a new store here."
     ),
     "store_error": N_("The store could not be opened."),
+    "store_busy": N_(
+        "The store is busy: another window or command is writing to it. Nothing was saved; "
+        "try again in a moment."
+    ),
 }
 
 

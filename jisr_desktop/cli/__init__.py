@@ -32,7 +32,7 @@ from jisr_desktop.cli.common import (
 )
 from jisr_desktop.i18n import _, language_from_env, set_language
 from jisr_desktop.logs import configure as configure_logging
-from jisr_desktop.models.store.database import StoreError
+from jisr_desktop.models.store.database import StoreError, is_busy
 from jisr_desktop.paths import data_dir
 from jisr_desktop.user_messages import error_text
 
@@ -120,7 +120,11 @@ def execute(args: argparse.Namespace) -> int:
         log.error("command %s stopped: %s", args.command, exc.code)
         say(error_text(exc.code))
         return exit_code_for(exc.code)
-    except Exception:
+    except Exception as exc:
+        if is_busy(exc):
+            log.warning("command %s: the store is busy", args.command, exc_info=exc)
+            say(error_text("store_busy"))
+            return EXIT_FAILURE
         # The details go to the log file (scrubbed); the user gets one line, not a traceback.
         log.exception("command %s failed", args.command)
         say(_("Unexpected error; details are in {path}").format(path=folder / "logs"))

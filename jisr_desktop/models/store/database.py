@@ -162,6 +162,15 @@ def is_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether an error is another writer holding the store past busy_timeout."""
+    original = getattr(exc, "orig", exc)
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "database is locked" in str(original).lower()
+
+
 def _make_engine(path: Path, key: bytes) -> Engine:
     hex_key = key.hex()
 
@@ -172,7 +181,10 @@ def _make_engine(path: Path, key: bytes) -> Engine:
         conn.execute(f"PRAGMA key = \"x'{hex_key}'\"")
         return conn
 
-    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2, creator=connect, pool_size=4)
+    # hide_parameters: SQLAlchemy's error messages would otherwise quote the bound values (a
+    # name, a CIN) into any log or dialog that shows the error.
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2, creator=connect, pool_size=4,
+                           hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:
