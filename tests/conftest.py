@@ -53,6 +53,17 @@ def make_submission(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+@pytest.fixture(autouse=True)
+def _cheaper_scrypt_in_process(monkeypatch, request):
+    """In-process stores wrap their key at the cheapest cost a keyring may hold (2**15, what
+    older releases wrote) to keep hundreds of unlocks affordable on a shared machine; the
+    CLI's subprocesses and tests marked `real_scrypt` use the shipped 2**17."""
+    if request.node.get_closest_marker("real_scrypt") is None:
+        from jisr_desktop.models.store import keyring
+
+        monkeypatch.setattr(keyring, "SCRYPT_N", 2**15)
+
+
 @pytest.fixture
 def submission() -> dict[str, Any]:
     return make_submission()

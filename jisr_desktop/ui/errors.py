@@ -4,7 +4,6 @@ copy button for the support call. Everything shown is also in the rotating log f
 from __future__ import annotations
 
 import logging
-import traceback
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.i18n import _
-from jisr_desktop.logs import scrub
+from jisr_desktop.logs import describe_exception, scrub
 
 log = logging.getLogger(__name__)
 
 
 def details_of(error: BaseException) -> str:
-    return scrub("".join(traceback.format_exception(error)))
+    return describe_exception(error)
 
 
 class ErrorDialog(QDialog):

@@ -71,8 +71,12 @@ class UnlockDialog(QDialog):
         )
         self.agent = QComboBox()
         self.agent.setEditable(self.creating)
+        keyring_problem = None
         if not self.creating:
-            self.agent.addItems(Store.agents(folder))
+            try:
+                self.agent.addItems(Store.agents(folder))
+            except KeyringError as exc:  # a damaged keyring: say so, never a traceback
+                keyring_problem = exc.code
             if agent:
                 self.agent.setCurrentText(agent)
         self.agent.setEnabled(not lock_only)
@@ -111,6 +115,9 @@ class UnlockDialog(QDialog):
         layout.addLayout(row)
         self.retranslate()
         self.passphrase.setFocus()
+        if keyring_problem is not None:
+            self.show_error(error_text(keyring_problem))
+            self.ok.setEnabled(False)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Al Jisr — enrolment"))
