@@ -38,11 +38,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.expressions import references
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.store.repository import DraftInfo, RecordDetail
 from jisr_desktop.models.workflows.enrolment import EnrolOutcome, enrol
+from jisr_desktop.ui.age_notice import AGE_FIELD, age_notice, age_rules
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.duplicates_panel import DuplicatesPanel
 from jisr_desktop.ui.errors import show_error
@@ -165,6 +168,11 @@ class RegistrationPage(QWidget):
         self.section_boxes: dict[str, QGroupBox] = {}
         # Reference fields filtered by another field: parent name -> children.
         self.children_of: dict[str, list[ReferenceWidget]] = {}
+        # Calculated fields and the answers they are computed from.
+        self._inputs_of = {
+            f.name: set(references(f.calculation)) for f in self.form.fields if f.calculation
+        }
+        self.age_rules = age_rules(self.ctx.defs.grid)
 
         if self.duplicates is None:
             self.duplicates = DuplicatesPanel(self.form)
@@ -341,7 +349,7 @@ class RegistrationPage(QWidget):
             else:
                 widget.set_message(render(msg.text, self.form, lang), msg.severity)
             if isinstance(widget, CalculatedWidget):
-                widget.show_value(state.calculated.get(name))
+                self._show_calculated(name, widget, state, msg is None)
         for name, box in self.section_boxes.items():
             visible = name in state.visible_sections
             if box.isHidden() == visible:
@@ -357,6 +365,22 @@ class RegistrationPage(QWidget):
         )
         if self.progress_label.text() != text:
             self.progress_label.setText(text)
+
+    def _show_calculated(self, name: str, widget: CalculatedWidget, state: FormState,
+                         free: bool) -> None:
+        # An age from a birth date in the future is no age ("-4"): nothing is shown until
+        # what it is computed from is right.
+        failing = {i.field for i in state.result.errors}
+        value = None if self._inputs_of.get(name, set()) & failing else \
+            state.calculated.get(name)
+        widget.show_value(value)
+        if name == AGE_FIELD and free:
+            lang = self.ctx.lang
+            notice = age_notice(value, self.age_rules, lang, format_number(value, lang))
+            if notice is None:
+                widget.set_message(None)
+            else:
+                widget.set_message(notice.text, notice.severity)
 
     # -- drafts -------------------------------------------------------------------------------
 
