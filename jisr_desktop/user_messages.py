@@ -7,6 +7,7 @@ the same thing in the same words."""
 from __future__ import annotations
 
 from jisr_desktop.i18n import N_, _
+from jisr_desktop.models.programme.passphrase import MAX_LENGTH, MIN_LENGTH
 
 ERROR_MESSAGES = {
     "wrong_passphrase": N_("Wrong passphrase for this agent. Nothing was changed; try again."),
@@ -18,6 +19,24 @@ ERROR_MESSAGES = {
     "store_corrupt": N_("The store file cannot be read: it is damaged or not a Jisr store."),
     "store_error": N_("The store could not be opened."),
 }
+
+
+# The passphrase policy's codes (models/programme/passphrase.py), shown in the first-start and
+# unlock dialogs and by `init` / `add-agent`. MIN_LENGTH is filled in at display time.
+PASSPHRASE_MESSAGES = {
+    "too_short": N_("The passphrase is too short: use at least {min_length} characters."),
+    "too_long": N_("The passphrase is too long: use at most {max_length} characters."),
+    "too_weak": N_(
+        "The passphrase is too easy to guess. Use a few uncommon words, not a name, a date "
+        "or a common password."
+    ),
+}
+
+
+def passphrase_text(code: str) -> str:
+    """The translated sentence for a passphrase policy code."""
+    message = PASSPHRASE_MESSAGES.get(code, PASSPHRASE_MESSAGES["too_weak"])
+    return _(message).format(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
 
 def error_text(code: str) -> str:
