@@ -36,9 +36,8 @@ def run_gui(args: argparse.Namespace) -> int:
     state: dict[str, object] = {}
 
     dialog = UnlockDialog(folder, tasks, load_reference(), lang=language.lang,
-                          agent=settings.last_agent)
+                          agent=settings.last_agent, language=language)
     dialog.languageChosen.connect(language.set_language)
-    language.changed.connect(lambda _lang: dialog.retranslate())
     dialog.unlocked.connect(lambda store: state.__setitem__("store", store))
     if not dialog.exec() or "store" not in state:
         tasks.shutdown()
@@ -46,6 +45,8 @@ def run_gui(args: argparse.Namespace) -> int:
     store = state["store"]
     settings.language = language.lang
     settings.last_agent = store.agent
+    if dialog.creating and dialog.centre_name():
+        settings.centre = dialog.centre_name()
     settings.save(folder)
 
     from jisr_desktop.ui.context import open_context
@@ -57,6 +58,9 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(ctx)
         windows.append(window)
         window.show()
+        if not settings.centre:
+            # The cards print the centre: a store made before it was asked, or left empty.
+            window.ask_centre()
         window.offer_drafts()
 
     def not_opened(error: BaseException) -> None:

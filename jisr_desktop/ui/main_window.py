@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.privacy import PrivacyCurtain
 from jisr_desktop.ui.tasks import OUTBOX, Changes
 from jisr_desktop.ui.unlock_dialog import LANG_NAMES
 
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.agent_label = QLabel()
         self.statusBar().addPermanentWidget(self.agent_label)
         self.statusBar().addWidget(self.sync_label)
+        self.curtain = PrivacyCurtain(self)
         self.idle = IdleWatcher()
         from PySide6.QtWidgets import QApplication
 
@@ -263,7 +265,7 @@ class MainWindow(QMainWindow):
         self._locking = True
         from jisr_desktop.ui.unlock_dialog import UnlockDialog
 
-        self.centralWidget().setVisible(False)
+        self.curtain.close()
         self.locked.emit()
         dialog = UnlockDialog(
             self.ctx.folder,
@@ -272,18 +274,22 @@ class MainWindow(QMainWindow):
             lang=self.ctx.lang,
             agent=self.ctx.account.name,
             lock_only=True,
+            language=self.ctx.language,
             parent=self,
         )
         dialog.languageChosen.connect(self.set_language)
         self.lock_dialog = dialog
         dialog.finished.connect(self._unlocked)
-        dialog.open()
+        # Application-modal: above a message box that was waiting for an answer, which
+        # would otherwise keep the keyboard from the passphrase box.
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.show()
 
     def _unlocked(self, result: int) -> None:
         self._locking = False
         if result:
             self.idle.last_input = time.monotonic()
-            self.centralWidget().setVisible(True)
+            self.curtain.open()
         else:
             # Closing the lock dialog without the passphrase must not reveal anything.
             self.close()
