@@ -58,10 +58,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(ctx)
         windows.append(window)
         window.show()
-        if not settings.centre:
-            # The cards print the centre: a store made before it was asked, or left empty.
-            window.ask_centre()
-        window.offer_drafts()
+        window.welcome()  # the centre if none yet (it is printed on the cards), the drafts
 
     def not_opened(error: BaseException) -> None:
         show_error(None, _unexpected(), error)

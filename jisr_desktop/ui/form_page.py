@@ -418,18 +418,31 @@ class RegistrationPage(QWidget):
         log.error("draft not saved", exc_info=error)
         self._set_status(ST_DRAFT_FAILED)
 
+    def keep_as_draft(self) -> bool:
+        """Write what was typed as a draft now (she is going to another page); True when
+        there is a draft to come back to."""
+        # Every edit restarts the draft timer: if it is idle, the draft on disk is current
+        # (or nothing was typed).
+        self.flush_draft()
+        return self.draft_written
+
+    def confirm_discard(self) -> bool:
+        """Asked first. The safe answer is the default: Enter or Escape keeps the form."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("Delete the form"))
+        box.setText(_("Delete everything typed in this form? This cannot be undone."))
+        delete = box.addButton(_("Delete the form"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(_("Keep the form"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.discard_box = box
+        box.exec()
+        return box.clickedButton() is delete
+
     def discard(self) -> None:
         """Drop what was typed (and its draft) after asking."""
-        if not self.model.answers:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(_("Discard"))
-        box.setText(_("Discard what was typed in this form? This cannot be undone."))
-        yes = box.addButton(_("Discard"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(_("Keep"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is not yes:
+        if not self.model.answers or not self.confirm_discard():
             return
         self.draft_timer.stop()
         if self.draft_written:
@@ -575,7 +588,10 @@ class RegistrationPage(QWidget):
         )
         box.setInformativeText(self.duplicates_text(outcome))
         save = box.addButton(_("Save anyway"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Do not save"), QMessageBox.ButtonRole.RejectRole)
+        # A second record of one woman is the harm to avoid: Enter does not make it.
+        dont = box.addButton(_("Do not save"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(dont)
+        box.setEscapeButton(dont)
         box.exec()
         return box.clickedButton() is save
 
@@ -610,8 +626,8 @@ class RegistrationPage(QWidget):
         self.save_button.setText(_("Save"))
         self.save_button.setToolTip(_("Save the registration (Ctrl+S)"))
         self.save_button.setAccessibleName(_("Save"))
-        self.discard_button.setText(_("Discard"))
-        self.discard_button.setAccessibleName(_("Discard"))
+        self.discard_button.setText(_("Delete the form…"))
+        self.discard_button.setAccessibleName(_("Delete the form"))
         self.progress.setAccessibleName(_("Progress"))
         for section in self.form.sections:
             self.section_boxes[section.name].setTitle(localized(section.label, lang))

@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         from jisr_desktop.ui.assessment_page import AssessmentPage
         from jisr_desktop.ui.beneficiaries_page import BeneficiariesPage
         from jisr_desktop.ui.committee_page import CommitteePage
+        from jisr_desktop.ui.drafts_page import DraftsPage
         from jisr_desktop.ui.form_page import RegistrationPage
         from jisr_desktop.ui.result_page import ResultPage
 
@@ -73,12 +74,14 @@ class MainWindow(QMainWindow):
         self.result = ResultPage(ctx)
         self.committee = CommitteePage(ctx)
         self.assessment = AssessmentPage(ctx)
+        self.drafts = DraftsPage(ctx)
         for page in (
             self.beneficiaries,
             self.registration,
             self.result,
             self.committee,
             self.assessment,
+            self.drafts,
         ):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
@@ -119,6 +122,9 @@ class MainWindow(QMainWindow):
         self.act_committee = QAction(self)
         self.act_committee.triggered.connect(lambda: self.show_page(self.committee))
         self.act_committee.setVisible(account.can_decide)
+        self.act_drafts = QAction(self)
+        self.act_drafts.triggered.connect(lambda: self.show_page(self.drafts))
+        self.act_drafts.setVisible(account.can_enrol)
         self.act_search = QAction(self)
         self.act_search.setShortcut(QKeySequence.StandardKey.Find)
         self.act_search.triggered.connect(self.focus_search)
@@ -143,21 +149,22 @@ class MainWindow(QMainWindow):
         for action in (self.act_new, self.act_centre, self.act_lock, self.act_quit):
             self.menu_file.addAction(action)
         self.menu_go = self.menuBar().addMenu("")
-        for action in (self.act_list, self.act_search, self.act_committee):
+        for action in (self.act_list, self.act_search, self.act_drafts, self.act_committee):
             self.menu_go.addAction(action)
         self.menu_lang = self.menuBar().addMenu("")
         for action in self.lang_actions.values():
             self.menu_lang.addAction(action)
         self.toolbar = self.addToolBar("main")
         self.toolbar.setMovable(False)
-        for action in (self.act_list, self.act_new, self.act_committee):
+        for action in (self.act_list, self.act_new, self.act_drafts, self.act_committee):
             self.toolbar.addAction(action)
 
     def _wire_pages(self) -> None:
         self.beneficiaries.openRecord.connect(self.open_record)
         self.beneficiaries.newRegistration.connect(self.new_registration)
         self.registration.saved.connect(self._registration_saved)
-        self.registration.openRecord.connect(self.open_record)
+        self.registration.openRecord.connect(self._open_from_form)
+        self.drafts.openDraft.connect(self.resume_draft)
         self.result.openRecord.connect(self.open_record)
         self.result.assess.connect(self.open_assessment)
         self.committee.openRecord.connect(self.open_record)
@@ -167,6 +174,7 @@ class MainWindow(QMainWindow):
         self.act_list.setText(_("Beneficiaries"))
         self.act_new.setText(_("New registration"))
         self.act_committee.setText(_("Committee"))
+        self.act_drafts.setText(_("Drafts"))
         self.act_search.setText(_("Search"))
         self.act_lock.setText(_("Lock"))
         self.act_centre.setText(_("Centre name…"))
@@ -202,6 +210,15 @@ class MainWindow(QMainWindow):
     def open_record(self, record_id: str) -> None:
         self.result.show_record(record_id)
         self.show_page(self.result)
+
+    def _open_from_form(self, record_id: str) -> None:
+        """Another woman's record, from the duplicates panel: the form she was filling
+        stays a draft (written before the page goes), to continue from Drafts."""
+        kept = self.registration.keep_as_draft()
+        self.open_record(record_id)
+        if kept:
+            self.statusBar().showMessage(
+                _("The registration in progress was kept in Drafts."), 15_000)
 
     def open_assessment(self, record_id: str) -> None:
         self.assessment.open_for(record_id)
@@ -294,6 +311,14 @@ class MainWindow(QMainWindow):
             # Closing the lock dialog without the passphrase must not reveal anything.
             self.close()
 
+    def welcome(self) -> None:
+        """At start: the centre's name if none was given yet, then her drafts."""
+        if self.ctx.settings.centre:
+            self.offer_drafts()
+            return
+        self.ask_centre()
+        self.centre_dialog.finished.connect(lambda _result: self.offer_drafts())
+
     def offer_drafts(self) -> None:
         """Ask, once the drafts are read (off the UI thread), whether to continue one."""
         agent = self.ctx.account.name
@@ -309,15 +334,26 @@ class MainWindow(QMainWindow):
         box.setText(
             ngettext(
                 "An unfinished registration was saved as a draft. Continue it?",
-                "{n} unfinished registrations were saved as drafts. Continue the latest?",
+                "{n} unfinished registrations were saved as drafts. See them?",
                 len(drafts),
             ).format(n=len(drafts))
         )
-        resume = box.addButton(_("Continue"), QMessageBox.ButtonRole.AcceptRole)
+        label = _("Continue") if len(drafts) == 1 else _("Show the drafts")
+        go = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(_("Later"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is resume:
-            self.resume_draft(drafts[0].id)
+        box.setDefaultButton(go)
+        self.drafts_box = box
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is not go:
+                return
+            if len(drafts) == 1:
+                self.resume_draft(drafts[0].id)
+            else:
+                self.show_page(self.drafts)
+
+        box.finished.connect(answered)
+        box.open()
 
     def closeEvent(self, event) -> None:
         self.ctx.tasks.wait_idle(5.0)
