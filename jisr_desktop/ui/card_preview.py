@@ -59,6 +59,7 @@ from jisr_desktop.i18n import N_, _
 from jisr_desktop.textdir import isolate_ltr
 from jisr_desktop.ui.context import AccountInfo, AppContext
 from jisr_desktop.ui.errors import show_error
+from jisr_desktop.ui.screen_fit import fit
 
 try:  # QtPrintSupport is part of PySide6-Essentials, but a trimmed bundle may lack it
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -282,7 +283,7 @@ class CardPreviewDialog(QDialog):
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.picture.setMinimumSize(330, 460)
+        self.picture.setMinimumSize(240, 300)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.picture)
@@ -331,7 +332,9 @@ class CardPreviewDialog(QDialog):
         ctx.language.changed.connect(self._language_changed)
         self.retranslate()
         self._set_ready(False)
-        self.resize(560, 780)
+        # 780 pixels do not fit a 768-pixel screen: the Print, Save and Close buttons fell
+        # off it. The picture scales to the room left.
+        fit(self, 560, 780)
         self._load()
 
     # -- work --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.privacy import PrivacyCurtain
+from jisr_desktop.ui.screen_fit import fit
 from jisr_desktop.ui.tasks import OUTBOX, Changes
 from jisr_desktop.ui.unlock_dialog import LANG_NAMES
 
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.refresh_status()
         self.show_page(self.beneficiaries)
-        self.resize(1180, 760)
+        fit(self, 1180, 760)  # smaller on a 1366 × 768 laptop with its taskbar
 
     # -- actions and menus --------------------------------------------------------------------
 
