@@ -36,9 +36,8 @@ def run_gui(args: argparse.Namespace) -> int:
     state: dict[str, object] = {}
 
     dialog = UnlockDialog(folder, tasks, load_reference(), lang=language.lang,
-                          agent=settings.last_agent)
+                          agent=settings.last_agent, language=language)
     dialog.languageChosen.connect(language.set_language)
-    language.changed.connect(lambda _lang: dialog.retranslate())
     dialog.unlocked.connect(lambda store: state.__setitem__("store", store))
     if not dialog.exec() or "store" not in state:
         tasks.shutdown()
@@ -46,15 +45,28 @@ def run_gui(args: argparse.Namespace) -> int:
     store = state["store"]
     settings.language = language.lang
     settings.last_agent = store.agent
+    if dialog.creating and dialog.centre_name():
+        settings.centre = dialog.centre_name()
     settings.save(folder)
 
     from jisr_desktop.ui.context import open_context
     from jisr_desktop.ui.main_window import MainWindow
 
-    ctx = open_context(folder, store, tasks, language, settings)
-    window = MainWindow(ctx)
-    window.show()
-    window.offer_drafts()
+    windows: list[MainWindow] = []
+
+    def show_window(ctx) -> None:
+        window = MainWindow(ctx)
+        windows.append(window)
+        window.show()
+        window.welcome()  # the centre if none yet (it is printed on the cards), the drafts
+
+    def not_opened(error: BaseException) -> None:
+        show_error(None, _unexpected(), error)
+        app.quit()
+
+    # Installing definitions and reading the account touch the store: off the UI thread.
+    tasks.run(lambda: open_context(folder, store, tasks, language, settings),
+              on_done=show_window, on_error=not_opened)
     code = app.exec()
     tasks.shutdown()
     store.close()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.i18n import _
 from jisr_desktop.logs import describe_exception, scrub
+from jisr_desktop.ui.screen_fit import client_room
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class ErrorDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.details)
         layout.addLayout(buttons)
+        self.setMaximumSize(client_room(parent))  # a long message wraps, never off screen
 
     def _copy(self) -> None:
         QApplication.clipboard().setText(f"{self.message.text()}\n\n{self.details.toPlainText()}")

@@ -38,17 +38,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.expressions import references
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.store.repository import DraftInfo, RecordDetail
 from jisr_desktop.models.workflows.enrolment import EnrolOutcome, enrol
+from jisr_desktop.ui.age_notice import AGE_FIELD, age_notice, age_rules
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.duplicates_panel import DuplicatesPanel
 from jisr_desktop.ui.errors import show_error
 from jisr_desktop.ui.form_model import (
     DUPLICATE_KEYS,
-    DuplicateView,
     FormModel,
     FormState,
     find_duplicate_views,
@@ -61,12 +63,17 @@ from jisr_desktop.ui.form_widgets import (
     ReferenceWidget,
     make_field_widget,
 )
+from jisr_desktop.ui.tasks import DRAFTS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
 DRAFT_DELAY_MS = 300
 RECORDED_BY = "consent_recorded_by"  # a field-name contract (docs/definitions.md)
 DUPLICATE_DELAY_MS = 400
+# Task keys: a newer task of the same key supersedes the older one's answer.
+KEY_OPEN = "form.open"
+KEY_SAVE = "form.save"
+KEY_DUPLICATES = "form.duplicates"
 
 # Status lines, kept as msgids so a language switch re-renders them.
 ST_DRAFT_SAVED = N_("Draft saved.")
@@ -92,8 +99,6 @@ class RegistrationPage(QWidget):
         self.record_version: int | None = None  # the version of it being edited
         self.draft_id: str = str(uuid.uuid4())
         self.draft_written = False  # a draft row exists for draft_id
-        self._generation = 0  # bumped per opened registration: late task answers dropped
-        self._dup_generation = 0
         self._dup_key: tuple[Any, ...] = ()
         self._saving = False
         self._status: tuple[str, int | None] = ("", None)
@@ -164,6 +169,11 @@ class RegistrationPage(QWidget):
         self.section_boxes: dict[str, QGroupBox] = {}
         # Reference fields filtered by another field: parent name -> children.
         self.children_of: dict[str, list[ReferenceWidget]] = {}
+        # Calculated fields and the answers they are computed from.
+        self._inputs_of = {
+            f.name: set(references(f.calculation)) for f in self.form.fields if f.calculation
+        }
+        self.age_rules = age_rules(self.ctx.defs.grid)
 
         if self.duplicates is None:
             self.duplicates = DuplicatesPanel(self.form)
@@ -219,23 +229,25 @@ class RegistrationPage(QWidget):
         answers = {}
         if RECORDED_BY in self.form and self.form.field(RECORDED_BY).is_answer:
             answers[RECORDED_BY] = self.ctx.account.name
-        self._generation += 1  # a save still running belongs to the form she left
+        self.ctx.tasks.discard(KEY_SAVE)  # a save still running belongs to the form she left
+        self.ctx.tasks.discard(KEY_OPEN)
         self._open(None, answers, title=N_("New registration"))
 
     def edit(self, record_id: str) -> None:
         """Load a saved registration for correction; saving updates the same record."""
         self._ensure_current_form()
-        generation = self._begin_loading()
+        self._begin_loading()
         self.ctx.tasks.run(
             lambda: self.ctx.repo.get(record_id),
-            on_done=lambda record: self._record_loaded(generation, record),
+            key=KEY_OPEN,
+            on_done=self._record_loaded,
             on_error=lambda error: self._failed(_("The registration could not be opened."), error),
         )
 
     def resume_draft(self, draft_id: str) -> None:
         """Continue a registration saved as a draft (after a crash, or left unfinished)."""
         self._ensure_current_form()
-        generation = self._begin_loading()
+        self._begin_loading()
         repo = self.ctx.repo
 
         def work() -> DraftInfo | None:
@@ -243,21 +255,19 @@ class RegistrationPage(QWidget):
 
         self.ctx.tasks.run(
             work,
-            on_done=lambda draft: self._draft_loaded(generation, draft),
+            key=KEY_OPEN,
+            on_done=self._draft_loaded,
             on_error=lambda error: self._failed(_("The draft could not be opened."), error),
         )
 
-    def _begin_loading(self) -> int:
+    def _begin_loading(self) -> None:
         self.flush_draft()
-        self._generation += 1
+        self.ctx.tasks.discard(KEY_SAVE)
         self._open(None, {}, title=N_("New registration"))
         self._set_status(ST_LOADING)
         self.scroll.setEnabled(False)
-        return self._generation
 
-    def _record_loaded(self, generation: int, record: RecordDetail | None) -> None:
-        if generation != self._generation:
-            return
+    def _record_loaded(self, record: RecordDetail | None) -> None:
         self.scroll.setEnabled(True)
         if record is None:
             self._set_status(ST_NOT_FOUND)
@@ -265,9 +275,7 @@ class RegistrationPage(QWidget):
         self._open(record.id, record.answers, title=N_("Edit registration"))
         self.record_version = record.version
 
-    def _draft_loaded(self, generation: int, draft: DraftInfo | None) -> None:
-        if generation != self._generation:
-            return
+    def _draft_loaded(self, draft: DraftInfo | None) -> None:
         self.scroll.setEnabled(True)
         if draft is None:
             self._set_status(ST_NOT_FOUND)
@@ -290,7 +298,7 @@ class RegistrationPage(QWidget):
         self.draft_id = draft_id or str(uuid.uuid4())
         self.draft_written = draft_id is not None
         self._title = title
-        self._dup_generation += 1
+        self.ctx.tasks.discard(KEY_DUPLICATES)
         self.duplicates.clear()
         self._set_status("")
         self.model.reset(answers)
@@ -344,7 +352,7 @@ class RegistrationPage(QWidget):
             else:
                 widget.set_message(render(msg.text, self.form, lang), msg.severity)
             if isinstance(widget, CalculatedWidget):
-                widget.show_value(state.calculated.get(name))
+                self._show_calculated(name, widget, state, msg is None)
         for name, box in self.section_boxes.items():
             visible = name in state.visible_sections
             if box.isHidden() == visible:
@@ -361,6 +369,22 @@ class RegistrationPage(QWidget):
         if self.progress_label.text() != text:
             self.progress_label.setText(text)
 
+    def _show_calculated(self, name: str, widget: CalculatedWidget, state: FormState,
+                         free: bool) -> None:
+        # An age from a birth date in the future is no age ("-4"): nothing is shown until
+        # what it is computed from is right.
+        failing = {i.field for i in state.result.errors}
+        value = None if self._inputs_of.get(name, set()) & failing else \
+            state.calculated.get(name)
+        widget.show_value(value)
+        if name == AGE_FIELD and free:
+            lang = self.ctx.lang
+            notice = age_notice(value, self.age_rules, lang, format_number(value, lang))
+            if notice is None:
+                widget.set_message(None)
+            else:
+                widget.set_message(notice.text, notice.severity)
+
     # -- drafts -------------------------------------------------------------------------------
 
     def write_draft(self) -> None:
@@ -372,8 +396,10 @@ class RegistrationPage(QWidget):
         repo, definition = self.ctx.repo, self.form_definition
         draft_id, record_id = self.draft_id, self.record_id
         self.draft_written = True
-        self.ctx.tasks.run(
+        self.ctx.tasks.write(
             lambda: repo.save_draft(draft_id, definition, answers, record_id=record_id),
+            changes={DRAFTS},
+            origin=self,
             on_done=self._draft_done,
             on_error=self._draft_failed,
         )
@@ -395,23 +421,37 @@ class RegistrationPage(QWidget):
         log.error("draft not saved", exc_info=error)
         self._set_status(ST_DRAFT_FAILED)
 
+    def keep_as_draft(self) -> bool:
+        """Write what was typed as a draft now (she is going to another page); True when
+        there is a draft to come back to."""
+        # Every edit restarts the draft timer: if it is idle, the draft on disk is current
+        # (or nothing was typed).
+        self.flush_draft()
+        return self.draft_written
+
+    def confirm_discard(self) -> bool:
+        """Asked first. The safe answer is the default: Enter or Escape keeps the form."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("Delete the form"))
+        box.setText(_("Delete everything typed in this form? This cannot be undone."))
+        delete = box.addButton(_("Delete the form"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(_("Keep the form"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.discard_box = box
+        box.exec()
+        return box.clickedButton() is delete
+
     def discard(self) -> None:
         """Drop what was typed (and its draft) after asking."""
-        if not self.model.answers:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(_("Discard"))
-        box.setText(_("Discard what was typed in this form? This cannot be undone."))
-        yes = box.addButton(_("Discard"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(_("Keep"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is not yes:
+        if not self.model.answers or not self.confirm_discard():
             return
         self.draft_timer.stop()
         if self.draft_written:
             draft_id = self.draft_id
-            self.ctx.tasks.run(lambda: self.ctx.repo.delete_draft(draft_id))
+            self.ctx.tasks.write(lambda: self.ctx.repo.delete_draft(draft_id),
+                                 changes={DRAFTS}, origin=self)
         self._open(None, {}, title=N_("New registration"))
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -439,7 +479,7 @@ class RegistrationPage(QWidget):
         if key == self._dup_key:
             return
         self._dup_key = key
-        self._dup_generation += 1
+        self.ctx.tasks.discard(KEY_DUPLICATES)
         if not self.model.duplicate_query():
             self.dup_timer.stop()
             self.duplicates.clear()
@@ -447,19 +487,15 @@ class RegistrationPage(QWidget):
         self.dup_timer.start()
 
     def _look_for_duplicates(self) -> None:
-        generation = self._dup_generation
         query = self.model.duplicate_query()
         repo, exclude = self.ctx.repo, self.record_id
         self.ctx.tasks.run(
             lambda: find_duplicate_views(repo, query, exclude),
-            on_done=lambda views: self._duplicates_found(generation, views),
+            key=KEY_DUPLICATES,
+            on_done=self.duplicates.set_matches,
             # A failed lookup only costs the warning; the save checks the CIN again.
             on_error=lambda error: log.warning("duplicate lookup failed", exc_info=error),
         )
-
-    def _duplicates_found(self, generation: int, views: list[DuplicateView]) -> None:
-        if generation == self._dup_generation:
-            self.duplicates.set_matches(views)
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -483,7 +519,6 @@ class RegistrationPage(QWidget):
         submission = self.model.submission()
         record_id, draft_id, had_draft = self.record_id, self.draft_id, self.draft_written
         base_version = self.record_version
-        generation = self._generation
 
         def work() -> EnrolOutcome:
             nonlocal base_version
@@ -505,21 +540,30 @@ class RegistrationPage(QWidget):
                 repo.delete_draft(draft_id)
             return outcome
 
-        self.ctx.tasks.run(
+        def changed(outcome: EnrolOutcome) -> Changes | None:
+            if outcome.record is None:
+                return None  # refused: nothing was written
+            kinds = {RECORDS, DRAFTS} if had_draft else {RECORDS}
+            return Changes.of(kinds, record_ids=[outcome.record.id], origin=self)
+
+        # Keyed: if she opens another registration while this one saves, the outcome must
+        # not re-target the form now on screen (a later save would overwrite the other
+        # woman's record) nor take her away from it. A refused save keeps its draft.
+        self.ctx.tasks.write(
             work,
-            on_done=lambda outcome: self._enrolled(generation, outcome),
-            on_error=lambda error: self._save_failed(generation, error),
+            changes=changed,
+            key=KEY_SAVE,
+            on_done=self._enrolled,
+            on_error=self._save_failed,
+            always=self._save_over,
         )
 
-    def _enrolled(self, generation: int, outcome: EnrolOutcome) -> None:
+    def _save_over(self) -> None:
         self._saving = False
         self.scroll.setEnabled(True)
         self.save_button.setEnabled(True)
-        if generation != self._generation:
-            # She opened another registration while this one was saving: the outcome must
-            # not re-target the form now on screen (a later save would overwrite the other
-            # woman's record) nor take her away from it. A refused save keeps its draft.
-            return
+
+    def _enrolled(self, outcome: EnrolOutcome) -> None:
         validation = outcome.evaluation.validation
         if not validation.ok:
             self._set_status(MISSING, len(validation.errors))
@@ -554,7 +598,10 @@ class RegistrationPage(QWidget):
         )
         box.setInformativeText(self.duplicates_text(outcome))
         save = box.addButton(_("Save anyway"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Do not save"), QMessageBox.ButtonRole.RejectRole)
+        # A second record of one woman is the harm to avoid: Enter does not make it.
+        dont = box.addButton(_("Do not save"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(dont)
+        box.setEscapeButton(dont)
         box.exec()
         return box.clickedButton() is save
 
@@ -564,14 +611,10 @@ class RegistrationPage(QWidget):
             for d in outcome.duplicates[:3]
         )
 
-    def _save_failed(self, generation: int, error: BaseException) -> None:
-        self._saving = False
-        self.scroll.setEnabled(True)
-        self.save_button.setEnabled(True)
-        if generation == self._generation:
-            self._set_status("")
-            # Nothing is lost: the draft still holds every answer.
-            self.draft_timer.start()
+    def _save_failed(self, error: BaseException) -> None:
+        self._set_status("")
+        # Nothing is lost: the draft still holds every answer.
+        self.draft_timer.start()
         self._failed(_("The registration could not be saved."), error)
 
     def _failed(self, message: str, error: BaseException) -> None:
@@ -593,8 +636,8 @@ class RegistrationPage(QWidget):
         self.save_button.setText(_("Save"))
         self.save_button.setToolTip(_("Save the registration (Ctrl+S)"))
         self.save_button.setAccessibleName(_("Save"))
-        self.discard_button.setText(_("Discard"))
-        self.discard_button.setAccessibleName(_("Discard"))
+        self.discard_button.setText(_("Delete the form…"))
+        self.discard_button.setAccessibleName(_("Delete the form"))
         self.progress.setAccessibleName(_("Progress"))
         for section in self.form.sections:
             self.section_boxes[section.name].setTitle(localized(section.label, lang))

@@ -13,9 +13,10 @@ a draft or a record does not write a draft back or mark fields as touched.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,7 +30,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSizePolicy,
     QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +39,8 @@ from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.programme.form import Field
 from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.programme.validation import DOB_FIELD
+from jisr_desktop.ui.date_input import DateInput
 from jisr_desktop.ui.form_model import paragraph_mark
 
 # Texts allowed longer than this get a multi-line box (the issue's "long text").
@@ -46,6 +48,8 @@ LONG_TEXT = 100
 # Up to this many choices are shown as radio buttons (yes/no, rural/urban): one click,
 # every option visible, nothing to unfold.
 MAX_RADIOS = 3
+# The calendar of a birth date opens this many years back.
+BIRTH_YEARS_BACK = 35
 # Item data of a combo's "— choose —" entry. Not None: PySide6 drops a reference to None
 # when an empty QVariant comes back to Python (seen on 6.12 / Python 3.11).
 NO_CHOICE = ""
@@ -264,66 +268,39 @@ class NumberWidget(TextWidget):
 
 
 class DateWidget(FieldWidget):
-    """An ISO date that may be left empty (a QDateEdit cannot be), with a calendar."""
+    """A date that may be left empty (a QDateEdit cannot be): typed as people write it, or
+    picked from a calendar (`DateInput`)."""
 
     def _build(self) -> QWidget:
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        line = QLineEdit()
-        # YYYY-MM-DD is a fixed left-to-right format whatever the interface language.
-        line.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        line.setValidator(
-            QRegularExpressionValidator(QRegularExpression(f"({_DIGIT}|-){{0,10}}"), line)
-        )
-        line.setMaximumWidth(160)
-        line.textEdited.connect(self._emit)
-        self.line = line
-        self.pick = QToolButton()
-        self.pick.setText("…")
-        self.pick.clicked.connect(self._open_calendar)
-        self.calendar: QCalendarWidget | None = None
-        row.addWidget(line)
-        row.addWidget(self.pick)
-        row.addStretch(1)
-        return holder
+        if self.field.name == DOB_FIELD:
+            # A woman of the programme is usually in her thirties; she is not born yet
+            # tomorrow.
+            self.date_input = DateInput(years_back=BIRTH_YEARS_BACK, latest=date.today())
+        else:
+            self.date_input = DateInput()
+        self.date_input.edited.connect(self._emit)
+        self.line = self.date_input.line
+        self.pick = self.date_input.pick
+        return self.date_input
+
+    @property
+    def calendar(self) -> QCalendarWidget | None:
+        return self.date_input.calendar
 
     def focus_chain(self) -> list[QWidget]:
         return [self.line, self.pick]
 
     def _retranslate_input(self, lang: str, label: str) -> None:
-        self.line.setAccessibleName(label)
-        # Translators: the format is ISO, year first; only the letters change.
-        self.line.setPlaceholderText(_("YYYY-MM-DD"))
-        self.pick.setAccessibleName(_("Choose a date"))
-        self.pick.setToolTip(_("Choose a date"))
+        self.date_input.retranslate(lang, label)
 
     def _open_calendar(self) -> None:
-        if self.calendar is None:
-            # Built on first use: most dates are typed, and a calendar costs a few ms.
-            self.calendar = QCalendarWidget(self, Qt.WindowType.Popup)
-            self.calendar.setGridVisible(True)
-            self.calendar.clicked.connect(self._picked)
-            self.calendar.activated.connect(self._picked)
-        current = QDate.fromString(self.line.text().strip(), Qt.DateFormat.ISODate)
-        self.calendar.setSelectedDate(current if current.isValid() else QDate.currentDate())
-        self.calendar.adjustSize()
-        self.calendar.move(self.pick.mapToGlobal(self.pick.rect().bottomLeft()))
-        self.calendar.show()
-        self.calendar.setFocus()
-
-    def _picked(self, day: QDate) -> None:
-        if self.calendar is not None:
-            self.calendar.hide()
-        self.line.setText(day.toString(Qt.DateFormat.ISODate))
-        self.line.setFocus()
-        self._emit()
+        self.date_input.open_calendar()
 
     def value(self) -> Any:
-        return self.line.text()
+        return self.date_input.value()
 
     def _set(self, value: Any) -> None:
-        self.line.setText("" if value is None else str(value))
+        self.date_input.set_value(value)
 
 
 class RadioWidget(FieldWidget):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.privacy import PrivacyCurtain
+from jisr_desktop.ui.screen_fit import fit
+from jisr_desktop.ui.tasks import OUTBOX, Changes
 from jisr_desktop.ui.unlock_dialog import LANG_NAMES
 
 ROLE_NAMES = {
@@ -62,6 +65,7 @@ class MainWindow(QMainWindow):
         from jisr_desktop.ui.assessment_page import AssessmentPage
         from jisr_desktop.ui.beneficiaries_page import BeneficiariesPage
         from jisr_desktop.ui.committee_page import CommitteePage
+        from jisr_desktop.ui.drafts_page import DraftsPage
         from jisr_desktop.ui.form_page import RegistrationPage
         from jisr_desktop.ui.result_page import ResultPage
 
@@ -71,12 +75,14 @@ class MainWindow(QMainWindow):
         self.result = ResultPage(ctx)
         self.committee = CommitteePage(ctx)
         self.assessment = AssessmentPage(ctx)
+        self.drafts = DraftsPage(ctx)
         for page in (
             self.beneficiaries,
             self.registration,
             self.result,
             self.committee,
             self.assessment,
+            self.drafts,
         ):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
@@ -86,6 +92,7 @@ class MainWindow(QMainWindow):
         self.agent_label = QLabel()
         self.statusBar().addPermanentWidget(self.agent_label)
         self.statusBar().addWidget(self.sync_label)
+        self.curtain = PrivacyCurtain(self)
         self.idle = IdleWatcher()
         from PySide6.QtWidgets import QApplication
 
@@ -94,15 +101,14 @@ class MainWindow(QMainWindow):
         self.idle_timer.setInterval(15_000)
         self.idle_timer.timeout.connect(self.check_idle)
         self.idle_timer.start()
-        self.status_timer = QTimer(self)
-        self.status_timer.setInterval(30_000)
-        self.status_timer.timeout.connect(self.refresh_status)
-        self.status_timer.start()
+        # The count of what waits for the server changes only when something is written
+        # (a save, a decision, a sync): the runner says so, no timer polls the store.
+        ctx.tasks.changed.connect(self._store_changed)
         ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
         self.refresh_status()
         self.show_page(self.beneficiaries)
-        self.resize(1180, 760)
+        fit(self, 1180, 760)  # smaller on a 1366 × 768 laptop with its taskbar
 
     # -- actions and menus --------------------------------------------------------------------
 
@@ -117,6 +123,9 @@ class MainWindow(QMainWindow):
         self.act_committee = QAction(self)
         self.act_committee.triggered.connect(lambda: self.show_page(self.committee))
         self.act_committee.setVisible(account.can_decide)
+        self.act_drafts = QAction(self)
+        self.act_drafts.triggered.connect(lambda: self.show_page(self.drafts))
+        self.act_drafts.setVisible(account.can_enrol)
         self.act_search = QAction(self)
         self.act_search.setShortcut(QKeySequence.StandardKey.Find)
         self.act_search.triggered.connect(self.focus_search)
@@ -141,21 +150,22 @@ class MainWindow(QMainWindow):
         for action in (self.act_new, self.act_centre, self.act_lock, self.act_quit):
             self.menu_file.addAction(action)
         self.menu_go = self.menuBar().addMenu("")
-        for action in (self.act_list, self.act_search, self.act_committee):
+        for action in (self.act_list, self.act_search, self.act_drafts, self.act_committee):
             self.menu_go.addAction(action)
         self.menu_lang = self.menuBar().addMenu("")
         for action in self.lang_actions.values():
             self.menu_lang.addAction(action)
         self.toolbar = self.addToolBar("main")
         self.toolbar.setMovable(False)
-        for action in (self.act_list, self.act_new, self.act_committee):
+        for action in (self.act_list, self.act_new, self.act_drafts, self.act_committee):
             self.toolbar.addAction(action)
 
     def _wire_pages(self) -> None:
         self.beneficiaries.openRecord.connect(self.open_record)
         self.beneficiaries.newRegistration.connect(self.new_registration)
         self.registration.saved.connect(self._registration_saved)
-        self.registration.openRecord.connect(self.open_record)
+        self.registration.openRecord.connect(self._open_from_form)
+        self.drafts.openDraft.connect(self.resume_draft)
         self.result.openRecord.connect(self.open_record)
         self.result.assess.connect(self.open_assessment)
         self.committee.openRecord.connect(self.open_record)
@@ -165,6 +175,7 @@ class MainWindow(QMainWindow):
         self.act_list.setText(_("Beneficiaries"))
         self.act_new.setText(_("New registration"))
         self.act_committee.setText(_("Committee"))
+        self.act_drafts.setText(_("Drafts"))
         self.act_search.setText(_("Search"))
         self.act_lock.setText(_("Lock"))
         self.act_centre.setText(_("Centre name…"))
@@ -201,12 +212,20 @@ class MainWindow(QMainWindow):
         self.result.show_record(record_id)
         self.show_page(self.result)
 
+    def _open_from_form(self, record_id: str) -> None:
+        """Another woman's record, from the duplicates panel: the form she was filling
+        stays a draft (written before the page goes), to continue from Drafts."""
+        kept = self.registration.keep_as_draft()
+        self.open_record(record_id)
+        if kept:
+            self.statusBar().showMessage(
+                _("The registration in progress was kept in Drafts."), 15_000)
+
     def open_assessment(self, record_id: str) -> None:
         self.assessment.open_for(record_id)
         self.show_page(self.assessment)
 
     def _registration_saved(self, record_id: str) -> None:
-        self.refresh_status()
         self.open_record(record_id)
 
     def ask_centre(self) -> None:
@@ -235,7 +254,12 @@ class MainWindow(QMainWindow):
     # -- status and locking -------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        self.ctx.tasks.run(self.ctx.repo.pending_outbox_count, on_done=self._show_pending)
+        self.ctx.tasks.run(self.ctx.repo.pending_outbox_count, on_done=self._show_pending,
+                           key="main.pending")
+
+    def _store_changed(self, changes: Changes) -> None:
+        if OUTBOX in changes:
+            self.refresh_status()
 
     def _show_pending(self, pending: int) -> None:
         if pending == 0:
@@ -259,7 +283,7 @@ class MainWindow(QMainWindow):
         self._locking = True
         from jisr_desktop.ui.unlock_dialog import UnlockDialog
 
-        self.centralWidget().setVisible(False)
+        self.curtain.close()
         self.locked.emit()
         dialog = UnlockDialog(
             self.ctx.folder,
@@ -268,24 +292,41 @@ class MainWindow(QMainWindow):
             lang=self.ctx.lang,
             agent=self.ctx.account.name,
             lock_only=True,
+            language=self.ctx.language,
             parent=self,
         )
         dialog.languageChosen.connect(self.set_language)
         self.lock_dialog = dialog
         dialog.finished.connect(self._unlocked)
-        dialog.open()
+        # Application-modal: above a message box that was waiting for an answer, which
+        # would otherwise keep the keyboard from the passphrase box.
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.show()
 
     def _unlocked(self, result: int) -> None:
         self._locking = False
         if result:
             self.idle.last_input = time.monotonic()
-            self.centralWidget().setVisible(True)
+            self.curtain.open()
         else:
             # Closing the lock dialog without the passphrase must not reveal anything.
             self.close()
 
+    def welcome(self) -> None:
+        """At start: the centre's name if none was given yet, then her drafts."""
+        if self.ctx.settings.centre:
+            self.offer_drafts()
+            return
+        self.ask_centre()
+        self.centre_dialog.finished.connect(lambda _result: self.offer_drafts())
+
     def offer_drafts(self) -> None:
-        drafts = self.ctx.repo.drafts(self.ctx.account.name)
+        """Ask, once the drafts are read (off the UI thread), whether to continue one."""
+        agent = self.ctx.account.name
+        self.ctx.tasks.run(lambda: self.ctx.repo.drafts(agent), on_done=self._ask_drafts,
+                           key="main.drafts")
+
+    def _ask_drafts(self, drafts: list) -> None:
         if not drafts:
             return
         box = QMessageBox(self)
@@ -294,15 +335,26 @@ class MainWindow(QMainWindow):
         box.setText(
             ngettext(
                 "An unfinished registration was saved as a draft. Continue it?",
-                "{n} unfinished registrations were saved as drafts. Continue the latest?",
+                "{n} unfinished registrations were saved as drafts. See them?",
                 len(drafts),
             ).format(n=len(drafts))
         )
-        resume = box.addButton(_("Continue"), QMessageBox.ButtonRole.AcceptRole)
+        label = _("Continue") if len(drafts) == 1 else _("Show the drafts")
+        go = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(_("Later"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is resume:
-            self.resume_draft(drafts[0].id)
+        box.setDefaultButton(go)
+        self.drafts_box = box
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is not go:
+                return
+            if len(drafts) == 1:
+                self.resume_draft(drafts[0].id)
+            else:
+                self.show_page(self.drafts)
+
+        box.finished.connect(answered)
+        box.open()
 
     def closeEvent(self, event) -> None:
         self.ctx.tasks.wait_idle(5.0)

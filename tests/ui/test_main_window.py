@@ -25,7 +25,6 @@ def window(ctx, qtbot):
     window.registration.draft_timer.stop()
     window.registration.dup_timer.stop()
     window.idle_timer.stop()
-    window.status_timer.stop()
     QApplication.instance().removeEventFilter(window.idle)
 
 
@@ -105,3 +104,60 @@ def test_centre_name_from_the_menu_goes_on_the_cards(window, ctx, qtbot) -> None
     record = enrol(ctx.repo, ctx.defs, make_submission(), today=TODAY).record
     card = load_card(ctx, record.id, "orientation")
     assert "Centre Entraide Nationale Marrakech" in str(card.centre)
+
+
+def _unlock(window, ctx, qtbot) -> None:
+    dialog = window.lock_dialog
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.submit()
+    ctx.tasks.wait_idle()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+
+
+def test_the_lock_hides_the_card_preview_and_brings_it_back(window, ctx, qtbot) -> None:
+    from jisr_desktop.models.workflows.enrolment import enrol
+    from jisr_desktop.ui.card_preview import open_card_preview
+    from tests.conftest import TODAY
+
+    record = enrol(ctx.repo, ctx.defs, make_submission(), today=TODAY).record
+    preview = open_card_preview(ctx, record.id, "orientation", window)
+    ctx.tasks.wait_idle(20)
+    ctx.tasks.wait_idle(20)
+    assert preview.isVisible()
+    window.lock()
+    # Her name, CIN and QR are nowhere on screen while the passphrase is asked.
+    assert not preview.isVisible()
+    assert not window.centralWidget().isVisible()
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert set(visible) <= {window, window.lock_dialog}
+    _unlock(window, ctx, qtbot)
+    assert preview.isVisible() and window.centralWidget().isVisible()
+    preview.reject()
+
+
+def test_the_lock_empties_a_message_box_waiting_for_an_answer(window, ctx, qtbot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question, "?", "Fatima Bennani, AB123456", parent=window)
+    box.setWindowModality(Qt.WindowModality.ApplicationModal)  # as exec() makes it
+    box.show()
+    window.lock()
+    assert not any(label.isVisible() for label in box.findChildren(type(window.sync_label)))
+    # The passphrase box takes the keys, not the message box below it.
+    assert QApplication.activeModalWidget() is window.lock_dialog
+    _unlock(window, ctx, qtbot)
+    assert box.isVisible() and any(
+        "AB123456" in label.text() and label.isVisible()
+        for label in box.findChildren(type(window.sync_label)))
+    box.close()
+
+
+def test_the_lock_dialog_follows_the_language(window, ctx, qtbot) -> None:
+    window.lock()
+    dialog = window.lock_dialog
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))  # picked in the dialog
+    assert dialog.ok.text() == "Déverrouiller" and ctx.lang == "fr"
+    window.set_language("ar")  # or changed anywhere else
+    assert dialog.language.currentData() == "ar" and dialog.ok.text() == _("Unlock", "ar")
+    assert dialog.isRightToLeft()
+    _unlock(window, ctx, qtbot)
