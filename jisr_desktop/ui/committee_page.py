@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from jisr_desktop.formatting import format_date, format_number
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.programme.definitions import localized
-from jisr_desktop.models.store.decisions import ACCEPTED, REFUSED, WAITING_LIST
+from jisr_desktop.models.store.decisions import ACCEPTED
 from jisr_desktop.models.workflows.committee import (
     BY_REGISTRATION_DATE,
     NO_TIE,
@@ -41,6 +41,7 @@ from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
 from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.result_model import fraction, outcome_text
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +49,6 @@ Index = QModelIndex | QPersistentModelIndex
 PRINTED = N_("{n} card printed.")  # ngettext's singular; the plural is "{n} cards printed."
 COLUMNS = ("rank", "name", "total", "vulnerability", "readiness", "tie", "decision")
 NUMERIC = {"rank", "total", "vulnerability", "readiness"}
-
-
-def outcome_text(outcome: str | None) -> str:
-    return {
-        ACCEPTED: _("Accepted"),
-        WAITING_LIST: _("Waiting list"),
-        REFUSED: _("Refused"),
-    }.get(outcome or "", _("Pending"))
 
 
 class CommitteeModel(QAbstractTableModel):
@@ -214,12 +207,15 @@ class CommitteePage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        # Tie notes and decisions whole, wrapped: cut short, they were cut mid-date.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         for i, column in enumerate(COLUMNS):
             mode = (
                 QHeaderView.ResizeMode.Stretch
-                if column in ("name", "tie")
+                if column in ("name", "tie", "decision")
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(i, mode)
@@ -336,8 +332,8 @@ class CommitteePage(QWidget):
             self.quota.setStyleSheet("")  # the previous province may have been over quota
         else:
             self.quota.setText(
-                _("Accepted / quota: {n} / {quota}").format(
-                    n=n(result.accepted, lang), quota=n(result.quota, lang)
+                _("Accepted / quota: {fraction}").format(
+                    fraction=fraction(n(result.accepted, lang), n(result.quota, lang))
                 )
             )
             over = result.accepted > result.quota
