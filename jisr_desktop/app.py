@@ -51,10 +51,21 @@ def run_gui(args: argparse.Namespace) -> int:
     from jisr_desktop.ui.context import open_context
     from jisr_desktop.ui.main_window import MainWindow
 
-    ctx = open_context(folder, store, tasks, language, settings)
-    window = MainWindow(ctx)
-    window.show()
-    window.offer_drafts()
+    windows: list[MainWindow] = []
+
+    def show_window(ctx) -> None:
+        window = MainWindow(ctx)
+        windows.append(window)
+        window.show()
+        window.offer_drafts()
+
+    def not_opened(error: BaseException) -> None:
+        show_error(None, _unexpected(), error)
+        app.quit()
+
+    # Installing definitions and reading the account touch the store: off the UI thread.
+    tasks.run(lambda: open_context(folder, store, tasks, language, settings),
+              on_done=show_window, on_error=not_opened)
     code = app.exec()
     tasks.shutdown()
     store.close()

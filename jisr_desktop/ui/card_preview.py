@@ -266,7 +266,6 @@ class CardPreviewDialog(QDialog):
         self.drawing: CardDrawing | None = None
         self.pdf: Path | None = None
         self.image: QImage | None = None
-        self._generation = 0
         self._status: tuple[str, bool] = (N_("Preparing the card…"), False)
         self._status_values: dict[str, str] = {}
         self._closed = False
@@ -341,16 +340,17 @@ class CardPreviewDialog(QDialog):
     def card_layout(self) -> str:
         return self.layout_choice.currentData() or "ar+fr"
 
+    def _key(self, job: str) -> str:
+        # One key per dialog: two previews open at once do not supersede each other.
+        return f"card_preview.{id(self)}.{job}"
+
     def _load(self) -> None:
         ctx, record_id, kind = self.ctx, self.record_id, self.kind
-        self._generation += 1
-        generation = self._generation
-        ctx.tasks.run(lambda: load_card(ctx, record_id, kind),
-                      on_done=lambda data: self._loaded(generation, data),
-                      on_error=lambda error: self._failed(generation, error))
+        ctx.tasks.run(lambda: load_card(ctx, record_id, kind), key=self._key("load"),
+                      on_done=self._loaded, on_error=self._failed)
 
-    def _loaded(self, generation: int, data: CardData) -> None:
-        if generation != self._generation or self._closed:
+    def _loaded(self, data: CardData) -> None:
+        if self._closed:
             return
         self.data = data
         self.render()
@@ -359,23 +359,22 @@ class CardPreviewDialog(QDialog):
         """Render the card in the chosen language (print lane); the picture follows."""
         if self.data is None:
             return
-        self._generation += 1
-        generation = self._generation
         self._set_ready(False)
         self._say(N_("Preparing the card…"))
         template = card_templates()[self.kind]
         data, layout = self.data, self.card_layout
         out = temp_folder(self.ctx) / f"{data.card_no}-{layout.replace('+', '-')}-" \
                                       f"{uuid.uuid4().hex[:8]}.pdf"
+        # A newer render (another language) supersedes this one; its PDF is deleted.
         self.ctx.tasks.run(lambda: render_preview(template, data, layout, out),
-                           on_done=lambda result: self._rendered(generation, result),
-                           on_error=lambda error: self._failed(generation, error),
+                           key=self._key("render"), on_done=self._rendered,
+                           on_error=self._failed, on_dropped=_delete_rendered,
                            lane="print")
 
-    def _rendered(self, generation: int, result: tuple[Path, CardDrawing]) -> None:
+    def _rendered(self, result: tuple[Path, CardDrawing]) -> None:
         pdf, drawing = result
-        if generation != self._generation or self._closed:
-            pdf.unlink(missing_ok=True)  # a newer render replaced it, or the dialog is gone
+        if self._closed:
+            pdf.unlink(missing_ok=True)  # the dialog is gone
             return
         self._discard_pdf()
         self.pdf, self.drawing = pdf, drawing
@@ -385,8 +384,8 @@ class CardPreviewDialog(QDialog):
         self._say("")
         self._show_info()
 
-    def _failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation or self._closed:
+    def _failed(self, error: BaseException) -> None:
+        if self._closed:
             return
         from jisr_desktop.cards.for_record import NoCard
 
@@ -398,6 +397,7 @@ class CardPreviewDialog(QDialog):
 
     def _on_finished(self, _result: int) -> None:
         self._closed = True  # answers still on their way are dropped (and their PDF deleted)
+        self.ctx.tasks.discard(self._key("load"))
         self._discard_pdf()
 
     def _discard_pdf(self) -> None:
@@ -527,6 +527,10 @@ class CardPreviewDialog(QDialog):
     def closeEvent(self, event: Any) -> None:
         self._discard_pdf()
         super().closeEvent(event)
+
+
+def _delete_rendered(result: tuple[Path, CardDrawing]) -> None:
+    result[0].unlink(missing_ok=True)
 
 
 def open_card_preview(ctx: AppContext, record_id: str, kind: str,

@@ -48,7 +48,6 @@ from jisr_desktop.ui.duplicates_panel import DuplicatesPanel
 from jisr_desktop.ui.errors import show_error
 from jisr_desktop.ui.form_model import (
     DUPLICATE_KEYS,
-    DuplicateView,
     FormModel,
     FormState,
     find_duplicate_views,
@@ -61,12 +60,17 @@ from jisr_desktop.ui.form_widgets import (
     ReferenceWidget,
     make_field_widget,
 )
+from jisr_desktop.ui.tasks import DRAFTS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
 DRAFT_DELAY_MS = 300
 RECORDED_BY = "consent_recorded_by"  # a field-name contract (docs/definitions.md)
 DUPLICATE_DELAY_MS = 400
+# Task keys: a newer task of the same key supersedes the older one's answer.
+KEY_OPEN = "form.open"
+KEY_SAVE = "form.save"
+KEY_DUPLICATES = "form.duplicates"
 
 # Status lines, kept as msgids so a language switch re-renders them.
 ST_DRAFT_SAVED = N_("Draft saved.")
@@ -91,8 +95,6 @@ class RegistrationPage(QWidget):
         self.record_id: str | None = None  # the record being edited, None for a new one
         self.draft_id: str = str(uuid.uuid4())
         self.draft_written = False  # a draft row exists for draft_id
-        self._generation = 0  # bumped per opened registration: late task answers dropped
-        self._dup_generation = 0
         self._dup_key: tuple[Any, ...] = ()
         self._saving = False
         self._status: tuple[str, int | None] = ("", None)
@@ -218,23 +220,25 @@ class RegistrationPage(QWidget):
         answers = {}
         if RECORDED_BY in self.form and self.form.field(RECORDED_BY).is_answer:
             answers[RECORDED_BY] = self.ctx.account.name
-        self._generation += 1  # a save still running belongs to the form she left
+        self.ctx.tasks.discard(KEY_SAVE)  # a save still running belongs to the form she left
+        self.ctx.tasks.discard(KEY_OPEN)
         self._open(None, answers, title=N_("New registration"))
 
     def edit(self, record_id: str) -> None:
         """Load a saved registration for correction; saving updates the same record."""
         self._ensure_current_form()
-        generation = self._begin_loading()
+        self._begin_loading()
         self.ctx.tasks.run(
             lambda: self.ctx.repo.get(record_id),
-            on_done=lambda record: self._record_loaded(generation, record),
+            key=KEY_OPEN,
+            on_done=self._record_loaded,
             on_error=lambda error: self._failed(_("The registration could not be opened."), error),
         )
 
     def resume_draft(self, draft_id: str) -> None:
         """Continue a registration saved as a draft (after a crash, or left unfinished)."""
         self._ensure_current_form()
-        generation = self._begin_loading()
+        self._begin_loading()
         repo = self.ctx.repo
 
         def work() -> DraftInfo | None:
@@ -242,30 +246,26 @@ class RegistrationPage(QWidget):
 
         self.ctx.tasks.run(
             work,
-            on_done=lambda draft: self._draft_loaded(generation, draft),
+            key=KEY_OPEN,
+            on_done=self._draft_loaded,
             on_error=lambda error: self._failed(_("The draft could not be opened."), error),
         )
 
-    def _begin_loading(self) -> int:
+    def _begin_loading(self) -> None:
         self.flush_draft()
-        self._generation += 1
+        self.ctx.tasks.discard(KEY_SAVE)
         self._open(None, {}, title=N_("New registration"))
         self._set_status(ST_LOADING)
         self.scroll.setEnabled(False)
-        return self._generation
 
-    def _record_loaded(self, generation: int, record: RecordDetail | None) -> None:
-        if generation != self._generation:
-            return
+    def _record_loaded(self, record: RecordDetail | None) -> None:
         self.scroll.setEnabled(True)
         if record is None:
             self._set_status(ST_NOT_FOUND)
             return
         self._open(record.id, record.answers, title=N_("Edit registration"))
 
-    def _draft_loaded(self, generation: int, draft: DraftInfo | None) -> None:
-        if generation != self._generation:
-            return
+    def _draft_loaded(self, draft: DraftInfo | None) -> None:
         self.scroll.setEnabled(True)
         if draft is None:
             self._set_status(ST_NOT_FOUND)
@@ -287,7 +287,7 @@ class RegistrationPage(QWidget):
         self.draft_id = draft_id or str(uuid.uuid4())
         self.draft_written = draft_id is not None
         self._title = title
-        self._dup_generation += 1
+        self.ctx.tasks.discard(KEY_DUPLICATES)
         self.duplicates.clear()
         self._set_status("")
         self.model.reset(answers)
@@ -369,8 +369,10 @@ class RegistrationPage(QWidget):
         repo, definition = self.ctx.repo, self.form_definition
         draft_id, record_id = self.draft_id, self.record_id
         self.draft_written = True
-        self.ctx.tasks.run(
+        self.ctx.tasks.write(
             lambda: repo.save_draft(draft_id, definition, answers, record_id=record_id),
+            changes={DRAFTS},
+            origin=self,
             on_done=self._draft_done,
             on_error=self._draft_failed,
         )
@@ -408,7 +410,8 @@ class RegistrationPage(QWidget):
         self.draft_timer.stop()
         if self.draft_written:
             draft_id = self.draft_id
-            self.ctx.tasks.run(lambda: self.ctx.repo.delete_draft(draft_id))
+            self.ctx.tasks.write(lambda: self.ctx.repo.delete_draft(draft_id),
+                                 changes={DRAFTS}, origin=self)
         self._open(None, {}, title=N_("New registration"))
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -436,7 +439,7 @@ class RegistrationPage(QWidget):
         if key == self._dup_key:
             return
         self._dup_key = key
-        self._dup_generation += 1
+        self.ctx.tasks.discard(KEY_DUPLICATES)
         if not self.model.duplicate_query():
             self.dup_timer.stop()
             self.duplicates.clear()
@@ -444,19 +447,15 @@ class RegistrationPage(QWidget):
         self.dup_timer.start()
 
     def _look_for_duplicates(self) -> None:
-        generation = self._dup_generation
         query = self.model.duplicate_query()
         repo, exclude = self.ctx.repo, self.record_id
         self.ctx.tasks.run(
             lambda: find_duplicate_views(repo, query, exclude),
-            on_done=lambda views: self._duplicates_found(generation, views),
+            key=KEY_DUPLICATES,
+            on_done=self.duplicates.set_matches,
             # A failed lookup only costs the warning; the save checks the CIN again.
             on_error=lambda error: log.warning("duplicate lookup failed", exc_info=error),
         )
-
-    def _duplicates_found(self, generation: int, views: list[DuplicateView]) -> None:
-        if generation == self._dup_generation:
-            self.duplicates.set_matches(views)
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -479,7 +478,6 @@ class RegistrationPage(QWidget):
         repo, defs, reference = ctx.repo, ctx.defs, ctx.reference
         submission = self.model.submission()
         record_id, draft_id, had_draft = self.record_id, self.draft_id, self.draft_written
-        generation = self._generation
 
         def work() -> EnrolOutcome:
             outcome = enrol(
@@ -496,21 +494,30 @@ class RegistrationPage(QWidget):
                 repo.delete_draft(draft_id)
             return outcome
 
-        self.ctx.tasks.run(
+        def changed(outcome: EnrolOutcome) -> Changes | None:
+            if outcome.record is None:
+                return None  # refused: nothing was written
+            kinds = {RECORDS, DRAFTS} if had_draft else {RECORDS}
+            return Changes.of(kinds, record_ids=[outcome.record.id], origin=self)
+
+        # Keyed: if she opens another registration while this one saves, the outcome must
+        # not re-target the form now on screen (a later save would overwrite the other
+        # woman's record) nor take her away from it. A refused save keeps its draft.
+        self.ctx.tasks.write(
             work,
-            on_done=lambda outcome: self._enrolled(generation, outcome),
-            on_error=lambda error: self._save_failed(generation, error),
+            changes=changed,
+            key=KEY_SAVE,
+            on_done=self._enrolled,
+            on_error=self._save_failed,
+            always=self._save_over,
         )
 
-    def _enrolled(self, generation: int, outcome: EnrolOutcome) -> None:
+    def _save_over(self) -> None:
         self._saving = False
         self.scroll.setEnabled(True)
         self.save_button.setEnabled(True)
-        if generation != self._generation:
-            # She opened another registration while this one was saving: the outcome must
-            # not re-target the form now on screen (a later save would overwrite the other
-            # woman's record) nor take her away from it. A refused save keeps its draft.
-            return
+
+    def _enrolled(self, outcome: EnrolOutcome) -> None:
         validation = outcome.evaluation.validation
         if not validation.ok:
             self._set_status(MISSING, len(validation.errors))
@@ -554,14 +561,10 @@ class RegistrationPage(QWidget):
             for d in outcome.duplicates[:3]
         )
 
-    def _save_failed(self, generation: int, error: BaseException) -> None:
-        self._saving = False
-        self.scroll.setEnabled(True)
-        self.save_button.setEnabled(True)
-        if generation == self._generation:
-            self._set_status("")
-            # Nothing is lost: the draft still holds every answer.
-            self.draft_timer.start()
+    def _save_failed(self, error: BaseException) -> None:
+        self._set_status("")
+        # Nothing is lost: the draft still holds every answer.
+        self.draft_timer.start()
         self._failed(_("The registration could not be saved."), error)
 
     def _failed(self, message: str, error: BaseException) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.tasks import OUTBOX, Changes
 from jisr_desktop.ui.unlock_dialog import LANG_NAMES
 
 ROLE_NAMES = {
@@ -94,10 +95,9 @@ class MainWindow(QMainWindow):
         self.idle_timer.setInterval(15_000)
         self.idle_timer.timeout.connect(self.check_idle)
         self.idle_timer.start()
-        self.status_timer = QTimer(self)
-        self.status_timer.setInterval(30_000)
-        self.status_timer.timeout.connect(self.refresh_status)
-        self.status_timer.start()
+        # The count of what waits for the server changes only when something is written
+        # (a save, a decision, a sync): the runner says so, no timer polls the store.
+        ctx.tasks.changed.connect(self._store_changed)
         ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
         self.refresh_status()
@@ -206,7 +206,6 @@ class MainWindow(QMainWindow):
         self.show_page(self.assessment)
 
     def _registration_saved(self, record_id: str) -> None:
-        self.refresh_status()
         self.open_record(record_id)
 
     def ask_centre(self) -> None:
@@ -235,7 +234,12 @@ class MainWindow(QMainWindow):
     # -- status and locking -------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        self.ctx.tasks.run(self.ctx.repo.pending_outbox_count, on_done=self._show_pending)
+        self.ctx.tasks.run(self.ctx.repo.pending_outbox_count, on_done=self._show_pending,
+                           key="main.pending")
+
+    def _store_changed(self, changes: Changes) -> None:
+        if OUTBOX in changes:
+            self.refresh_status()
 
     def _show_pending(self, pending: int) -> None:
         if pending == 0:
@@ -285,7 +289,12 @@ class MainWindow(QMainWindow):
             self.close()
 
     def offer_drafts(self) -> None:
-        drafts = self.ctx.repo.drafts(self.ctx.account.name)
+        """Ask, once the drafts are read (off the UI thread), whether to continue one."""
+        agent = self.ctx.account.name
+        self.ctx.tasks.run(lambda: self.ctx.repo.drafts(agent), on_done=self._ask_drafts,
+                           key="main.drafts")
+
+    def _ask_drafts(self, drafts: list) -> None:
         if not drafts:
             return
         box = QMessageBox(self)

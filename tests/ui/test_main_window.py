@@ -25,7 +25,6 @@ def window(ctx, qtbot):
     window.registration.draft_timer.stop()
     window.registration.dup_timer.stop()
     window.idle_timer.stop()
-    window.status_timer.stop()
     QApplication.instance().removeEventFilter(window.idle)
 
 
