@@ -42,6 +42,7 @@ from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
 from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.result_model import fraction, outcome_text
+from jisr_desktop.ui.tasks import DECISIONS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,6 @@ class CommitteePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.result: CommitteeList | None = None
-        self._generation = 0
         self._shown_once = False
 
         self.title = QLabel()
@@ -243,6 +243,7 @@ class CommitteePage(QWidget):
         QWidget.setTabOrder(self.print_scope, self.print_button)
 
         self._fill_provinces()
+        ctx.tasks.changed.connect(self._store_changed)
         ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
 
@@ -281,26 +282,24 @@ class CommitteePage(QWidget):
         code = self.province.currentData()
         if not code:
             return
-        self._generation += 1
-        generation = self._generation
         repo = self.ctx.repo
         self.status.setText(_("Loading…"))
-        self.ctx.tasks.run(
-            lambda: ranking(repo, code),
-            on_done=lambda result: self._loaded(generation, result),
-            on_error=lambda error: self._failed(generation, error),
+        self.ctx.tasks.run(  # a newer province's list supersedes this one
+            lambda: ranking(repo, code), on_done=self._loaded, on_error=self._failed,
+            key="committee.list",
         )
 
-    def _loaded(self, generation: int, result: CommitteeList) -> None:
-        if generation != self._generation:
-            return
+    def _store_changed(self, changes: Changes) -> None:
+        # A decision or a registration changes the ranking; hidden, the next show reads it.
+        if self.isVisible() and changes.touches(RECORDS, DECISIONS):
+            self.reload()
+
+    def _loaded(self, result: CommitteeList) -> None:
         self.result = result
         self.model.set_entries(result.entries)
         self._render_counts()
 
-    def _failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, error: BaseException) -> None:
         log.error("committee list failed", exc_info=error)
         self.status.setText(_("The list could not be read. Details are in the log file."))
 

@@ -56,6 +56,7 @@ from jisr_desktop.ui.result_model import (
     outcome_text,
     proposal,
 )
+from jisr_desktop.ui.tasks import DECISIONS, Changes
 
 ERROR_STYLE = "color: #b00020;"
 DONE_STYLE = "color: #1b5e20;"
@@ -101,8 +102,11 @@ class _SavingBox(QGroupBox):
             self.saved.emit(record_id)
             say(message, done_text, False)
 
-        self.ctx.tasks.run(
-            work, on_done=done, on_error=lambda error: self._failed(error, message, record_id)
+        self.ctx.tasks.write(
+            work,
+            changes=Changes.of({DECISIONS}, record_ids={record_id}, origin=self),
+            on_done=done,
+            on_error=lambda error: self._failed(error, message, record_id),
         )
 
     def _failed(self, error: BaseException, where: QLabel, record_id: str | None) -> None:
@@ -403,7 +407,10 @@ class CommitteeBox(_SavingBox):
         )
 
     def after_save(self) -> None:
+        # Back to "choose…": a second click must not record the same decision again.
         self.committee_reason.clear()
+        self.override.setChecked(False)
+        self.outcome.setCurrentIndex(0)
 
     def set_busy(self, busy: bool) -> None:
         self.committee_button.setEnabled(not busy and bool(self.outcome.currentData()))

@@ -46,6 +46,7 @@ from jisr_desktop.ui.result_model import (
     title_text,
 )
 from jisr_desktop.ui.score_view import ScoreView
+from jisr_desktop.ui.tasks import DECISIONS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,6 @@ class ResultPage(QWidget):
         self.ctx = ctx
         self.data: ResultData | None = None
         self.record_id: str | None = None
-        self._generation = 0
         self.card_dialog: CardPreviewDialog | None = None
         self.score_view = ScoreView()
         self.proposal_box = ProposalBox(ctx)
@@ -112,8 +112,9 @@ class ResultPage(QWidget):
         self.history_box = HistoryBox(ctx)
         self.refusal_box = RefusalBox()
         self.refusal_box.recordConsent.connect(self._record_consent)
-        for box in (self.proposal_box, self.committee_box):
-            box.saved.connect(lambda _id: self.reload())
+        # A decision saved here, an edit in her record view, a sync: the runner says what
+        # changed and the page reads her again.
+        ctx.tasks.changed.connect(self._store_changed)
         # The boxes' widgets under the page's names (the tests, the tab order).
         for box, names in (
             (self.proposal_box, ("change_button", "change_box", "new_category", "new_path",
@@ -209,33 +210,43 @@ class ResultPage(QWidget):
     # -- loading ------------------------------------------------------------------------------
 
     def show_record(self, record_id: str) -> None:
-        """Show a record (the load runs on the db lane; the page fills in when it is back)."""
-        self._generation += 1
-        generation = self._generation
+        """Show a record (the load runs on the db lane; the page fills in when it is back;
+        a newer load, for her or another woman, supersedes it)."""
         self.record_id = record_id
         self.data = None
         self.proposal_box.reset(record_id)
         self.committee_box.reset(record_id)
         self._set_loaded(False)
         self.message.setText(_("Loading…"))
+        self._load(record_id)
+
+    def _load(self, record_id: str) -> None:
         ctx = self.ctx
-        self.ctx.tasks.run(
+        ctx.tasks.run(
             lambda: load_result(ctx, record_id),
-            on_done=lambda data: self._loaded(generation, data),
-            on_error=lambda error: self._load_failed(generation, error),
+            on_done=self._loaded,
+            on_error=self._load_failed,
+            key="result.load",
         )
 
     def reload(self) -> None:
         if self.record_id:
             self.show_record(self.record_id)
 
-    def _loaded(self, generation: int, data: ResultData | None) -> None:
-        if generation != self._generation:
-            return  # another record was asked for meanwhile
+    def _store_changed(self, changes: Changes) -> None:
+        """Her record or its decisions changed (here, in her record view, by a sync): read
+        it again, keeping what is typed in the boxes."""
+        if self.record_id is None or not changes.touches(RECORDS, DECISIONS):
+            return
+        if not changes.record_ids or self.record_id in changes.record_ids:
+            self._load(self.record_id)
+
+    def _loaded(self, data: ResultData | None) -> None:
         self.data = data
         if data is None:
             self.message.setText(_("This record no longer exists."))
             self.message.setStyleSheet(ERROR_STYLE)
+            self._set_loaded(False)
             return
         self.message.clear()
         self.message.setStyleSheet("")
@@ -244,9 +255,7 @@ class ResultPage(QWidget):
         self._set_loaded(True)
         self._render()
 
-    def _load_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _load_failed(self, error: BaseException) -> None:
         log.error("result page: load failed", exc_info=error)
         self.message.setText(_("The record could not be read. Details are in the log file."))
         self.message.setStyleSheet(ERROR_STYLE)
