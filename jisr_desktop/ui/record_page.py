@@ -129,7 +129,7 @@ def trail_rows(view: RecordView, reference: Any, lang: str) -> list[tuple[str, s
                 fld = fields.get(name)
                 label = localized(fld.label, lang) if fld else name
                 lines.append(
-                    _("{field}: {before} → {after}").format(
+                    _("{field}: {after} (before: {before})").format(
                         field=label,
                         before=value_text(fld, before, reference, lang),
                         after=value_text(fld, after, reference, lang),

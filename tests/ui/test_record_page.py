@@ -74,7 +74,7 @@ def test_her_record_shows_every_answer_then_edit_saves_a_new_version(
     assert trail.rowCount() == 2  # registered, then corrected
     newest = [strip_isolates(trail.item(0, c).text()) for c in range(4)]
     assert newest[1] == AGENT and newest[2] == "Corrigé"
-    assert "Téléphone" in newest[3] and "0698765432" in newest[3]
+    assert "Numéro de téléphone : 0698765432 (avant : 0612345678)" in newest[3]
     assert "0612345678" in newest[3]  # what it was before
 
 
@@ -139,6 +139,7 @@ def test_the_list_opens_with_a_button_enter_and_down(window, ctx, qtbot, record_
     page.table.setCurrentIndex(page.model.index(0, 0))
     with qtbot.waitSignal(page.openRecord):
         page.open_button.click()
+    window.show_page(page)
     page.search.clear()
     qtbot.keyClicks(page.search, "zzzqqq")
     qtbot.waitUntil(lambda: page.model.filter.text == "zzzqqq" and not page.model.loading)
