@@ -114,9 +114,7 @@ class AssessmentPage(QWidget):
     # -- building -----------------------------------------------------------------------------
 
     def _build_header(self) -> QHBoxLayout:
-        self.back_button = QPushButton(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack), ""
-        )
+        self.back_button = QPushButton()
         self.back_button.setObjectName("backToRecord")
         self.back_button.clicked.connect(self._back)
         self.title = QLabel()
@@ -720,6 +718,9 @@ class AssessmentPage(QWidget):
         self.deliver_button.setText(_("Mark as delivered"))
         self.deliver_button.setAccessibleName(_("Mark the selected service as delivered"))
         self.print_button.setText(_("Service card…"))
+        # The style's back arrow points the way of the language (right in Arabic); the
+        # style picks it from the direction at the time of asking, so ask again here.
+        self.back_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
         self.back_button.setText(_("Back to her record"))
         self.undo_button.setText(_("Undo"))
         self.undo_button.setAccessibleName(_("Undo the delivery just marked"))

@@ -147,6 +147,9 @@ class BeneficiariesPage(QWidget):
         self.province.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        for combo in (self.category, self.status):
+            # As wide as their longest entry: "Toutes les catégories" was cut to "Toutes les".
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._fill_filters()
         for combo in (self.province, self.category, self.status):
             combo.currentIndexChanged.connect(self._apply_filter)

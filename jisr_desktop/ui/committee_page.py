@@ -185,6 +185,7 @@ class CommitteePage(QWidget):
         # waiting list or a refusal sends no one anywhere, so it has no card). "All ranked"
         # is there for a centre that hands cards out as the committee decides.
         self.print_scope = QComboBox()
+        self.print_scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.print_scope.addItem("", ACCEPTED)
         self.print_scope.addItem("", "ranked")
         self.print_scope.currentIndexChanged.connect(lambda _i: self._update_print())

@@ -358,7 +358,7 @@ class RecordTableModel(QAbstractTableModel):
         name_ar, name_lat = s.name_ar, s.name_lat
         if s.status == "refused_consent" and not (name_ar or name_lat):
             # Nothing but the refusal is kept: say so rather than leave a blank line.
-            name_ar = name_lat = _("Name not kept (consent refused)")
+            name_ar, name_lat = _("Name not kept (consent refused)"), "—"
         return (
             name_ar,
             name_lat,

@@ -168,9 +168,7 @@ class RecordPage(QWidget):
         self.retranslate()
 
     def _build_top(self) -> QHBoxLayout:
-        self.back_button = QPushButton(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack), ""
-        )
+        self.back_button = QPushButton()
         self.back_button.clicked.connect(self.back)
         self.title = wrapped_label()
         font = self.title.font()
@@ -246,11 +244,17 @@ class RecordPage(QWidget):
         for title, rows in section_rows(view, reference, lang):
             box = QGroupBox(title)
             form = QFormLayout(box)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             for label, value in rows:
+                question = wrapped_label()
+                question.setText(label)
                 shown = wrapped_label()
                 shown.setText(value)
+                # Aligned with the page, not with the text: an Arabic name on a French
+                # page stays beside its label instead of running to the far edge.
+                shown.setAlignment(self._value_alignment())
                 shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                form.addRow(label, shown)
+                form.addRow(question, shown)
             column.addWidget(box)
             self.section_boxes[title] = box
         column.addWidget(self.trail_box)
@@ -266,11 +270,18 @@ class RecordPage(QWidget):
                 self.trail.setItem(i, j, QTableWidgetItem(text))
         self.trail.resizeRowsToContents()
 
+    def _value_alignment(self) -> Qt.AlignmentFlag:
+        side = Qt.AlignmentFlag.AlignRight if self.ctx.lang == "ar" else Qt.AlignmentFlag.AlignLeft
+        return Qt.AlignmentFlag.AlignAbsolute | side | Qt.AlignmentFlag.AlignVCenter
+
     def _emit(self, signal: Signal) -> None:
         if self.record_id:
             signal.emit(self.record_id)
 
     def retranslate(self) -> None:
+        # The style's back arrow points the way of the language (right in Arabic); the
+        # style picks it from the direction at the time of asking, so ask again here.
+        self.back_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
         self.back_button.setText(_("Back"))
         self.edit_button.setText(_("Edit…"))
         self.edit_button.setAccessibleName(_("Correct her answers"))

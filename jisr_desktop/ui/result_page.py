@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -111,6 +112,8 @@ class ResultPage(QWidget):
         self.committee_box = CommitteeBox(ctx)
         self.history_box = HistoryBox(ctx)
         self.refusal_box = RefusalBox()
+        # Its height, not the page's: alone on the page it would spread its lines apart.
+        self.refusal_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.refusal_box.recordConsent.connect(self._record_consent)
         # A decision saved here, an edit in her record view, a sync: the runner says what
         # changed and the page reads her again.
@@ -152,10 +155,7 @@ class ResultPage(QWidget):
 
     def _build_top(self) -> QVBoxLayout:
         """Always in view (outside the scroll): who, why not eligible, what to do next."""
-        # The style's back arrow points the way of the layout (right in Arabic).
-        self.back_button = QPushButton(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack), ""
-        )
+        self.back_button = QPushButton()
         self.back_button.clicked.connect(self.back)
         self.title = bold_label(4)
         self.subtitle = wrapped_label()
@@ -313,6 +313,9 @@ class ResultPage(QWidget):
     # -- language -----------------------------------------------------------------------------
 
     def retranslate(self) -> None:
+        # The style's back arrow points the way of the language (right in Arabic); the
+        # style picks it from the direction at the time of asking, so ask again here.
+        self.back_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
         self.back_button.setText(_("Back"))
         self.back_button.setAccessibleName(_("Back"))
         self.answers_button.setText(_("Her record"))

@@ -89,12 +89,13 @@ class ScoreView(QGroupBox):
         tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = tree.header()
         header.setStretchLastSection(False)
-        # Criterion and why share what is left after the short columns: both may be long.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The explanation takes what the short columns leave: it is the long one.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        tree.setColumnWidth(1, 150)
+        tree.setColumnWidth(0, 190)
+        tree.setColumnWidth(1, 120)
         tree.setItemDelegate(WrappingDelegate(tree))
         tree.setMinimumHeight(260)
         return tree
