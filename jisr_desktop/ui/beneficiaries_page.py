@@ -97,8 +97,9 @@ class BeneficiariesPage(QWidget):
         layout.addWidget(self.scan_message)
         layout.addLayout(self._build_filters())
         layout.addLayout(self._build_count_row())
-        layout.addWidget(self._build_table(), 1)
-        layout.addWidget(self.empty_hint)
+        table = self._build_table()
+        layout.addWidget(self.empty_hint)  # under the count, where her eyes are
+        layout.addWidget(table, 1)
         self._build_shortcuts()
         self._set_tab_order()
         ctx.tasks.changed.connect(self._store_changed)

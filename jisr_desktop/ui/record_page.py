@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QScrollArea,
     QStyle,
@@ -246,8 +247,9 @@ class RecordPage(QWidget):
             form = QFormLayout(box)
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             for label, value in rows:
-                question = wrapped_label()
-                question.setText(label)
+                # Not wrapped: a long question then puts its answer on the next line
+                # (WrapLongRows) rather than squeezing both into a narrow column.
+                question = QLabel(label)
                 shown = wrapped_label()
                 shown.setText(value)
                 # Aligned with the page, not with the text: an Arabic name on a French
