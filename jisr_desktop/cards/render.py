@@ -27,7 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from jisr_desktop.cards.data import LAYOUTS, CardData, Text, format_date, pick
 from jisr_desktop.cards.fonts import LOCK, font
 from jisr_desktop.cards.qr import qr_modules, qr_payload
-from jisr_desktop.cards.text import ARABIC, LATIN, TIFINAGH, draw_line, wrap
+from jisr_desktop.cards.text import ARABIC, FSI, LATIN, LRI, PDI, TIFINAGH, draw_line, wrap
 
 MARGIN = 5.5 * mm  # inside a printer's unprintable border when four cards share a sheet
 QR_SIZE = 19 * mm
@@ -311,15 +311,20 @@ def _footer(canvas: Canvas, template: Template, data: CardData, langs: tuple[str
     text_width = x0 + width - MARGIN - text_left
     rows = []
     for key, value in values:
+        # Isolated, so that the bidi algorithm keeps each piece in its place: bare, an
+        # Arabic label followed by " : 02/12/2026" formed one right-to-left run and the
+        # line printed "Date / 02/12/2026 : التاريخ".
+        shown = f"{LRI}{value}{PDI}" if key in ("date", "card_no") else f"{FSI}{value}{PDI}"
         if key == "centre" and len(langs) > 1 and not isinstance(data.centre, str):
-            rows.append((f"{pick(foot[key], 'fr')} : {pick(data.centre, 'fr')}", False))
-            rows.append((f"{pick(foot[key], 'ar')}: {pick(data.centre, 'ar')}", True))
+            rows.append((f"{pick(foot[key], 'fr')} : {FSI}{pick(data.centre, 'fr')}{PDI}", False))
+            rows.append((f"{pick(foot[key], 'ar')}: {FSI}{pick(data.centre, 'ar')}{PDI}", True))
         elif len(langs) > 1:
-            rows.append((f"{pick(foot[key], 'fr')} / {pick(foot[key], 'ar')} : {value}", False))
+            label = f"{pick(foot[key], 'fr')} / {FSI}{pick(foot[key], 'ar')}{PDI}"
+            rows.append((f"{label} : {shown}", False))
         elif langs[0] == "ar":
-            rows.append((f"{pick(foot[key], 'ar')}: {value}", True))
+            rows.append((f"{pick(foot[key], 'ar')}: {shown}", True))
         else:
-            rows.append((f"{pick(foot[key], langs[0])} : {value}", False))
+            rows.append((f"{pick(foot[key], langs[0])} : {shown}", False))
     # Bottom-aligned with the QR: measure, then draw from the top of the block.
     probe = _Painter(canvas, text_left, text_width, 0, scale, True)
     for text, rtl in rows:

@@ -9,12 +9,15 @@ marked as delivered, with the date and who delivered them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -22,9 +25,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTreeWidget,
@@ -45,17 +50,35 @@ from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
 from jisr_desktop.ui.form_widgets import FieldWidget, make_field_widget
+from jisr_desktop.ui.tasks import ASSESSMENTS, DELIVERIES, Changes
 
 log = logging.getLogger(__name__)
 
 SERVICE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+UNDO_SECONDS = 10  # how long a delivery just marked can be taken back before it is written
 MISSING_ANSWERS = N_("{n} answer is missing or not valid.")
 # Plural forms of the status messages that carry a count: singular msgid -> plural msgid.
 PLURALS = {MISSING_ANSWERS: N_("{n} answers are missing or not valid.")}
 
 
+@dataclass(frozen=True)
+class PendingDelivery:
+    """A delivery she confirmed, shown at once, written when the undo window closes."""
+
+    assessment_id: str
+    record_id: str
+    service_id: str
+    delivered_on: str
+    delivered_by: str
+
+    def as_delivery(self) -> dict[str, Any]:
+        return {"service_id": self.service_id, "delivered_on": self.delivered_on,
+                "delivered_by": self.delivered_by}
+
+
 class AssessmentPage(QWidget):
     saved = Signal(str)  # record id
+    openRecord = Signal(str)  # back to the woman's result page
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,12 +89,34 @@ class AssessmentPage(QWidget):
         self.record: RecordDetail | None = None
         self.current: AssessmentRecord | None = None  # the last saved assessment
         self.recommendations: list[Recommendation] = []
+        self.pending: PendingDelivery | None = None  # marked, not yet written (undo window)
         self._show_errors = False
         self._loading = False
         self._busy = False
         self._status: tuple[str | None, int | None] = (None, None)
-        self._generation = 0  # open_for() calls; a late answer for another woman is dropped
+        self.card_dialog: CardPreviewDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_header())
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_phases())
+        splitter.addWidget(self._build_side())
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(self._build_bottom())
+        self._set_tab_order()
+        self._build_timers()
+        ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+        self._set_editable(False)
 
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        self.back_button = QPushButton()
+        self.back_button.setObjectName("backToRecord")
+        self.back_button.clicked.connect(self._back)
         self.title = QLabel()
         self.title.setObjectName("title")
         font = self.title.font()
@@ -79,47 +124,51 @@ class AssessmentPage(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.who = QLabel()
+        self.who.setWordWrap(True)
         self.who.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.last_saved = QLabel()
+        names = QVBoxLayout()
+        for label in (self.title, self.who, self.last_saved):
+            names.addWidget(label)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(names, 1)
+        return header
 
-        # -- the three phases -----------------------------------------------------------------
+    def _build_phases(self) -> QScrollArea:
+        """The three phases, one box each, built from the assessment definition."""
         self.inputs: dict[str, FieldWidget] = {}
         self.phase_boxes: list[tuple[QGroupBox, Any]] = []
         self.competence_headers: dict[str, QLabel] = {}
-        phases_holder = QWidget()
-        phases_layout = QVBoxLayout(phases_holder)
-        phase_data = {p["name"]: p for p in ctx.defs.assessment.data.get("phases") or ()}
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        phase_data = {p["name"]: p for p in self.ctx.defs.assessment.data.get("phases") or ()}
         for section in self.form.sections:
             box = QGroupBox()
             box.setObjectName(f"section_{section.name}")
             box_layout = QVBoxLayout(box)
-            competences = {c["name"] for c in phase_data[section.name].get("competences") or ()}
-            if competences:
+            if phase_data[section.name].get("competences"):
                 header = QLabel()
                 header.setWordWrap(True)
                 self.competence_headers[section.name] = header
                 box_layout.addWidget(header)
             for fld in section.fields:
                 # The competence levels are a scale: radios along a row, four or not.
-                item = make_field_widget(fld, ctx.reference, radio_lists=(LEVELS_LIST,))
+                item = make_field_widget(fld, self.ctx.reference, radio_lists=(LEVELS_LIST,))
                 item.setObjectName(f"field_{fld.name}")
                 item.edited.connect(self._answers_changed)
                 self.inputs[fld.name] = item
                 box_layout.addWidget(item)
             self.phase_boxes.append((box, section))
-            phases_layout.addWidget(box)
-        phases_layout.addStretch(1)
+            column.addWidget(box)
+        column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(phases_holder)
+        self.scroll.setWidget(holder)
+        return self.scroll
 
-        self.save_button = QPushButton()
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-
-        # -- live recommendations -------------------------------------------------------------
+    def _build_side(self) -> QWidget:
+        """Live recommendations above, the service card and its deliveries below."""
         self.recommended_title = QLabel()
         self.recommended = QTreeWidget()
         self.recommended.setColumnCount(2)
@@ -129,26 +178,40 @@ class AssessmentPage(QWidget):
         self.recommended.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.recommended.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.recommended_title.setBuddy(self.recommended)
-
-        # -- service card ---------------------------------------------------------------------
         self.card_title = QLabel()
         self.card_note = QLabel()
         self.card_note.setWordWrap(True)
-        self.card = QTableWidget(0, 3)
-        self.card.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.card.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.card.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.card.setTabKeyNavigation(False)
-        self.card.verticalHeader().setVisible(False)
-        card_header = self.card.horizontalHeader()
+        self.card = self._card_table()
+        self.card_title.setBuddy(self.card)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.recommended_title)
+        side_layout.addWidget(self.recommended, 2)
+        side_layout.addWidget(self.card_title)
+        side_layout.addWidget(self.card_note)
+        side_layout.addWidget(self.card, 2)
+        side_layout.addLayout(self._build_delivery_row())
+        side_layout.addLayout(self._build_undo_row())
+        return side
+
+    def _card_table(self) -> QTableWidget:
+        card = QTableWidget(0, 3)
+        card.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        card.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        card.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        card.setTabKeyNavigation(False)
+        card.verticalHeader().setVisible(False)
+        card_header = card.horizontalHeader()
         # Service and status share the width; a long status must not squeeze the
         # service name out of sight (full texts are in the tooltips).
         card_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         card_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         card_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.card.setWordWrap(True)
-        self.card.itemSelectionChanged.connect(self._update_buttons)
-        self.card_title.setBuddy(self.card)
+        card.setWordWrap(True)
+        card.itemSelectionChanged.connect(self._update_buttons)
+        return card
+
+    def _build_delivery_row(self) -> QHBoxLayout:
         self.delivered_on_label = QLabel()
         self.delivered_on = QDateEdit()
         self.delivered_on.setCalendarPopup(True)
@@ -164,57 +227,60 @@ class AssessmentPage(QWidget):
         # The incubator's staff hand the service card; it exists once an assessment is
         # saved, and the button appears then (`_update_buttons`).
         self.print_button.setVisible(False)
-        self.card_dialog: CardPreviewDialog | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.delivered_on_label)
+        row.addWidget(self.delivered_on)
+        row.addWidget(self.deliver_button)
+        row.addStretch(1)
+        row.addWidget(self.print_button)
+        return row
 
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(self.recommended_title)
-        side_layout.addWidget(self.recommended, 2)
-        side_layout.addWidget(self.card_title)
-        side_layout.addWidget(self.card_note)
-        side_layout.addWidget(self.card, 2)
-        deliver_row = QHBoxLayout()
-        deliver_row.addWidget(self.delivered_on_label)
-        deliver_row.addWidget(self.delivered_on)
-        deliver_row.addWidget(self.deliver_button)
-        deliver_row.addStretch(1)
-        deliver_row.addWidget(self.print_button)
-        side_layout.addLayout(deliver_row)
+    def _build_undo_row(self) -> QHBoxLayout:
+        self.undo_label = QLabel()
+        self.undo_label.setWordWrap(True)
+        self.undo_button = QPushButton()
+        self.undo_button.clicked.connect(self.undo_delivery)
+        row = QHBoxLayout()
+        row.addWidget(self.undo_label, 1)
+        row.addWidget(self.undo_button)
+        self.undo_label.setVisible(False)
+        self.undo_button.setVisible(False)
+        return row
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.scroll)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-
+    def _build_bottom(self) -> QHBoxLayout:
+        self.save_button = QPushButton()
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.last_saved)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
+        return bottom
 
-        self._set_tab_order()
+    def _build_timers(self) -> None:
         # Recomputing on every keystroke in a text box is cheap, but coalescing keeps the
         # tree from being rebuilt several times per event loop turn.
         self.recompute_timer = QTimer(self)
         self.recompute_timer.setSingleShot(True)
         self.recompute_timer.setInterval(0)
         self.recompute_timer.timeout.connect(self.refresh_recommendations)
-        ctx.language.changed.connect(lambda _lang: self.retranslate())
-        self.retranslate()
-        self._set_editable(False)
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self.undo_timer.timeout.connect(self.write_pending_delivery)
+
+    def _back(self) -> None:
+        if self.record_id:
+            self.openRecord.emit(self.record_id)
 
     # -- opening ------------------------------------------------------------------------------
 
     def open_for(self, record_id: str) -> None:
         """Show the assessment of `record_id`: the last saved one, or a blank one."""
-        self._generation += 1
-        generation = self._generation
+        self.write_pending_delivery()  # what was marked for the woman she leaves is kept
+        # Answers still on their way for the previous woman are dropped.
+        self.ctx.tasks.discard("assessment.save")
         self.record_id = record_id
         self.record = None
         self.current = None
@@ -230,17 +296,14 @@ class AssessmentPage(QWidget):
 
         self.ctx.tasks.run(
             work,
-            on_done=lambda result: self._opened(generation, result),
+            on_done=self._opened,
             on_error=lambda error: self._task_failed(
-                generation, _("The assessment could not be opened."), error
+                _("The assessment could not be opened."), error
             ),
+            key="assessment.open",
         )
 
-    def _opened(
-        self, generation: int, result: tuple[RecordDetail | None, AssessmentRecord | None]
-    ) -> None:
-        if generation != self._generation:
-            return
+    def _opened(self, result: tuple[RecordDetail | None, AssessmentRecord | None]) -> None:
         self.record, self.current = result
         self._loading = False
         self._fill(self.current.answers if self.current else {})
@@ -348,7 +411,6 @@ class AssessmentPage(QWidget):
         assessment_id = self.current.id if self.current else None
         definition = self.ctx.defs.assessment
         assessments = self.assessments
-        generation = self._generation
         self._set_busy(True)
         self._set_status(N_("Saving…"))
 
@@ -361,18 +423,18 @@ class AssessmentPage(QWidget):
                 assessment_id=assessment_id,
             )
 
-        self.ctx.tasks.run(
+        self.ctx.tasks.write(
             work,
-            on_done=lambda saved: self._saved(generation, saved),
+            changes=Changes.of({ASSESSMENTS}, record_ids={record_id}),
+            on_done=self._saved,
             on_error=lambda error: self._task_failed(
-                generation, _("The assessment could not be saved."), error
+                _("The assessment could not be saved."), error
             ),
+            always=lambda: self._set_busy(False),
+            key="assessment.save",
         )
 
-    def _saved(self, generation: int, saved: AssessmentRecord) -> None:
-        self._set_busy(False)
-        if generation != self._generation:
-            return
+    def _saved(self, saved: AssessmentRecord) -> None:
         self.current = saved
         self._set_status(N_("Assessment saved."))
         self.retranslate()
@@ -389,6 +451,9 @@ class AssessmentPage(QWidget):
     def delivery_of(self, service_id: str) -> dict[str, Any] | None:
         if self.current is None:
             return None
+        pending = self.pending
+        if pending and (pending.assessment_id, pending.service_id) == (self.current.id, service_id):
+            return pending.as_delivery()
         for delivery in self.current.deliveries or ():
             if delivery.get("service_id") == service_id:
                 return delivery
@@ -464,40 +529,95 @@ class AssessmentPage(QWidget):
         self.card.selectionModel().setCurrentIndex(index, flags)
 
     def mark_selected_delivered(self) -> None:
+        """Ask first (a delivery is sent to the ministry); once confirmed it shows as
+        delivered at once and is written after UNDO_SECONDS, unless she undoes it."""
         service_id = self.selected_service()
-        if service_id is None or self.current is None or self._busy:
+        if service_id is None or self.current is None or self._busy or self.pending:
             return
         if self.delivery_of(service_id) is not None:
             return
         chosen = self.delivered_on.date()
-        delivered_on = date(chosen.year(), chosen.month(), chosen.day()).isoformat()
-        delivered_by = self.ctx.account.name
-        assessment_id, record_id = self.current.id, self.current.record_id
+        pending = PendingDelivery(
+            assessment_id=self.current.id,
+            record_id=self.current.record_id,
+            service_id=service_id,
+            delivered_on=date(chosen.year(), chosen.month(), chosen.day()).isoformat(),
+            delivered_by=self.ctx.account.name,
+        )
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Mark as delivered"))
+        box.setText(
+            _("Mark “{service}” as delivered on {date}?").format(
+                service=localized(self._service(service_id).get("label"), self.ctx.lang),
+                date=isolate(format_date(pending.delivered_on, self.ctx.lang, "medium")),
+            )
+        )
+        self.confirm_yes = box.addButton(_("Mark as delivered"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # Enter must not record what she did not mean
+        box.setEscapeButton(cancel)
+        box.buttonClicked.connect(
+            lambda button: self._confirmed(pending) if button is self.confirm_yes else None
+        )
+        self.confirm_box = box
+        box.open()
+
+    def _confirmed(self, pending: PendingDelivery) -> None:
+        if self.current is None or self.current.id != pending.assessment_id:
+            return  # another woman's page meanwhile
+        self.pending = pending
+        self.undo_timer.start()
+        self._set_status(N_("Service marked as delivered."))
+        self.retranslate()
+
+    def undo_delivery(self) -> None:
+        """Take back the delivery just marked: nothing was written, nothing is sent."""
+        if self.pending is None:
+            return
+        self.undo_timer.stop()
+        self.pending = None
+        self._set_status(N_("Delivery taken back: nothing was recorded."))
+        self.retranslate()
+
+    def write_pending_delivery(self) -> None:
+        """Write the marked delivery now (the undo window closed, or she left the page)."""
+        self.undo_timer.stop()
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
         assessments = self.assessments
-        generation = self._generation
-        self._set_busy(True)
 
         def work() -> AssessmentRecord | None:
             assessments.mark_delivered(
-                assessment_id, service_id, delivered_on=delivered_on, delivered_by=delivered_by
+                pending.assessment_id, pending.service_id,
+                delivered_on=pending.delivered_on, delivered_by=pending.delivered_by,
             )
-            return assessments.latest(record_id)
+            return assessments.latest(pending.record_id)
 
-        self.ctx.tasks.run(
+        if self.current is not None and self.current.id == pending.assessment_id:
+            # Shown as delivered while the write runs (and after, if she stays).
+            deliveries = [*(self.current.deliveries or ()), pending.as_delivery()]
+            self.current = dataclasses.replace(self.current, deliveries=deliveries)
+        self.ctx.tasks.write(
             work,
-            on_done=lambda latest: self._delivered(generation, latest),
+            changes=Changes.of({DELIVERIES}, record_ids={pending.record_id}),
+            on_done=lambda latest: self._delivered(pending, latest),
             on_error=lambda error: self._task_failed(
-                generation, _("The delivery could not be recorded."), error
+                _("The delivery could not be recorded."), error
             ),
         )
-
-    def _delivered(self, generation: int, latest: AssessmentRecord | None) -> None:
-        self._set_busy(False)
-        if generation != self._generation:
-            return
-        self.current = latest
-        self._set_status(N_("Service marked as delivered."))
         self.retranslate()
+
+    def _delivered(self, pending: PendingDelivery, latest: AssessmentRecord | None) -> None:
+        if self.current is not None and latest is not None and self.current.id == latest.id:
+            self.current = latest
+            self.retranslate()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Leaving the page (or the lock hiding it) ends the undo window: write it now.
+        self.write_pending_delivery()
+        super().hideEvent(event)
 
     def _print(self) -> None:
         if not self.record_id or self.current is None:
@@ -506,11 +626,10 @@ class AssessmentPage(QWidget):
 
     # -- state --------------------------------------------------------------------------------
 
-    def _task_failed(self, generation: int, message: str, error: BaseException) -> None:
+    def _task_failed(self, message: str, error: BaseException) -> None:
         self._set_busy(False)
         self._loading = False
-        if generation == self._generation:
-            self._set_status(None)
+        self._set_status(None)
         show_error(self, message, error)
 
     def _set_busy(self, busy: bool) -> None:
@@ -533,6 +652,8 @@ class AssessmentPage(QWidget):
             and self.delivery_of(service) is None
         )
         self.delivered_on.setEnabled(can and self.current is not None)
+        self.undo_label.setVisible(self.pending is not None)
+        self.undo_button.setVisible(self.pending is not None)
         self.print_button.setVisible(
             self.current is not None and can_print(self.ctx.account, "service")
         )
@@ -597,6 +718,17 @@ class AssessmentPage(QWidget):
         self.deliver_button.setText(_("Mark as delivered"))
         self.deliver_button.setAccessibleName(_("Mark the selected service as delivered"))
         self.print_button.setText(_("Service card…"))
+        # The style's back arrow points the way of the language (right in Arabic); the
+        # style picks it from the direction at the time of asking, so ask again here.
+        self.back_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.back_button.setText(_("Back to her record"))
+        self.undo_button.setText(_("Undo"))
+        self.undo_button.setAccessibleName(_("Undo the delivery just marked"))
+        self.undo_label.setText(
+            _("The delivery is written in {n} seconds; until then it can be undone.").format(
+                n=format_number(UNDO_SECONDS, lang)
+            )
+        )
         self.print_button.setAccessibleName(_("Preview and print the service card"))
         self.refresh_recommendations()
         self._refresh_card()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import N_, _, ngettext
+from jisr_desktop.models.programme.identity import cin_looks_standard, normalize_cin
 from jisr_desktop.models.store.repository import RecordFilter
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.record_model import COLUMN_INDEX, RecordTableModel
+from jisr_desktop.ui.tasks import DECISIONS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,12 @@ NOT_ELIGIBLE = 0  # RecordFilter.category for "not eligible"
 ANY = ""
 
 
+# Starting widths of the columns; each grows to fit its header in the current language.
+COLUMN_WIDTHS = {"name_ar": 200, "name_lat": 200, "cin": 110, "province": 170, "category": 120,
+                 "score": 70}
+HEADER_PADDING = 28  # the sort arrow and the margins
+
+
 def _or_none(value: object) -> object:
     return None if value == ANY else value
 
@@ -57,8 +66,19 @@ BAD_CARD_CODE = N_(
 )
 
 
+def search_text(raw: str) -> str:
+    """What to search for: a CIN typed with a space or a dash ("VA 675756") as the form
+    stores it ("VA675756"); anything else as typed."""
+    text = raw.strip()
+    cin = normalize_cin(text)
+    if cin != text and any(ch.isdigit() for ch in cin) and cin_looks_standard(cin):
+        return cin
+    return text
+
+
 class BeneficiariesPage(QWidget):
     openRecord = Signal(str)
+    openAnswers = Signal(str)  # her record view (every answer, Edit, the audit trail)
     newRegistration = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -71,12 +91,31 @@ class BeneficiariesPage(QWidget):
         self._count: int | None = None
         self._failed = False
         self._shown_before = False
+        self._open_when_loaded = False  # Enter was pressed before the answer came
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_search())
+        layout.addWidget(self.scan_message)
+        layout.addLayout(self._build_filters())
+        layout.addLayout(self._build_count_row())
+        table = self._build_table()
+        layout.addWidget(self.empty_hint)  # under the count, where her eyes are
+        layout.addWidget(table, 1)
+        self._build_shortcuts()
+        self._set_tab_order()
+        ctx.tasks.changed.connect(self._store_changed)
+        ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+        self.model.reload()
 
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_search(self) -> QHBoxLayout:
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("search")
         self.search.textChanged.connect(self._on_text_changed)
-        self.search.returnPressed.connect(self._search_now)
+        self.search.returnPressed.connect(self._search_entered)
+        self.search.installEventFilter(self)  # Down moves into the list
         self.scan_message = QLabel()
         self.scan_message.setObjectName("scanMessage")
         self.scan_message.setWordWrap(True)
@@ -87,33 +126,31 @@ class BeneficiariesPage(QWidget):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self.debounce.timeout.connect(self._search_now)
-
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.newRegistration)
-        self.new_button.setVisible(ctx.account.can_enrol)
+        self.new_button.setVisible(self.ctx.account.can_enrol)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        return top
 
+    def _build_filters(self) -> QGridLayout:
+        """Label above box, so a long French label never squeezes its box (at 1366 px the
+        five label-box pairs in one row clipped "Statut" and "Du")."""
         self.province = QComboBox()
         self.category = QComboBox()
         self.status = QComboBox()
         self.date_from = self._date_edit()
         self.date_to = self._date_edit()
-        self.province_label = QLabel()
-        self.category_label = QLabel()
-        self.status_label = QLabel()
-        self.date_from_label = QLabel()
-        self.date_to_label = QLabel()
-        for label, widget in (
-            (self.province_label, self.province),
-            (self.category_label, self.category),
-            (self.status_label, self.status),
-            (self.date_from_label, self.date_from),
-            (self.date_to_label, self.date_to),
-        ):
-            label.setBuddy(widget)
+        self.province_label, self.category_label, self.status_label = QLabel(), QLabel(), QLabel()
+        self.date_from_label, self.date_to_label = QLabel(), QLabel()
         self.province.setMinimumContentsLength(14)
         self.province.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        for combo in (self.category, self.status):
+            # As wide as their longest entry: "Toutes les catégories" was cut to "Toutes les".
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._fill_filters()
         for combo in (self.province, self.category, self.status):
             combo.currentIndexChanged.connect(self._apply_filter)
@@ -121,10 +158,39 @@ class BeneficiariesPage(QWidget):
             edit.dateChanged.connect(self._apply_filter)
         self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset_filters)
+        grid = QGridLayout()
+        for column, (label, widget) in enumerate(self._filter_pairs()):
+            label.setBuddy(widget)
+            grid.addWidget(label, 0, column)
+            grid.addWidget(widget, 1, column)
+        grid.addWidget(self.reset_button, 1, 5)
+        grid.setColumnStretch(6, 1)
+        return grid
 
+    def _filter_pairs(self) -> list[tuple[QLabel, QWidget]]:
+        return [
+            (self.province_label, self.province),
+            (self.category_label, self.category),
+            (self.status_label, self.status),
+            (self.date_from_label, self.date_from),
+            (self.date_to_label, self.date_to),
+        ]
+
+    def _build_count_row(self) -> QHBoxLayout:
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("openRecord")
+        self.open_button.clicked.connect(self.open_current)
+        self.answers_button = QPushButton()
+        self.answers_button.clicked.connect(lambda: self.open_current(answers=True))
+        row = QHBoxLayout()
+        row.addWidget(self.count_label, 1)
+        row.addWidget(self.answers_button)
+        row.addWidget(self.open_button)
+        return row
 
+    def _build_table(self) -> QTableView:
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -142,22 +208,31 @@ class BeneficiariesPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for key, width in (
-            ("name_ar", 200),
-            ("name_lat", 200),
-            ("cin", 110),
-            ("province", 170),
-            ("category", 120),
-            ("score", 70),
-        ):
-            self.table.setColumnWidth(COLUMN_INDEX[key], width)
         # The indicator first, so enabling sorting asks for the order already loading.
         header.setSortIndicator(COLUMN_INDEX["updated"], Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         # `activated` is Enter on a row, and a double-click (or a single click where the
         # platform's style says so): the platform's own gesture for "open".
         self.table.activated.connect(self._open_index)
+        self.table.installEventFilter(self)
+        self.table.selectionModel().currentChanged.connect(lambda *_a: self._update_open())
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setVisible(False)
+        return self.table
 
+    def _size_columns(self) -> None:
+        """Wide enough for the data and for the header in the current language (the
+        Arabic CIN header was cut at a fixed 110 px)."""
+        metrics = self.table.horizontalHeader().fontMetrics()
+        for key, width in COLUMN_WIDTHS.items():
+            column = COLUMN_INDEX[key]
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            needed = metrics.horizontalAdvance(str(title)) + HEADER_PADDING
+            self.table.setColumnWidth(column, max(width, needed))
+
+    def _build_shortcuts(self) -> None:
         # Ctrl+F / Ctrl+N also live in the main window's menus; the page brings its own so
         # it works on its own, and gives them up when its window binds the same keys (two
         # live bindings of one key make Qt fire neither).
@@ -168,46 +243,11 @@ class BeneficiariesPage(QWidget):
         self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.new_shortcut.activated.connect(self._new_from_shortcut)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.new_button)
-        filters = QHBoxLayout()
-        for label, widget in (
-            (self.province_label, self.province),
-            (self.category_label, self.category),
-            (self.status_label, self.status),
-            (self.date_from_label, self.date_from),
-            (self.date_to_label, self.date_to),
-        ):
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addWidget(self.reset_button)
-        filters.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.scan_message)
-        layout.addLayout(filters)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.table, 1)
-
-        chain = [
-            self.search,
-            self.new_button,
-            self.province,
-            self.category,
-            self.status,
-            self.date_from,
-            self.date_to,
-            self.reset_button,
-            self.table,
-        ]
+    def _set_tab_order(self) -> None:
+        chain = [self.search, self.new_button, *(w for _l, w in self._filter_pairs()),
+                 self.reset_button, self.table, self.answers_button, self.open_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
-        self.table.installEventFilter(self)
-
-        ctx.language.changed.connect(lambda _lang: self.retranslate())
-        self.retranslate()
-        self.model.reload()
 
     # -- public -------------------------------------------------------------------------------
 
@@ -221,7 +261,7 @@ class BeneficiariesPage(QWidget):
 
     def current_filter(self) -> RecordFilter:
         return RecordFilter(
-            text=self.search.text().strip(),
+            text=search_text(self.search.text()),
             province_code=self.province.currentData() or None,
             category=_or_none(self.category.currentData()),
             status=self.status.currentData() or None,
@@ -247,6 +287,44 @@ class BeneficiariesPage(QWidget):
         if self._scan_msgid:
             self._show_scan_message("")
         self.debounce.start()  # restarts: one query once she pauses, not one per letter
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: a scanned card opens its record; one match opens; with
+        several, the list takes the focus on the first, so Enter again opens it."""
+        self.debounce.stop()
+        text = self.search.text().strip()
+        if self._open_card(text):
+            return
+        if self.current_filter() != self.model.filter or self.model.loading:
+            self._apply_filter()
+            self._open_when_loaded = True
+            return
+        self._enter_list()
+
+    def _enter_list(self) -> None:
+        self._open_when_loaded = False
+        if self.model.rowCount() == 1:
+            self._open_index(self.model.index(0, 0))
+        elif self.model.rowCount() > 1:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.selectRow(max(0, self.table.currentIndex().row()))
+
+    def open_current(self, answers: bool = False) -> None:
+        index = self.table.currentIndex()
+        record_id = self.model.record_id(index.row()) if index.isValid() else None
+        if record_id:
+            (self.openAnswers if answers else self.openRecord).emit(record_id)
+
+    def _update_open(self) -> None:
+        has = self.table.currentIndex().isValid() and self.model.rowCount() > 0
+        self.open_button.setEnabled(has)
+        self.answers_button.setEnabled(has)
+
+    def _store_changed(self, changes: Changes) -> None:
+        # A registration saved, corrected, imported, re-scored: the list shows it now if
+        # it is on screen, else when it is next shown (showEvent).
+        if self.isVisible() and changes.touches(RECORDS, DECISIONS):
+            self.model.reload()
 
     def _search_now(self) -> None:
         self.debounce.stop()
@@ -301,10 +379,14 @@ class BeneficiariesPage(QWidget):
             # Down then Enter opens the first match right after typing a name.
             self.table.setCurrentIndex(self.model.index(0, 0))
             self.table.clearSelection()
+        self._update_open()
 
     def _on_counted(self, count: int) -> None:
         self._count = count
         self._show_count()
+        self._update_open()
+        if self._open_when_loaded:
+            self._enter_list()
 
     def _on_failed(self, _error: BaseException) -> None:
         self._failed = True
@@ -324,6 +406,18 @@ class BeneficiariesPage(QWidget):
                 text += " …"
         self.count_label.setText(text)
         self.count_label.setAccessibleName(text)
+        nothing = self._count == 0 and not self._failed and not self.model.loading
+        searched = bool(self.model.filter.text)
+        self.empty_hint.setVisible(nothing)
+        if nothing:
+            self.empty_hint.setText(
+                _(
+                    "No registration matches “{text}”. Check the spelling, try the Latin or "
+                    "the Arabic name, the CIN or the phone number, or clear the filters."
+                ).format(text=self.model.filter.text)
+                if searched
+                else _("No registration matches these filters.")
+            )
 
     def _open_index(self, index: QModelIndex) -> None:
         record_id = self.model.record_id(index.row()) if index.isValid() else None
@@ -335,13 +429,18 @@ class BeneficiariesPage(QWidget):
             self.newRegistration.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Enter in the table already means "activated"; Escape goes back to the search box.
-        if (
-            watched is self.table
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Escape
-        ):
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if watched is self.search and key == Qt.Key.Key_Down and self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.selectRow(max(0, self.table.currentIndex().row()))
+            return True
+        if watched is self.table and key == Qt.Key.Key_Escape:
             self.focus_search()
+            return True
+        if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_current()
             return True
         return super().eventFilter(watched, event)
 
@@ -447,9 +546,14 @@ class BeneficiariesPage(QWidget):
         self.date_from.setAccessibleName(_("Registered or updated from"))
         self.date_to.setAccessibleName(_("Registered or updated until"))
         self.reset_button.setText(_("Clear filters"))
+        self.open_button.setText(_("Open"))
+        self.open_button.setAccessibleName(_("Open the selected registration"))
+        self.answers_button.setText(_("Her record"))
+        self.answers_button.setAccessibleName(_("Every answer, corrections and their history"))
         self.reset_button.setAccessibleName(_("Clear filters"))
         self.table.setAccessibleName(_("Beneficiaries"))
         self._show_scan_message(self._scan_msgid)
         self._fill_filters()
         self.model.retranslate()
+        self._size_columns()
         self._show_count()

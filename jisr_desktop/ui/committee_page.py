@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from jisr_desktop.formatting import format_date, format_number
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.programme.definitions import localized
-from jisr_desktop.models.store.decisions import ACCEPTED, REFUSED, WAITING_LIST
+from jisr_desktop.models.store.decisions import ACCEPTED
 from jisr_desktop.models.workflows.committee import (
     BY_REGISTRATION_DATE,
     NO_TIE,
@@ -41,6 +41,8 @@ from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
 from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.result_model import fraction, outcome_text
+from jisr_desktop.ui.tasks import DECISIONS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +50,6 @@ Index = QModelIndex | QPersistentModelIndex
 PRINTED = N_("{n} card printed.")  # ngettext's singular; the plural is "{n} cards printed."
 COLUMNS = ("rank", "name", "total", "vulnerability", "readiness", "tie", "decision")
 NUMERIC = {"rank", "total", "vulnerability", "readiness"}
-
-
-def outcome_text(outcome: str | None) -> str:
-    return {
-        ACCEPTED: _("Accepted"),
-        WAITING_LIST: _("Waiting list"),
-        REFUSED: _("Refused"),
-    }.get(outcome or "", _("Pending"))
 
 
 class CommitteeModel(QAbstractTableModel):
@@ -168,7 +162,6 @@ class CommitteePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.result: CommitteeList | None = None
-        self._generation = 0
         self._shown_once = False
 
         self.title = QLabel()
@@ -192,6 +185,7 @@ class CommitteePage(QWidget):
         # waiting list or a refusal sends no one anywhere, so it has no card). "All ranked"
         # is there for a centre that hands cards out as the committee decides.
         self.print_scope = QComboBox()
+        self.print_scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.print_scope.addItem("", ACCEPTED)
         self.print_scope.addItem("", "ranked")
         self.print_scope.currentIndexChanged.connect(lambda _i: self._update_print())
@@ -214,12 +208,15 @@ class CommitteePage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        # Tie notes and decisions whole, wrapped: cut short, they were cut mid-date.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         for i, column in enumerate(COLUMNS):
             mode = (
                 QHeaderView.ResizeMode.Stretch
-                if column in ("name", "tie")
+                if column in ("name", "tie", "decision")
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(i, mode)
@@ -247,6 +244,7 @@ class CommitteePage(QWidget):
         QWidget.setTabOrder(self.print_scope, self.print_button)
 
         self._fill_provinces()
+        ctx.tasks.changed.connect(self._store_changed)
         ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
 
@@ -285,26 +283,24 @@ class CommitteePage(QWidget):
         code = self.province.currentData()
         if not code:
             return
-        self._generation += 1
-        generation = self._generation
         repo = self.ctx.repo
         self.status.setText(_("Loading…"))
-        self.ctx.tasks.run(
-            lambda: ranking(repo, code),
-            on_done=lambda result: self._loaded(generation, result),
-            on_error=lambda error: self._failed(generation, error),
+        self.ctx.tasks.run(  # a newer province's list supersedes this one
+            lambda: ranking(repo, code), on_done=self._loaded, on_error=self._failed,
+            key="committee.list",
         )
 
-    def _loaded(self, generation: int, result: CommitteeList) -> None:
-        if generation != self._generation:
-            return
+    def _store_changed(self, changes: Changes) -> None:
+        # A decision or a registration changes the ranking; hidden, the next show reads it.
+        if self.isVisible() and changes.touches(RECORDS, DECISIONS):
+            self.reload()
+
+    def _loaded(self, result: CommitteeList) -> None:
         self.result = result
         self.model.set_entries(result.entries)
         self._render_counts()
 
-    def _failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, error: BaseException) -> None:
         log.error("committee list failed", exc_info=error)
         self.status.setText(_("The list could not be read. Details are in the log file."))
 
@@ -336,8 +332,8 @@ class CommitteePage(QWidget):
             self.quota.setStyleSheet("")  # the previous province may have been over quota
         else:
             self.quota.setText(
-                _("Accepted / quota: {n} / {quota}").format(
-                    n=n(result.accepted, lang), quota=n(result.quota, lang)
+                _("Accepted / quota: {fraction}").format(
+                    fraction=fraction(n(result.accepted, lang), n(result.quota, lang))
                 )
             )
             over = result.accepted > result.quota

@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._build_actions()
         self._wire_pages()
+        from jisr_desktop.ui.record_page import install as install_record_view
+
+        self.record_view = install_record_view(self)  # her record; Back; Edit (screens-b)
         self.sync_label = QLabel()
         self.agent_label = QLabel()
         self.statusBar().addPermanentWidget(self.agent_label)

@@ -355,9 +355,13 @@ class RecordTableModel(QAbstractTableModel):
 
     def _format(self, s: RecordSummary) -> tuple[str, ...]:
         lang = self.ctx.lang
+        name_ar, name_lat = s.name_ar, s.name_lat
+        if s.status == "refused_consent" and not (name_ar or name_lat):
+            # Nothing but the refusal is kept: say so rather than leave a blank line.
+            name_ar, name_lat = _("Name not kept (consent refused)"), "—"
         return (
-            s.name_ar,
-            s.name_lat,
+            name_ar,
+            name_lat,
             s.cin,
             self.province_name(s.province_code),
             self.category_text(s),

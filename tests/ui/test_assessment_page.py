@@ -123,6 +123,8 @@ def test_fill_see_recommendations_save_deliver_and_reopen(qtbot, ctx, record_id)
     day = page.delivered_on.date().toString("yyyy-MM-dd")
     assert page.deliver_button.isEnabled()
     qtbot.mouseClick(page.deliver_button, Qt.MouseButton.LeftButton)
+    page.confirm_yes.click()  # the confirmation (point 20 of issue 11)
+    page.write_pending_delivery()  # the undo window closes (leaving the page does it too)
     ctx.tasks.wait_idle()
     delivery = page.delivery_of("tr_management")
     assert delivery == {**delivery, "delivered_on": day, "delivered_by": ctx.account.name}
@@ -166,3 +168,55 @@ def test_language_switch_keeps_answers(qtbot, ctx, record_id):
     assert page.layoutDirection() == Qt.LayoutDirection.LeftToRight
     ctx.language.set_language("ar")
     assert page.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+
+def _saved_assessment(qtbot, ctx, record_id) -> AssessmentPage:
+    page = _open(qtbot, ctx, record_id)
+    _rate(qtbot, page, {"management": 0})
+    _fill(qtbot, page)
+    qtbot.waitUntil(lambda: "tr_management" in _recommended(page), timeout=2000)
+    with qtbot.waitSignal(page.saved, timeout=5000):
+        page.save_button.click()
+    ctx.tasks.wait_idle()
+    assert page.select_service("tr_management")
+    return page
+
+
+def test_mark_as_delivered_asks_first_and_enter_keeps_it_unmarked(qtbot, ctx, record_id):
+    page = _saved_assessment(qtbot, ctx, record_id)
+    page.deliver_button.click()
+    box = page.confirm_box
+    assert box.isVisible() and box.defaultButton() is not page.confirm_yes
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter is "Cancel"
+    ctx.tasks.wait_idle()
+    assert page.delivery_of("tr_management") is None
+    assert page.deliver_button.isEnabled()
+
+
+def test_a_delivery_just_marked_can_be_undone(qtbot, ctx, record_id):
+    page = _saved_assessment(qtbot, ctx, record_id)
+    page.deliver_button.click()
+    page.confirm_yes.click()
+    assert page.delivery_of("tr_management") is not None  # shown as delivered at once
+    assert page.undo_button.isVisible()
+    page.undo_button.click()
+    assert page.delivery_of("tr_management") is None and not page.undo_button.isVisible()
+    page.hide()  # leaving the page writes what is pending: nothing is
+    ctx.tasks.wait_idle()
+    assert not AssessmentRepository(ctx.store).latest(record_id).deliveries
+
+    page.show()
+    page.deliver_button.click()
+    page.confirm_yes.click()
+    page.hide()  # not undone: leaving the page writes it
+    ctx.tasks.wait_idle()
+    stored = AssessmentRepository(ctx.store).latest(record_id).deliveries
+    assert [d["service_id"] for d in stored] == ["tr_management"]
+
+
+def test_back_from_the_assessment_to_the_woman(qtbot, ctx, record_id):
+    page = _open(qtbot, ctx, record_id)
+    assert page.back_button.isVisible()
+    with qtbot.waitSignal(page.openRecord) as back:
+        page.back_button.click()
+    assert back.args == [record_id]
