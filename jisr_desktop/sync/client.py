@@ -126,6 +126,8 @@ class Client:
         self.clock = clock
         self.bytes_up = 0
         self.bytes_down = 0
+        self.useful_up = 0  # bytes of requests that got their answer (goodput)
+        self.useful_down = 0
 
     def close(self) -> None:
         self.session.close()
@@ -141,7 +143,7 @@ class Client:
         data = None
         if body is not None:
             data = gzip.compress(json.dumps(body, separators=(",", ":"),
-                                            ensure_ascii=False).encode("utf-8"), 6)
+                                            ensure_ascii=False).encode("utf-8"), 9)
             head.update({"Content-Type": "application/json", "Content-Encoding": "gzip"})
         up = len(data or b"") + 300  # headers, roughly
         start = self.clock()
@@ -157,7 +159,10 @@ class Client:
         self.bytes_up += up
         self.bytes_down += down
         self.link.measured(up + down, seconds)
-        return self._reply(response, raw, up, down, seconds)
+        reply = self._reply(response, raw, up, down, seconds)
+        self.useful_up += up
+        self.useful_down += down
+        return reply
 
     @staticmethod
     def _reply(response: requests.Response, raw: bytes, up: int, down: int,

@@ -53,7 +53,8 @@ class SyncEngine:
                  server_url: str | None = None, client: Client | None = None,
                  max_attempts: int = 6, budget: float | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None, definitions: bool = True) -> None:
+                 rng: random.Random | None = None, definitions: bool = True,
+                 backoff_base: float = 1.0) -> None:
         self.store = store
         self.credentials = dict(credentials)
         self.server_url = server_url or sync_state.get_value(store, "server_url")
@@ -62,6 +63,7 @@ class SyncEngine:
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.with_definitions = definitions
+        self.backoff_base = backoff_base
         self._client = client
         self._running = False
         self._last_error: str | None = sync_state.get_value(store, "last_error")
@@ -191,7 +193,7 @@ class RunContext:
                  started: float) -> None:
         self.engine, self.summary = engine, summary
         self.progress, self.cancelled, self.started = progress, cancelled, started
-        self.backoff = Backoff(rng=engine.rng)
+        self.backoff = Backoff(base=engine.backoff_base, rng=engine.rng)
 
     @property
     def store(self) -> Store:

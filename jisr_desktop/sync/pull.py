@@ -34,6 +34,8 @@ class Puller:
     def pull_all(self) -> None:
         store = self.ctx.store
         restarted = False
+        summary = self.ctx.summary
+        self.ctx.progress(Progress(Phase.PULL, sent=summary.pushed, pulled=summary.pulled))
         while True:
             self.ctx.check()
             cursor = int(sync_state.get_value(store, "cursor") or 0)
