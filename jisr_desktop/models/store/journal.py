@@ -72,6 +72,8 @@ class Journal:
                 payload=json.dumps(op.payload, ensure_ascii=False),
                 created_at=at,
                 state="pending",
+                # The agent who made the op: it goes up under her token only (sync).
+                author=self.store.agent,
             )
         )
         return op_id
