@@ -21,6 +21,7 @@ from jisr_server.api import (
     auth_routes,
     definitions_routes,
     health_routes,
+    pairs_routes,
     sync_routes,
 )
 from jisr_server.api.deps import ServerState
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         reference=load_reference(),
         push_slots=threading.BoundedSemaphore(settings.push_concurrency),
     )
-    for module in (health_routes, auth_routes, sync_routes, definitions_routes, audit_routes):
+    for module in (health_routes, auth_routes, sync_routes, definitions_routes, audit_routes,
+                   pairs_routes):
         app.include_router(module.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

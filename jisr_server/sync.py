@@ -48,6 +48,7 @@ from jisr_desktop.models.programme.definitions import Definition
 from jisr_desktop.models.programme.form import from_definition
 from jisr_desktop.models.programme.reference import ReferenceData
 from jisr_desktop.models.programme.validation import validate
+from jisr_server import pairs
 from jisr_server.catalog import FormCache
 from jisr_server.db import CHANGE_COUNTER, as_utc, get_state, is_sqlite, set_state, utcnow
 from jisr_server.errors import ApiError
@@ -429,6 +430,8 @@ class _Batch:
             for rows in (results, self.state, self.item_state, self.audit_rows):
                 _fill(rows, base)
         self._write()
+        pairs.flag_pairs(self.conn, self.who, [self.state[i] for i in sorted(
+            self.new_records | self.dirty_records)], self._allocate)  # the same woman twice
         return results
 
     def _load(self) -> None:
@@ -779,6 +782,7 @@ def record_document(row: Mapping[str, Any]) -> dict[str, Any]:
         "form": data.get("form"),
         "answers": data.get("answers"),
         "evaluation": data.get("evaluation"),
+        **({"data": {"merged_into": data["merged_into"]}} if "merged_into" in data else {}),
     }
 
 

@@ -46,6 +46,16 @@ class Entity(StrEnum):
     DECISION = "decision"
     ASSESSMENT = "assessment"
     DELIVERY = "delivery"
+    # Pulled only, never pushed: a possible duplicate the server flagged on this record
+    # (`data`: pair_id, other_record_id, reasons, status, kept; docs/sync-protocol.md).
+    PAIR = "pair"
+
+
+class PairStatus(StrEnum):
+    OPEN = "open"  # flagged: show it on the record until a supervisor settles it
+    MERGED = "merged"  # `kept` stayed; the other record is a tombstone (`merged_into`)
+    DISMISSED = "dismissed"  # two different women
+    CLOSED = "closed"  # its other record was merged into a third
 
 
 class Code(StrEnum):
@@ -75,6 +85,9 @@ class Code(StrEnum):
     BUSY = "busy"
     DATABASE_UNAVAILABLE = "database_unavailable"
     START_OVER = "start_over"  # 410: the cursor is no longer served
+    # settling a flagged pair
+    ALREADY_SETTLED = "already_settled"
+    RECORD_DELETED = "record_deleted"
 
 
 @dataclass
