@@ -84,6 +84,7 @@ def test_same_name_and_birth_date_is_flagged_and_a_phone_alone_is_not(backend: B
     supervisor = backend.client("supervisor_07")
     found = _pairs_of(supervisor, y)
     assert [p["reasons"] for p in found] == [["similar_name_same_dob"]]
+    assert {s["record_id"] for s in found[0]["records"]} == {x, y}
     assert _pairs_of(supervisor, z) == []
 
 
