@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         app.include_router(module.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Replies gzipped when asked (Accept-Encoding): on EDGE a pull page is ~4x smaller.
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     return app
 
 

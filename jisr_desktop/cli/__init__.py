@@ -514,6 +514,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("definitions", cmd_definitions, _("list, or load newer, definitions"))
     p.add_argument("--load", metavar="DIR")
+
+    from jisr_desktop.cli.sync import add_commands as add_sync_commands
+
+    add_sync_commands(add)  # login, sync, conflicts
     return parser
 
 

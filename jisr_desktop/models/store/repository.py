@@ -438,6 +438,7 @@ class Repository:
                 payload=json.dumps(payload, ensure_ascii=False),
                 created_at=now,
                 state="pending",
+                author=self.store.agent,
             )
         )
         self._audit(s, verb, row.id, _diff(old_answers, answers))
@@ -503,6 +504,7 @@ class Repository:
                     payload=json.dumps({"id": row.id, "version": row.version}),
                     created_at=row.updated_at,
                     state="pending",
+                    author=self.store.agent,
                 )
             )
             self._audit(s, "delete", row.id, {})

@@ -100,10 +100,15 @@ class OutboxEntry(Base):
     base_version: Mapped[int] = mapped_column(Integer)
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[str] = mapped_column(String)
-    # pending | sent | acked | error. Indexed (migration 0004): the status bar counts the
-    # pending ones every 30 s, and a scan of 100,000 payloads held the db lane for ~0.6 s.
+    # pending | in_flight | acked | conflict | rejected | resolved (sync_state.py says how
+    # one moves to the next). Indexed (migration 0004): the status bar counts the pending
+    # ones every 30 s, and a scan of 100,000 payloads held the db lane for ~0.6 s.
     state: Mapped[str] = mapped_column(String, default="pending", index=True)
     batch_id: Mapped[str | None] = mapped_column(String, nullable=True)
+    # Migration 0007. The agent who made the op: it goes up under her token only.
+    author: Mapped[str | None] = mapped_column(String, nullable=True)
+    # The server's answer (protocol.OpResult JSON) once it is a conflict or a rejection.
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class AuditEntry(Base):
@@ -132,6 +137,46 @@ class Draft(Base):
 
 
 FTS_TABLE = "records_fts"
+
+
+# -- sync (migration 0007; the SQL on them is in sync_state.py and tokens.py) --------------
+
+
+class SyncValue(Base):
+    """The sync engine's facts: server URL and id, pull cursor, batch size, goodput."""
+
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SyncToken(Base):
+    """An agent's device token, sealed under a key only her passphrase opens (tokens.py)."""
+
+    __tablename__ = "sync_tokens"
+    agent: Mapped[str] = mapped_column(String, primary_key=True)
+    username: Mapped[str] = mapped_column(String)
+    server_url: Mapped[str] = mapped_column(String)
+    role: Mapped[str | None] = mapped_column(String, nullable=True)
+    scope: Mapped[str | None] = mapped_column(String, nullable=True)
+    expires_at: Mapped[str | None] = mapped_column(String, nullable=True)
+    sealed: Mapped[str] = mapped_column(Text)  # keyring.WrappedKey as JSON
+    signed_in_at: Mapped[str] = mapped_column(String)
+    # Set when the server said expired or revoked: her ops wait until she signs in again.
+    refused: Mapped[str | None] = mapped_column(String, nullable=True)
+
+
+class SyncRecord(Base):
+    """What this device knows of a record on the server: the version last acknowledged or
+    pulled, and a pulled change held back because local ops on it were not yet answered."""
+
+    __tablename__ = "sync_records"
+    record_id: Mapped[str] = mapped_column(String, primary_key=True)
+    server_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    held: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The full pull (start over) that last listed it: what a full pull does not list was
+    # deleted on the server or left this device's scope.
+    pulled_gen: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Decision(Base):

@@ -1,0 +1,132 @@
+"""Push: batches claimed in the store, sent under their author's token, answers settled.
+
+The batch size follows the link: doubled after a quick success, halved after a timeout,
+a cut or a 413, between 1 and 500 ops (the server takes up to 1,000). On EDGE a quick
+batch is a few tens of kilobytes: a cut then costs one batch, never the whole outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from jisr_desktop.models.store import sync_apply, sync_state
+from jisr_desktop.models.store.sync_state import Batch, Settled
+from jisr_desktop.sync import status as st
+from jisr_desktop.sync.client import Client, HttpError, LinkError, Reply
+from jisr_desktop.sync.protocol import PushReply, Status
+from jisr_desktop.sync.status import Phase, Progress, Stop
+
+if TYPE_CHECKING:
+    from jisr_desktop.sync.engine import RunContext
+
+log = logging.getLogger(__name__)
+
+MIN_BATCH, START_BATCH, MAX_BATCH = 1, 50, 500
+QUICK_SECONDS = 20.0  # a batch answered within this may grow
+RESULT_BYTES = 70  # one op's answer, gzipped, roughly
+
+
+class Pusher:
+    def __init__(self, ctx: RunContext, client: Client) -> None:
+        self.ctx, self.client = ctx, client
+        saved = sync_state.get_value(ctx.store, "batch_size")
+        self.size = int(saved) if saved else START_BATCH
+
+    def push_all(self) -> None:
+        try:
+            for batch in sync_state.in_flight_batches(self.ctx.store):
+                self.send(batch)
+            while True:
+                self.ctx.check()
+                batch = sync_state.claim_batch(self.ctx.store, self.ctx.engine.credentials,
+                                               self.size)
+                if batch is None:
+                    return
+                self.send(batch)
+        finally:
+            sync_state.set_values(self.ctx.store, batch_size=self.size)
+
+    def _shrink(self) -> None:
+        self.size = max(MIN_BATCH, self.size // 2)
+
+    def send(self, batch: Batch) -> None:
+        creds = self.ctx.engine.credentials
+        token = creds.get(batch.author) or (
+            None if batch.author else next(iter(creds.values()), None))
+        if token is None:
+            return  # stays in flight, same ids, until she signs in again
+        try:
+            reply = self.ctx.call(lambda: self._post(batch, token.token), on_timeout=self._shrink)
+        except HttpError as exc:
+            if exc.status == 413:
+                self._too_large(batch)
+                return
+            if exc.status == 401:
+                self.ctx.token_failure(batch.author, exc)
+                return
+            log.warning("push refused as a whole: %s", exc)
+            raise Stop(st.SERVER_ERROR) from exc
+        self._settle(batch, reply)
+
+    def _too_large(self, batch: Batch) -> None:
+        self._shrink()
+        if len(batch.rows) > 1:
+            for part in sync_state.split_batch(self.ctx.store, batch):
+                self.send(part)
+            return
+        row = batch.rows[0]  # one op alone above the server's limit: refused for good
+        sync_state.settle(self.ctx.store, [Settled(row.op_id, row.record_id, "rejected", None, {
+            "op_id": row.op_id, "record_id": row.record_id, "status": "rejected",
+            "code": "body_too_large"})], sync_apply.release_into)
+
+    def _post(self, batch: Batch, token: str) -> tuple[Reply, PushReply]:
+        body = {"batch_id": batch.batch_id, "ops": [
+            {"op_id": r.op_id, "record_id": r.record_id, "op": r.op,
+             "base_version": r.base_version, "payload": json.loads(r.payload)}
+            for r in batch.rows]}
+        reply = self.client.call("POST", "/v1/sync/push", token=token, body=body,
+                                 expect_down=200 + RESULT_BYTES * len(batch.rows))
+        return reply, _checked(reply, batch)
+
+    def _settle(self, batch: Batch, answer: tuple[Reply, PushReply]) -> None:
+        reply, push = answer
+        store = self.ctx.store
+        known = sync_state.get_value(store, "server_id")
+        if known and known != push.server_id:
+            log.warning("server id changed: starting over")
+            sync_state.start_over(store, new_server=True, server_id=push.server_id)
+        elif not known:
+            sync_state.set_values(store, server_id=push.server_id)
+        settled = [Settled(r.op_id, r.record_id, str(r.status), r.version, r.to_json())
+                   for r in push.results]
+        sync_state.settle(store, settled, sync_apply.release_into)
+        summary = self.ctx.summary
+        done = [r for r in push.results if r.status in (Status.APPLIED, Status.DUPLICATE)]
+        summary.pushed += len(done)
+        summary.duplicates += sum(1 for r in done if r.status == Status.DUPLICATE)
+        if reply.seconds < QUICK_SECONDS and len(batch.rows) >= self.size:
+            self.size = min(MAX_BATCH, self.size * 2)
+        counts = sync_state.counts(store)
+        self.ctx.progress(Progress(
+            Phase.PUSH, sent=summary.pushed,
+            left=counts.get(sync_state.PENDING, 0) + counts.get(sync_state.IN_FLIGHT, 0),
+            bytes_up=self.client.bytes_up, bytes_down=self.client.bytes_down,
+            speed=self.client.link.goodput))
+
+
+def _checked(reply: Reply, batch: Batch) -> PushReply:
+    """Only the server echoes the batch id with one result per op, in order: anything
+    else (a portal's JSON, a proxy's page) is a failed link, never a success."""
+    data = reply.data
+    try:
+        push = PushReply.from_json(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LinkError("not_the_server") from exc
+    if push.batch_id != batch.batch_id or [r.op_id for r in push.results] != [
+            r.op_id for r in batch.rows]:
+        raise LinkError("not_the_server")
+    return push
+
+

@@ -1,0 +1,99 @@
+"""Real parts for sync tests: the server as a child process (tests/server/conftest.py's
+helpers), real encrypted stores, and the impairment proxy in between."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSPHRASE, make_submission
+from tests.server.conftest import PASSWORD, USERS, Server, _postgres_database, _prepare
+from tests.sync.proxy import Proxy
+
+DEVICE_PASSPHRASE = PASSPHRASE
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="run the long fault runs (more state-machine steps and kills)")
+
+
+@pytest.fixture(scope="session")
+def slow(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--slow"))
+
+
+@pytest.fixture(scope="session")
+def sync_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('sync-server') / 'server.db'}"
+    _prepare(url)
+    server = Server(url)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_sync_server() -> Iterator[Server]:
+    databases = _postgres_database()
+    url = next(databases)
+    _prepare(url)
+    server = Server(url, workers=2)
+    try:
+        yield server
+    finally:
+        server.stop()
+        next(databases, None)
+
+
+@pytest.fixture
+def proxy(sync_server: Server) -> Iterator[Proxy]:
+    p = Proxy("127.0.0.1", sync_server.port)
+    p.start()
+    try:
+        yield p
+    finally:
+        p.stop()
+
+
+def new_device(folder: Path, definitions, *, agent: str = "Amina Agent",
+               role: str = "field_agent", province: str = "07.351"):
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.repository import Repository
+
+    store = Store.create(folder, agent, DEVICE_PASSPHRASE, role=role, province_code=province)
+    Repository(store).install_definitions(definitions.all())
+    return store
+
+
+def sign_in(store, url: str, username: str = "agent_a", passphrase: str = DEVICE_PASSPHRASE):
+    from jisr_desktop.sync.accounts import credentials, login
+
+    login(store, passphrase, url, username, PASSWORD)
+    return credentials(store, passphrase)
+
+
+def unique_submission(**overrides):
+    """A valid registration with its own CIN and name, so devices never collide by chance."""
+    n = uuid.uuid4().int
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+    cin = letters[n % 23] + letters[(n // 23) % 23] + str(100000 + n % 899999)
+    name = "".join(letters[(n >> (5 * i)) % 23].lower() for i in range(6))
+    return make_submission(cin=cin, last_name_lat=f"Ben{name}", **overrides)
+
+
+def engine_for(store, creds, url: str | None = None, **kwargs):
+    from jisr_desktop.sync.engine import SyncEngine
+
+    kwargs.setdefault("definitions", False)
+    kwargs.setdefault("max_attempts", 4)
+    kwargs.setdefault("sleep", lambda _s: None)
+    return SyncEngine(store, creds, server_url=url, **kwargs)
+
+
+__all__ = ["PASSWORD", "USERS", "os"]
