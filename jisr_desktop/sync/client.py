@@ -66,16 +66,19 @@ class Reply:
 class Link:
     """What has been measured of the link: goodput (EWMA) and round-trip time."""
 
-    def __init__(self, goodput: float = INITIAL_GOODPUT, rtt: float = INITIAL_RTT) -> None:
+    def __init__(self, goodput: float = INITIAL_GOODPUT, rtt: float = INITIAL_RTT,
+                 min_timeout: float = MIN_TIMEOUT) -> None:
         self.goodput = goodput
         self.rtt = rtt
+        self.min_timeout = min_timeout  # tests lower it to see a black hole quickly
 
     def timeout(self, bytes_up: int, bytes_down: int) -> tuple[float, float]:
         """(connect, read) seconds: three times what the transfer should take, plus a few
         round trips for the server's work and the handshake."""
         expected = (bytes_up + bytes_down) / max(self.goodput, 200.0)
-        read = min(MAX_TIMEOUT, max(MIN_TIMEOUT, 3 * expected + 4 * self.rtt + 5.0))
-        return (min(30.0, max(5.0, 4 * self.rtt)), read)
+        slack = 4 * self.rtt + self.min_timeout / 2
+        read = min(MAX_TIMEOUT, max(self.min_timeout, 3 * expected + slack))
+        return (min(30.0, max(self.min_timeout / 2, 4 * self.rtt)), read)
 
     def measured(self, nbytes: int, seconds: float) -> None:
         if nbytes < 2_000 or seconds <= 0:  # small replies measure latency, not bandwidth

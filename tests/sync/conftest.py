@@ -97,3 +97,46 @@ def engine_for(store, creds, url: str | None = None, **kwargs):
 
 
 __all__ = ["PASSWORD", "USERS", "os"]
+
+
+def quick_client(store, url: str, min_timeout: float = 1.5):
+    """A client whose timeouts notice a black hole within seconds (tests only)."""
+    from jisr_desktop.models.store import sync_state
+    from jisr_desktop.sync.client import Client, Link
+
+    return Client(url, sync_state.device_id(store), link=Link(rtt=0.05,
+                                                            min_timeout=min_timeout))
+
+
+def enrol_one(store, **overrides):
+    from jisr_desktop.models.store.repository import Repository
+    from jisr_desktop.models.workflows.enrolment import enrol
+
+    repo = Repository(store)
+    outcome = enrol(repo, repo.active_definitions(), unique_submission(**overrides),
+                    allow_duplicate=True)
+    assert outcome.saved, outcome.evaluation.to_dict("fr")["errors"]
+    return outcome.record
+
+
+def edit(store, record_id: str, **changes):
+    from jisr_desktop.models.store.repository import Repository
+    from jisr_desktop.models.workflows.enrolment import enrol
+
+    repo = Repository(store)
+    answers = dict(repo.get(record_id).answers, **changes)
+    outcome = enrol(repo, repo.active_definitions(), answers, record_id=record_id,
+                    allow_duplicate=True)
+    assert outcome.saved, outcome.evaluation.to_dict("fr")["errors"]
+    return outcome.record
+
+
+def server_records(server_url: str, username: str = "admin") -> dict[str, dict]:
+    """Every record the server holds for `username`'s scope, by id (a full pull)."""
+    from tests.server.conftest import Client as RawClient
+    from tests.server.conftest import login
+
+    device = f"checker-{uuid.uuid4().hex[:8]}"
+    token = login(server_url, username, device).json()["token"]
+    changes = RawClient(server_url, token, device).pull_all(0, limit=1000)
+    return {c["id"]: c for c in changes if c["entity"] == "record"}
