@@ -82,6 +82,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._build_actions()
         self._wire_pages()
+        from jisr_desktop.ui.sync_setup import install_sync
+
+        self.sync_panel = install_sync(self)  # the sync page, its action, background probe
         self.sync_label = QLabel()
         self.agent_label = QLabel()
         self.statusBar().addPermanentWidget(self.agent_label)
