@@ -23,6 +23,7 @@ from jisr_server.api import (
     auth_routes,
     definitions_routes,
     health_routes,
+    pairs_routes,
     sync_routes,
 )
 from jisr_server.api.deps import ServerState
@@ -64,7 +65,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         ),
         login_budget=AddressBudget(settings.login_per_address_per_minute),
     )
-    for module in (health_routes, auth_routes, sync_routes, definitions_routes, audit_routes):
+    for module in (health_routes, auth_routes, sync_routes, definitions_routes, audit_routes,
+                   pairs_routes):
         app.include_router(module.router)
     _install_error_handlers(app)
     app.add_middleware(

@@ -32,6 +32,7 @@ def record_document(row: Mapping[str, Any]) -> dict[str, Any]:
         "form": data.get("form"),
         "answers": data.get("answers"),
         "evaluation": data.get("evaluation"),
+        **({"data": {"merged_into": data["merged_into"]}} if "merged_into" in data else {}),
     }
 
 

@@ -46,6 +46,16 @@ class Entity(StrEnum):
     DECISION = "decision"
     ASSESSMENT = "assessment"
     DELIVERY = "delivery"
+    # Pulled only, never pushed: a possible duplicate the server flagged on this record
+    # (`data`: pair_id, other_record_id, reasons, status, kept; docs/sync-protocol.md).
+    PAIR = "pair"
+
+
+class PairStatus(StrEnum):
+    OPEN = "open"  # flagged: show it on the record until a supervisor settles it
+    MERGED = "merged"  # `kept` stayed; the other record is a tombstone (`merged_into`)
+    DISMISSED = "dismissed"  # two different women
+    CLOSED = "closed"  # its other record was merged into a third
 
 
 class Code(StrEnum):
@@ -95,6 +105,9 @@ class Code(StrEnum):
     BODY_TIMEOUT = "body_timeout"  # 408: the body did not arrive in time
     CURSOR_EXPIRED = "cursor_expired"  # 410: older than the pruned tombstones
     CURSOR_UNKNOWN = "cursor_unknown"  # 410: ahead of the server (a reset server)
+    # settling a flagged pair
+    ALREADY_SETTLED = "already_settled"
+    RECORD_DELETED = "record_deleted"
 
 
 @dataclass

@@ -13,7 +13,7 @@ PLAIN = r"^[^\x00-\x1f\x7f]+$"
 Id = Field(min_length=1, max_length=64, pattern=PLAIN)
 OpName = Literal["upsert", "delete", "decision", "assessment", "delivery"]
 Status = Literal["applied", "duplicate", "conflict", "rejected"]
-Entity = Literal["record", "decision", "assessment", "delivery"]
+Entity = Literal["record", "decision", "assessment", "delivery", "pair"]
 
 
 class LoginRequest(BaseModel):

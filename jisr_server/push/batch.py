@@ -24,6 +24,7 @@ from jisr_desktop.sync.protocol import ITEM_OPS, Code, Entity, Op, OpResult, Sta
 from jisr_server.db import is_sqlite, utcnow
 from jisr_server.documents import record_document
 from jisr_server.push.checks import Prepared, rejected
+from jisr_server import pairs
 from jisr_server.push.writes import allocate, among, insert_many, write_items, write_records
 from jisr_server.schema import audit, items, op_results, records
 from jisr_server.scope import Principal
@@ -99,6 +100,9 @@ class Batch:
             for rows in (results, self.state, self.item_state, self.audit_rows, self.op_rows):
                 fill(rows, base)
         self._write()
+        rows = [self.state[i] for i in sorted(self.new_records | self.dirty_records)]
+        pairs.flag_pairs(self.conn, self.who, rows,
+                         lambda n: allocate(self.conn, n))  # the same woman twice
         return results
 
     def _load(self) -> None:

@@ -8,6 +8,7 @@ tests are skipped when it is unreachable, unless JISR_REQUIRE_POSTGRES=1.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import socket
@@ -277,7 +278,7 @@ def upsert(
 ) -> dict[str, Any]:
     """An outbox row as the desktop writes it (`_write_record`)."""
     record_id = record_id or str(uuid.uuid4())
-    submission = make_submission(**{**(place or PROVINCE_A), **answers})
+    submission = make_submission(**{**(place or PROVINCE_A), **woman(record_id), **answers})
     return {
         "op_id": str(uuid.uuid4()),
         "record_id": record_id,
@@ -290,6 +291,19 @@ def upsert(
             "answers": submission,
             "evaluation": None,
         },
+    }
+
+
+def woman(record_id: str) -> dict[str, str]:
+    """A CIN and last names of her own for each record (the same for every edit of it): the
+    server flags records sharing a CIN, or names and a birth date, as one woman twice."""
+    digest = hashlib.sha256(record_id.encode()).digest()
+    latin = "".join(chr(ord("a") + b % 26) for b in digest[:8])
+    arabic = "".join(chr(0x0628 + b % 18) for b in digest[8:14])  # Arabic letters ب..ع
+    return {
+        "cin": f"ZX{int.from_bytes(digest[14:18], 'big') % 1_000_000:06d}",
+        "last_name_lat": latin.capitalize(),
+        "last_name_ar": arabic,
     }
 
 

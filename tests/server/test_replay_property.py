@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.server.conftest import Backend, Client, delete_op, upsert
+from tests.server.conftest import Backend, Client, delete_op, upsert, woman
 
 SIZES = (2, 3, 4)  # a small set, so that edits back to an earlier content happen
 
@@ -44,7 +44,9 @@ def build(history: list[tuple[int, str, Any]]) -> tuple[list[dict[str, Any]], li
     for record, kind, value in history:
         rid = ids[record]
         if kind == "upsert":
-            ops.append(upsert(rid, versions[record], household_size=value))
+            # One woman per record index: both builds of a history hold the same answers.
+            ops.append(upsert(rid, versions[record], household_size=value,
+                              **woman(f"replay-{record}")))
         else:
             ops.append(delete_op(rid, versions[record]))
         versions[record] += 1
