@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import Connection, select, tuple_
 
 from jisr_desktop.sync.protocol import ITEM_OPS, Code, Entity, Op, OpResult, Status
+from jisr_server import pairs
 from jisr_server.db import is_sqlite, utcnow
 from jisr_server.documents import record_document
 from jisr_server.push.checks import Prepared, rejected
-from jisr_server import pairs
 from jisr_server.push.writes import allocate, among, insert_many, write_items, write_records
 from jisr_server.schema import audit, items, op_results, records
 from jisr_server.scope import Principal

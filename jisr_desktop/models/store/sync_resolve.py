@@ -11,17 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from jisr_desktop.models.programme.definitions import Definition
+from jisr_desktop.models.programme.evaluation import Derived
 from jisr_desktop.models.store import sync_apply, sync_state
 from jisr_desktop.models.store.database import Store
-from jisr_desktop.models.store.repository import (
-    Derived,
-    Repository,
-    append_audit,
-    append_outbox,
-)
+from jisr_desktop.models.store.journal import Journal, Op
+from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.models.store.schema import OutboxEntry, Record, SyncRecord
 
 
@@ -79,7 +76,7 @@ def keep_server(store: Store, record_id: str, server: Mapping[str, Any] | None) 
         if server is not None:
             sync_apply.put_record(s, server)
             sync_state.note_server_version(s, record_id, int(server.get("version") or 0))
-        append_audit(s, store.agent, "conflict.keep_server", record_id, {})
+        Journal(store).write(s, "conflict.keep_server", record_id, {})
 
 
 def keep_upsert(store: Store, record_id: str, answers: Mapping[str, Any], derived: Derived,
@@ -95,8 +92,9 @@ def keep_upsert(store: Store, record_id: str, answers: Mapping[str, Any], derive
         if row is not None:
             row.version, row.deleted = version, False
             s.flush()
-        repo._write_record(s, dict(answers), derived, form, record_id, "conflict.resolve")
-        append_audit(s, store.agent, "conflict.keep", record_id, dict(kept))
+        repo.records._write(s, dict(answers), derived, form, record_id, "conflict.resolve",
+                            base_version=version if row is not None else None)
+        Journal(store).write(s, "conflict.keep", record_id, dict(kept))
     return version
 
 
@@ -107,13 +105,11 @@ def keep_local_delete(store: Store, record_id: str) -> int:
         sync_state_row = s.get(SyncRecord, record_id)
         if sync_state_row is not None:
             sync_state_row.held = None
-        op_id = append_outbox(s, record_id, "delete", version,
-                              {"id": record_id, "version": version + 1})
-        s.flush()
-        s.execute(update(OutboxEntry).where(OutboxEntry.op_id == op_id)
-                  .values(author=store.agent))
+        # The journal names the author of the op: it goes up under her token only.
+        Journal(store).write(s, "conflict.keep_delete", record_id, {},
+                             Op(record_id, "delete", version,
+                                {"id": record_id, "version": version + 1}))
         row = s.scalar(select(Record).where(Record.id == record_id))
         if row is not None:
             row.version = version + 1
-        append_audit(s, store.agent, "conflict.keep_delete", record_id, {})
     return version
