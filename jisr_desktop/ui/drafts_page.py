@@ -84,7 +84,11 @@ class DraftsPage(QWidget):
         self.table.setRootIsDecorated(False)
         self.table.setColumnCount(len(COLUMNS))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):  # dates and counts are never cut
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemActivated.connect(lambda _item, _col: self.open_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.open_button = QPushButton()

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -49,6 +48,7 @@ from jisr_desktop.ui.age_notice import AGE_FIELD, age_notice, age_rules
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.duplicates_panel import DuplicatesPanel
 from jisr_desktop.ui.errors import show_error
+from jisr_desktop.ui.form_dialogs import discard_box, duplicate_box
 from jisr_desktop.ui.form_model import (
     DUPLICATE_KEYS,
     FormModel,
@@ -431,14 +431,7 @@ class RegistrationPage(QWidget):
 
     def confirm_discard(self) -> bool:
         """Asked first. The safe answer is the default: Enter or Escape keeps the form."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Delete the form"))
-        box.setText(_("Delete everything typed in this form? This cannot be undone."))
-        delete = box.addButton(_("Delete the form"), QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton(_("Keep the form"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
+        box, delete = discard_box(self)
         self.discard_box = box
         box.exec()
         return box.clickedButton() is delete
@@ -590,18 +583,7 @@ class RegistrationPage(QWidget):
     def confirm_duplicate(self, outcome: EnrolOutcome) -> bool:
         """Ask whether this is a different woman with the same CIN (a typo on an old card,
         a reissued number). Only her explicit yes saves the record."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Possible duplicate"))
-        box.setText(
-            _("A woman with this CIN is already registered. Is this a different woman?")
-        )
-        box.setInformativeText(self.duplicates_text(outcome))
-        save = box.addButton(_("Save anyway"), QMessageBox.ButtonRole.AcceptRole)
-        # A second record of one woman is the harm to avoid: Enter does not make it.
-        dont = box.addButton(_("Do not save"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(dont)
-        box.setEscapeButton(dont)
+        box, save = duplicate_box(self, self.duplicates_text(outcome))
         box.exec()
         return box.clickedButton() is save
 

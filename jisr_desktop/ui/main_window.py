@@ -23,7 +23,7 @@ from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.privacy import PrivacyCurtain
 from jisr_desktop.ui.screen_fit import fit
-from jisr_desktop.ui.tasks import OUTBOX, Changes
+from jisr_desktop.ui.tasks import OUTBOX, SETTINGS, Changes
 from jisr_desktop.ui.unlock_dialog import LANG_NAMES
 
 ROLE_NAMES = {
@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
     def set_centre(self, name: str) -> None:
         self.ctx.settings.centre = " ".join(name.split())
         self.ctx.settings.save(self.ctx.folder)
+        self.ctx.tasks.announce({SETTINGS}, origin=self)  # an open card preview may care
 
     def set_language(self, lang: str) -> None:
         self.ctx.language.set_language(lang)

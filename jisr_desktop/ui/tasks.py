@@ -130,6 +130,7 @@ class TaskRunner(QObject):
         self._queued: dict[str, tuple[Future, bool]] = {}  # key -> (future, cancellable)
         self._counter = 0
         self._closed = False
+        self._states: set[TaskState] = set()  # long tasks still running, to stop at quit
 
     @property
     def busy(self) -> bool:
@@ -219,8 +220,9 @@ class TaskRunner(QObject):
         changes: ChangesSpec | None = None,
     ) -> TaskState:
         state = TaskState()
+        self._states.add(state)
         self.run(lambda: fn(state), on_done=on_done, on_error=on_error, lane=lane, key=key,
-                 changes=changes)
+                 changes=changes, always=lambda: self._states.discard(state))
         return state
 
     def _deliver(self, task: _Task, future: Future) -> None:
@@ -287,6 +289,10 @@ class TaskRunner(QObject):
         """Stop: queued tasks never start, running ones are waited for (a write in flight
         completes), and nothing new is accepted."""
         self._closed = True
+        # A long task (a batch of cards, a re-scoring) stops at its next poll instead of
+        # keeping the window gone and the process alive until it ends.
+        for state in list(self._states):
+            state.cancel()
         for pool in self._lanes.values():
             pool.shutdown(wait=True, cancel_futures=True)
 

@@ -146,12 +146,13 @@ class UnlockDialog(QDialog):
             label.setBuddy(box)
             self.labels[name] = label
             self.form.addRow(label, box)
-        if self.creating:
-            self.form.insertRow(self.form.rowCount() - 1, "", self.strength)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(self.form)
         if self.creating:
+            # Outside the form: a wrapped label in a form row is given one line's height
+            # and overlaps the next row (Qt's heightForWidth in QFormLayout).
+            layout.addWidget(self.strength)
             layout.addWidget(self.no_recovery)
         layout.addWidget(self.message)
         row = QHBoxLayout()

@@ -108,3 +108,23 @@ def test_after_shutdown_nothing_starts(tasks) -> None:
     future = tasks.run(lambda: ran.append(1))
     assert future.cancelled() and ran == []
     assert not tasks.busy
+
+
+def test_shutdown_stops_a_long_task_at_its_next_poll(tasks) -> None:
+    import time
+
+    started = threading.Event()
+
+    def long(state) -> int:
+        started.set()
+        for step in range(1000):
+            if state.cancelled:
+                return step
+            time.sleep(0.01)
+        return 1000
+
+    tasks.run_with_state(long)
+    assert started.wait(5)
+    begun = time.monotonic()
+    tasks.shutdown()
+    assert time.monotonic() - begun < 1.0  # not the ten seconds the task would take
