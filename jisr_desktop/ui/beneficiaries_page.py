@@ -8,16 +8,12 @@ generation; answers for older generations are dropped by the model.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,30 +29,17 @@ from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.programme.identity import cin_looks_standard, normalize_cin
 from jisr_desktop.models.store.repository import RecordFilter
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.list_filters import ListFilters
 from jisr_desktop.ui.record_model import COLUMN_INDEX, RecordTableModel
 from jisr_desktop.ui.tasks import DECISIONS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
-# The "any date" end of the date filters: QDateEdit cannot be empty, so its minimum shows
-# the special text instead of a date.
-NO_DATE = QDate(2000, 1, 1)
-NOT_ELIGIBLE = 0  # RecordFilter.category for "not eligible"
-# Item data of the "all …" entries. Not None: PySide6 6.12 on Python 3.11 drops a reference
-# to None each time a QVariant holding nothing comes back to Python (currentData()), and
-# after a few thousand searches the interpreter aborts ("deallocating None").
-ANY = ""
-
-
 # Starting widths of the columns; each grows to fit its header in the current language.
 COLUMN_WIDTHS = {"name_ar": 200, "name_lat": 200, "cin": 110, "province": 170, "category": 120,
                  "score": 70}
 HEADER_PADDING = 28  # the sort arrow and the margins
-
-
-def _or_none(value: object) -> object:
-    return None if value == ANY else value
 
 
 # Shown under the search box when a scanned code has the card's shape but its check value
@@ -95,7 +78,11 @@ class BeneficiariesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_search())
         layout.addWidget(self.scan_message)
-        layout.addLayout(self._build_filters())
+        self.filters = ListFilters(ctx)
+        self.filters.changed.connect(self._apply_filter)
+        for name in ("province", "category", "status", "date_from", "date_to", "reset_button"):
+            setattr(self, name, getattr(self.filters, name))  # the tests' names
+        layout.addWidget(self.filters)
         layout.addLayout(self._build_count_row())
         table = self._build_table()
         layout.addWidget(self.empty_hint)  # under the count, where her eyes are
@@ -133,48 +120,6 @@ class BeneficiariesPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)
         return top
-
-    def _build_filters(self) -> QGridLayout:
-        """Label above box, so a long French label never squeezes its box (at 1366 px the
-        five label-box pairs in one row clipped "Statut" and "Du")."""
-        self.province = QComboBox()
-        self.category = QComboBox()
-        self.status = QComboBox()
-        self.date_from = self._date_edit()
-        self.date_to = self._date_edit()
-        self.province_label, self.category_label, self.status_label = QLabel(), QLabel(), QLabel()
-        self.date_from_label, self.date_to_label = QLabel(), QLabel()
-        self.province.setMinimumContentsLength(14)
-        self.province.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        for combo in (self.category, self.status):
-            # As wide as their longest entry: "Toutes les catégories" was cut to "Toutes les".
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self._fill_filters()
-        for combo in (self.province, self.category, self.status):
-            combo.currentIndexChanged.connect(self._apply_filter)
-        for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(self._apply_filter)
-        self.reset_button = QPushButton()
-        self.reset_button.clicked.connect(self.reset_filters)
-        grid = QGridLayout()
-        for column, (label, widget) in enumerate(self._filter_pairs()):
-            label.setBuddy(widget)
-            grid.addWidget(label, 0, column)
-            grid.addWidget(widget, 1, column)
-        grid.addWidget(self.reset_button, 1, 5)
-        grid.setColumnStretch(6, 1)
-        return grid
-
-    def _filter_pairs(self) -> list[tuple[QLabel, QWidget]]:
-        return [
-            (self.province_label, self.province),
-            (self.category_label, self.category),
-            (self.status_label, self.status),
-            (self.date_from_label, self.date_from),
-            (self.date_to_label, self.date_to),
-        ]
 
     def _build_count_row(self) -> QHBoxLayout:
         self.count_label = QLabel()
@@ -244,7 +189,7 @@ class BeneficiariesPage(QWidget):
         self.new_shortcut.activated.connect(self._new_from_shortcut)
 
     def _set_tab_order(self) -> None:
-        chain = [self.search, self.new_button, *(w for _l, w in self._filter_pairs()),
+        chain = [self.search, self.new_button, *(w for _l, w in self.filters.pairs()),
                  self.reset_button, self.table, self.answers_button, self.open_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -260,26 +205,13 @@ class BeneficiariesPage(QWidget):
         self.model.reload()
 
     def current_filter(self) -> RecordFilter:
-        return RecordFilter(
-            text=search_text(self.search.text()),
-            province_code=self.province.currentData() or None,
-            category=_or_none(self.category.currentData()),
-            status=self.status.currentData() or None,
-            date_from=self._date_value(self.date_from),
-            date_to=self._date_value(self.date_to),
-        )
+        return RecordFilter(text=search_text(self.search.text()), **self.filters.values())
 
     def reset_filters(self) -> None:
-        widgets = (self.province, self.category, self.status, self.date_from, self.date_to)
-        for widget in widgets:
-            widget.blockSignals(True)
-        for combo in (self.province, self.category, self.status):
-            combo.setCurrentIndex(0)
-        for edit in (self.date_from, self.date_to):
-            edit.setDate(NO_DATE)
-        for widget in widgets:
-            widget.blockSignals(False)
-        self._apply_filter()
+        self.filters.reset()
+
+    def _filter_pairs(self) -> list:
+        return self.filters.pairs()
 
     # -- search -------------------------------------------------------------------------------
 
@@ -465,68 +397,6 @@ class BeneficiariesPage(QWidget):
         for shortcut in (self.find_shortcut, self.new_shortcut):
             shortcut.setEnabled(shortcut.key().toString() not in bound)
 
-    # -- filters ------------------------------------------------------------------------------
-
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        # ISO order: unambiguous in all three languages and in either direction.
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(NO_DATE)
-        edit.setMaximumDate(QDate(2100, 12, 31))
-        edit.setDate(NO_DATE)
-        return edit
-
-    @staticmethod
-    def _date_value(edit: QDateEdit) -> str | None:
-        value = edit.date()
-        if value == NO_DATE:
-            return None
-        return date(value.year(), value.month(), value.day()).isoformat()
-
-    def _fill_filters(self) -> None:
-        """(Re)label the filter lists in the current language, keeping what is chosen."""
-        lang = self.ctx.lang
-        provinces = sorted(
-            self.ctx.reference.provinces.values(),
-            key=lambda p: p.name_ar if lang == "ar" else p.name_fr,
-        )
-        self._refill(
-            self.province,
-            [(_("All provinces"), ANY)]
-            + [(self.ctx.reference.name("provinces", p.code, lang), p.code) for p in provinces],
-        )
-        self._refill(
-            self.category,
-            [
-                (_("All categories"), ANY),
-                (_("Category {n}").format(n=format_number(1, lang)), 1),
-                (_("Category {n}").format(n=format_number(2, lang)), 2),
-                (_("Not eligible"), NOT_ELIGIBLE),
-            ],
-        )
-        self._refill(
-            self.status,
-            [
-                (_("Any status"), ANY),
-                (_("Registered"), "registered"),
-                (_("Consent refused"), "refused_consent"),
-            ],
-        )
-        for edit in (self.date_from, self.date_to):
-            edit.setSpecialValueText(_("Any date"))
-
-    @staticmethod
-    def _refill(combo: QComboBox, items: list[tuple[str, object]]) -> None:
-        chosen = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        for text, data in items:
-            combo.addItem(text, data)
-        index = combo.findData(chosen)
-        combo.setCurrentIndex(max(index, 0))
-        combo.blockSignals(False)
-
     # -- language -----------------------------------------------------------------------------
 
     def retranslate(self) -> None:
@@ -535,25 +405,13 @@ class BeneficiariesPage(QWidget):
         self.new_button.setText(_("New registration"))
         self.new_button.setToolTip(_("Ctrl+N"))
         self.new_button.setAccessibleName(_("New registration"))
-        self.province_label.setText(_("Province"))
-        self.category_label.setText(_("Category"))
-        self.status_label.setText(_("Status"))
-        self.date_from_label.setText(_("From"))
-        self.date_to_label.setText(_("To"))
-        self.province.setAccessibleName(_("Filter by province"))
-        self.category.setAccessibleName(_("Filter by category"))
-        self.status.setAccessibleName(_("Filter by status"))
-        self.date_from.setAccessibleName(_("Registered or updated from"))
-        self.date_to.setAccessibleName(_("Registered or updated until"))
-        self.reset_button.setText(_("Clear filters"))
         self.open_button.setText(_("Open"))
         self.open_button.setAccessibleName(_("Open the selected registration"))
         self.answers_button.setText(_("Her record"))
         self.answers_button.setAccessibleName(_("Every answer, corrections and their history"))
-        self.reset_button.setAccessibleName(_("Clear filters"))
         self.table.setAccessibleName(_("Beneficiaries"))
         self._show_scan_message(self._scan_msgid)
-        self._fill_filters()
+        self.filters.retranslate()
         self.model.retranslate()
         self._size_columns()
         self._show_count()

@@ -9,9 +9,8 @@ records the committee's decision.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,134 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jisr_desktop.formatting import format_date, format_number
+from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import N_, _, ngettext
-from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.store.decisions import ACCEPTED
 from jisr_desktop.models.workflows.committee import (
-    BY_REGISTRATION_DATE,
-    NO_TIE,
-    TIED,
-    CommitteeEntry,
     CommitteeList,
     ranking,
 )
-from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
 from jisr_desktop.ui.card_preview import can_print
+from jisr_desktop.ui.committee_model import COLUMNS, CommitteeModel
 from jisr_desktop.ui.context import AppContext
-from jisr_desktop.ui.result_model import fraction, outcome_text
+from jisr_desktop.ui.result_model import fraction
 from jisr_desktop.ui.tasks import DECISIONS, RECORDS, Changes
 
 log = logging.getLogger(__name__)
 
-Index = QModelIndex | QPersistentModelIndex
 PRINTED = N_("{n} card printed.")  # ngettext's singular; the plural is "{n} cards printed."
-COLUMNS = ("rank", "name", "total", "vulnerability", "readiness", "tie", "decision")
-NUMERIC = {"rank", "total", "vulnerability", "readiness"}
-
-
-class CommitteeModel(QAbstractTableModel):
-    """Rows of `CommitteeEntry` (plain data); texts are made in the current language."""
-
-    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.entries: list[CommitteeEntry] = []
-        self.group_labels: dict[str, dict[str, str]] = {}
-
-    def set_entries(self, entries: list[CommitteeEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        groups = self.ctx.defs.grid.data.get("groups") or ()
-        self.group_labels = {g["id"]: g.get("label") or {} for g in groups}
-        self.endResetModel()
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self.entries:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self.entries) - 1, len(COLUMNS) - 1)
-            )
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return {
-            "rank": _("Rank"),
-            "name": _("Name"),
-            "total": _("Total"),
-            "vulnerability": _("Vulnerability"),
-            "readiness": _("Readiness"),
-            "tie": _("Tie"),
-            "decision": _("Committee decision"),
-        }[COLUMNS[section]]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.entries):
-            return None
-        entry = self.entries[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == "name":
-                parts = [isolate(n) for n in (entry.name_ar, entry.name_lat) if n]
-                if entry.cin:
-                    parts.append(_("CIN {cin}").format(cin=isolate_ltr(entry.cin)))
-                return "\n".join(parts)
-            if column == "decision" and entry.decision and entry.decision.reason:
-                return entry.decision.reason
-            return self._text(entry, column) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return entry.record_id
-        return None
-
-    def _text(self, entry: CommitteeEntry, column: str) -> str:
-        lang = self.ctx.lang
-        if column == "rank":
-            return format_number(entry.rank, lang)
-        if column == "name":
-            first, second = (
-                (entry.name_ar, entry.name_lat) if lang == "ar" else (entry.name_lat, entry.name_ar)
-            )
-            return first or second
-        if column == "total":
-            return format_number(entry.total, lang)
-        if column == "vulnerability":
-            return format_number(entry.vulnerability, lang)
-        if column == "readiness":
-            return format_number(entry.readiness, lang)
-        if column == "tie":
-            return self.tie_text(entry)
-        decision = entry.decision
-        if decision is None:
-            return outcome_text(None)
-        return _("{outcome} on {date}").format(
-            outcome=outcome_text(decision.outcome),
-            date=isolate(format_date(decision.decided_on, lang)),
-        )
-
-    def tie_text(self, entry: CommitteeEntry) -> str:
-        note = entry.tie_note
-        if note == NO_TIE:
-            return ""
-        if note == TIED:
-            return _("Fully tied: same score and subtotals, registered the same day")
-        if note == BY_REGISTRATION_DATE:
-            return _("Same score and subtotals: earlier registration first")
-        group = localized(self.group_labels.get(note), self.ctx.lang) or note
-        return _("Same total: separated by {group}").format(group=group)
 
 
 class CommitteePage(QWidget):
@@ -163,7 +51,28 @@ class CommitteePage(QWidget):
         self.ctx = ctx
         self.result: CommitteeList | None = None
         self._shown_once = False
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_top())
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.status)
+        layout.addWidget(self._build_table(), 1)
+        layout.addLayout(self._build_print())
+        QWidget.setTabOrder(self.province, self.table)
+        QWidget.setTabOrder(self.table, self.print_scope)
+        QWidget.setTabOrder(self.print_scope, self.print_button)
 
+        self._fill_provinces()
+        ctx.tasks.changed.connect(self._store_changed)
+        ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_top(self) -> QVBoxLayout:
         self.title = QLabel()
         font = self.title.font()
         font.setPointSize(font.pointSize() + 4)
@@ -175,32 +84,18 @@ class CommitteePage(QWidget):
         self.province_label.setBuddy(self.province)
         self.province.currentIndexChanged.connect(lambda _i: self.reload())
         self.quota = QLabel()
-        self.counts = QLabel()
-        self.counts.setWordWrap(True)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.province_label)
+        row.addWidget(self.province, 1)
+        row.addStretch(1)
+        row.addWidget(self.quota)
+        top = QVBoxLayout()
+        top.addWidget(self.title)
+        top.addLayout(row)
+        return top
 
-        # Batch printing of the orientation cards. By default the accepted women only: a
-        # committee's secretary prints after the session, for the women it admitted (a
-        # waiting list or a refusal sends no one anywhere, so it has no card). "All ranked"
-        # is there for a centre that hands cards out as the committee decides.
-        self.print_scope = QComboBox()
-        self.print_scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.print_scope.addItem("", ACCEPTED)
-        self.print_scope.addItem("", "ranked")
-        self.print_scope.currentIndexChanged.connect(lambda _i: self._update_print())
-        self.print_button = QPushButton()
-        self.print_button.setObjectName("printCards")
-        self.print_button.clicked.connect(self.print_cards)
-        self.print_status = QLabel()
-        self.print_status.setWordWrap(True)
-        self._print_msg: tuple[str, int] = ("", 0)
-        self.batch: BatchPrint | None = None
-        can = can_print(ctx.account, "orientation")
-        for widget in (self.print_scope, self.print_button, self.print_status):
-            widget.setVisible(can)
-
-        self.model = CommitteeModel(ctx, self)
+    def _build_table(self) -> QTableView:
+        self.model = CommitteeModel(self.ctx, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -222,31 +117,33 @@ class CommitteePage(QWidget):
             header.setSectionResizeMode(i, mode)
         # Double-click and Enter both "activate" a row (the platform's own convention).
         self.table.activated.connect(self._open)
+        return self.table
 
-        top = QHBoxLayout()
-        top.addWidget(self.province_label)
-        top.addWidget(self.province, 1)
-        top.addStretch(1)
-        top.addWidget(self.quota)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(top)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
+    def _build_print(self) -> QHBoxLayout:
+        """Batch printing of the orientation cards. By default the accepted women only: a
+        committee's secretary prints after the session, for the women it admitted (a
+        waiting list or a refusal sends no one anywhere, so it has no card). "All ranked"
+        is there for a centre that hands cards out as the committee decides."""
+        self.print_scope = QComboBox()
+        self.print_scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.print_scope.addItem("", ACCEPTED)
+        self.print_scope.addItem("", "ranked")
+        self.print_scope.currentIndexChanged.connect(lambda _i: self._update_print())
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printCards")
+        self.print_button.clicked.connect(self.print_cards)
+        self.print_status = QLabel()
+        self.print_status.setWordWrap(True)
+        self._print_msg: tuple[str, int] = ("", 0)
+        self.batch: BatchPrint | None = None
+        can = can_print(self.ctx.account, "orientation")
+        for widget in (self.print_scope, self.print_button, self.print_status):
+            widget.setVisible(can)
         actions = QHBoxLayout()
         actions.addWidget(self.print_status, 1)
         actions.addWidget(self.print_scope)
         actions.addWidget(self.print_button)
-        layout.addLayout(actions)
-        QWidget.setTabOrder(self.province, self.table)
-        QWidget.setTabOrder(self.table, self.print_scope)
-        QWidget.setTabOrder(self.print_scope, self.print_button)
-
-        self._fill_provinces()
-        ctx.tasks.changed.connect(self._store_changed)
-        ctx.language.changed.connect(lambda _lang: self.retranslate())
-        self.retranslate()
+        return actions
 
     # -- provinces ----------------------------------------------------------------------------
 

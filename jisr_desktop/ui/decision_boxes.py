@@ -1,8 +1,7 @@
 """The decision boxes of the result page: the agent's confirmation or change of the
 proposal (a change needs a reason, and offers only what the orientation rules allow for the
-chosen category), the committee's decision (a supervisor's act; nothing preselected, and
-accepting a woman who is not eligible needs an explicit override with its reason), and
-the history of decisions, whole and wrapped.
+chosen category) and the history of decisions, whole and wrapped; and the saving part
+they share with the committee's box (`committee_box.py`).
 
 Each box saves through `ctx.tasks` and emits `saved(record_id)`; a save whose answer comes
 back after the page moved to another woman says nothing next to her fields.
@@ -12,12 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,9 +31,6 @@ from PySide6.QtWidgets import (
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.store.decisions import (
-    ACCEPTED,
-    REFUSED,
-    WAITING_LIST,
     DecisionInfo,
     DecisionRepository,
     ReasonRequired,
@@ -48,19 +42,15 @@ from jisr_desktop.ui.result_model import (
     allowed_for_category,
     can_confirm,
     category_text,
-    committee_problem,
     history_rows,
     in_force_text,
-    is_not_eligible,
     orientation_label,
-    outcome_text,
     proposal,
 )
 from jisr_desktop.ui.tasks import DECISIONS, Changes
 
 ERROR_STYLE = "color: #b00020;"
 DONE_STYLE = "color: #1b5e20;"
-CHOOSE = ""  # item data of "choose…" (not None: see beneficiaries_page.ANY)
 
 
 def say(label: QLabel, text: str, error: bool) -> None:
@@ -80,7 +70,7 @@ def form_rows(form: QFormLayout, rows: list[tuple[QLabel, QWidget]]) -> None:
         form.addRow(label, widget)
 
 
-class _SavingBox(QGroupBox):
+class SavingBox(QGroupBox):
     saved = Signal(str)  # record id
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -129,7 +119,7 @@ class _SavingBox(QGroupBox):
         """Clear what was typed for the decision just recorded."""
 
 
-class ProposalBox(_SavingBox):
+class ProposalBox(SavingBox):
     """The grid's proposal and the agent's confirmation or change of it."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -325,116 +315,6 @@ class ProposalBox(_SavingBox):
         if self.data is not None:
             self.fill_pickers(keep=True)
             self.render()
-
-
-class CommitteeBox(_SavingBox):
-    """The committee's decision: nothing preselected; a not-eligible woman is accepted
-    only through the override box, with a reason."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        form = QFormLayout(self)
-        self.outcome = QComboBox()
-        self.outcome.currentIndexChanged.connect(lambda _i: self._update())
-        self.decided_on = QDateEdit()
-        self.decided_on.setCalendarPopup(True)
-        self.decided_on.setDisplayFormat("yyyy-MM-dd")
-        self.decided_on.setDate(QDate.currentDate())
-        self.decided_on.setMaximumDate(QDate.currentDate())
-        self.override = QCheckBox()
-        self.override.toggled.connect(lambda _on: self._update())
-        self.committee_reason = QLineEdit()
-        self.outcome_label, self.decided_on_label = QLabel(), QLabel()
-        self.committee_reason_label = QLabel()
-        form_rows(
-            form,
-            [
-                (self.outcome_label, self.outcome),
-                (self.decided_on_label, self.decided_on),
-                (self.committee_reason_label, self.committee_reason),
-            ],
-        )
-        form.addRow(self.override)
-        self.committee_button = QPushButton()
-        self.committee_button.clicked.connect(self.record_committee_decision)
-        self.committee_message = wrapped_label()
-        form.addRow(self.committee_message, self.committee_button)
-
-    def focus_chain(self) -> list[QWidget]:
-        return [self.outcome, self.decided_on, self.committee_reason, self.override,
-                self.committee_button]
-
-    def reset(self, record_id: str | None) -> None:
-        """Another woman: forget what was typed for the previous one."""
-        self.data, self.record_id = None, record_id
-        self.committee_reason.clear()
-        self.committee_message.clear()
-        self.override.setChecked(False)
-        self.outcome.setCurrentIndex(0)  # "choose…": no outcome is ever preselected
-        self._update()
-
-    def show_data(self, data: ResultData) -> None:
-        self.data = data
-        self.setEnabled(data.record.status == "registered" and bool(data.record.evaluation))
-        self._update()
-
-    def _update(self) -> None:
-        not_eligible = self.data is not None and is_not_eligible(self.data)
-        self.override.setVisible(not_eligible and self.outcome.currentData() == ACCEPTED)
-        self.committee_button.setEnabled(bool(self.outcome.currentData()))
-
-    def record_committee_decision(self) -> None:
-        if self.data is None or not self.ctx.account.can_decide:
-            return
-        outcome = self.outcome.currentData() or None
-        reason = self.committee_reason.text().strip()
-        problem = committee_problem(self.data, outcome, reason, self.override.isChecked())
-        if problem:
-            say(self.committee_message, problem, True)
-            focus = self.outcome if not outcome else self.committee_reason
-            if outcome == ACCEPTED and self.override.isVisible() and not self.override.isChecked():
-                focus = self.override
-            focus.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        record_id = self.record_id
-        decided_on = self.decided_on.date().toString("yyyy-MM-dd")
-        decisions = self.decisions
-        self._save(
-            lambda: decisions.committee_decide(record_id, outcome=outcome,
-                                               decided_on=decided_on, reason=reason or None),
-            self.committee_message,
-            _("The committee's decision is recorded."),
-        )
-
-    def after_save(self) -> None:
-        # Back to "choose…": a second click must not record the same decision again.
-        self.committee_reason.clear()
-        self.override.setChecked(False)
-        self.outcome.setCurrentIndex(0)
-
-    def set_busy(self, busy: bool) -> None:
-        self.committee_button.setEnabled(not busy and bool(self.outcome.currentData()))
-
-    def retranslate(self) -> None:
-        self.setTitle(_("Committee decision"))
-        self.outcome_label.setText(_("Decision"))
-        self.decided_on_label.setText(_("Date"))
-        self.committee_reason_label.setText(_("Reason"))
-        self.outcome.setAccessibleName(_("Committee decision"))
-        self.decided_on.setAccessibleName(_("Date of the committee decision"))
-        self.committee_reason.setAccessibleName(_("Reason for the committee decision"))
-        self.committee_reason.setPlaceholderText(_("Required for a waiting list or a refusal"))
-        self.override.setText(_("Accept her although she is not eligible (reason required)"))
-        current = self.outcome.currentData()
-        self.outcome.blockSignals(True)
-        self.outcome.clear()
-        self.outcome.addItem(_("Choose…"), CHOOSE)
-        for value in (ACCEPTED, WAITING_LIST, REFUSED):
-            self.outcome.addItem(outcome_text(value), value)
-        self.outcome.setCurrentIndex(max(0, self.outcome.findData(current)))
-        self.outcome.blockSignals(False)
-        self.committee_button.setText(_("Record the decision"))
-        self._update()
 
 
 class HistoryBox(QGroupBox):

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from jisr_desktop.cards.for_record import has_orientation
 from jisr_desktop.i18n import _
 from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card_preview
+from jisr_desktop.ui.committee_box import CommitteeBox
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.decision_boxes import (
     ERROR_STYLE,
-    CommitteeBox,
     HistoryBox,
     ProposalBox,
     wrapped_label,

@@ -10,7 +10,8 @@ from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.store.assessments import AssessmentRepository
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.textdir import strip_isolates
-from jisr_desktop.ui.assessment_page import SERVICE_ID_ROLE, AssessmentPage
+from jisr_desktop.ui.assessment_page import AssessmentPage
+from jisr_desktop.ui.service_card import SERVICE_ID_ROLE
 from tests.conftest import TODAY, make_submission
 from tests.ui.conftest import type_text
 

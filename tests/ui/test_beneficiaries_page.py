@@ -15,7 +15,8 @@ from jisr_desktop.models.store.repository import RecordFilter
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.models.workflows.import_export import save_many
 from jisr_desktop.textdir import strip_isolates
-from jisr_desktop.ui.beneficiaries_page import NOT_ELIGIBLE, BeneficiariesPage
+from jisr_desktop.ui.beneficiaries_page import BeneficiariesPage
+from jisr_desktop.ui.list_filters import NOT_ELIGIBLE
 from jisr_desktop.ui.record_model import COLUMN_INDEX, RECORD_ID_ROLE
 from tests.conftest import TODAY, make_submission
 from tests.ui.conftest import make_context, type_text

@@ -5,6 +5,8 @@ are in reach, and a refused consent says what was refused and what can still be 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QTextLayout, QTextOption
@@ -157,3 +159,39 @@ def test_a_refused_consent_says_what_and_what_next(qtbot, ctx) -> None:
     with qtbot.waitSignal(page.editRecord) as asked:
         box.consent_button.click()
     assert asked.args == [record_id]
+
+
+def test_the_page_reads_her_again_when_a_write_elsewhere_changes_her(qtbot, ctx) -> None:
+    """A decision recorded by another part of the app (her record view, the committee
+    list, a sync) shows on the result page without reopening it: the runner's notice."""
+    from jisr_desktop.ui.tasks import DECISIONS, Changes
+
+    record_id = _enrol(ctx)
+    page = _open(qtbot, ctx, record_id)
+    assert page.history.rowCount() == 0
+    decisions = DecisionRepository(ctx.store)
+    ctx.tasks.write(lambda: decisions.confirm(record_id, category=1, path=None,
+                                              destination=None, reason="Vu en entretien"),
+                    changes=Changes.of({DECISIONS}, record_ids={record_id}))
+    ctx.tasks.wait_idle()
+    ctx.tasks.wait_idle()
+    assert page.history.rowCount() == 1
+
+
+def test_the_committee_quota_reads_in_order_in_arabic(qtbot, ctx) -> None:
+    from jisr_desktop.ui.committee_page import CommitteePage
+
+    _enrol(ctx)
+    page = CommitteePage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.set_province("07.351")
+    ctx.tasks.wait_idle()
+    shown = page.quota.text()
+    accepted, quota = "0", f"{page.result.quota:,}".replace(",", "")
+    digits = strip_isolates(shown)
+    assert quota in digits.replace("\u202f", "").replace(",", "").replace(".", "")
+    number = next(p for p in re.split(r"[^\d]+", digits) if len(p) > 1)
+    # Left to right on screen: what is accepted, then the quota ("0 / 964", not "964 / 0").
+    font = page.quota.font()
+    assert _x_of(shown, accepted, font) < _x_of(shown, number, font)
