@@ -15,7 +15,7 @@ from typing import Any
 
 from jisr_desktop.i18n import _
 from jisr_desktop.paths import data_dir
-from jisr_desktop.user_messages import error_text, passphrase_text
+from jisr_desktop.user_messages import error_text, file_problem_text, passphrase_text
 
 EXIT_FAILURE = 1
 EXIT_INVALID = 2
@@ -135,15 +135,15 @@ def session(args: argparse.Namespace):
 
 
 def read_json(path: str) -> Any:
+    from jisr_desktop.models.workflows.file_io import FileProblem, load_json
+
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            return json.load(fh)
+        data = Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise CliError(_("File not found: {path}").format(path=path), EXIT_INVALID) from exc
-    except json.JSONDecodeError as exc:
-        raise CliError(
-            _("{path} is not valid JSON (line {line}, column {col}).").format(
-                path=path, line=exc.lineno, col=exc.colno
-            ),
-            EXIT_INVALID,
-        ) from exc
+    except OSError as exc:
+        raise CliError(file_problem_text("unreadable", {"name": path}), EXIT_INVALID) from exc
+    try:
+        return load_json(data)
+    except FileProblem as exc:
+        raise CliError(file_problem_text(exc.code, exc.params), EXIT_INVALID) from exc

@@ -28,6 +28,7 @@ from jisr_desktop.models.programme import roles
 from jisr_desktop.models.programme.reference import load_reference
 from jisr_desktop.models.store.keyring import Keyring, KeyringError, new_store_key
 from jisr_desktop.models.store.schema import Account, Meta
+from jisr_desktop.paths import sweep_tmp
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -337,6 +338,7 @@ class Store:
             raise StoreFileMissing(str(folder))
         # Before anything opens the file: SQLCipher would take an empty file for a new store.
         check_file(path)
+        sweep_tmp(folder)  # what a crash left in clear in tmp/ (card PDFs, export parts)
         try:
             key = keyring.unlock(agent, passphrase)
         except KeyringError as exc:
