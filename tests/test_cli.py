@@ -213,3 +213,9 @@ def test_a_weak_passphrase_is_refused_at_init(tmp_path):
                 passphrase="x")
     assert done.returncode == 2 and "trop courte" in done.stderr
     assert not (tmp_path / "data" / "keyring.json").exists()
+
+
+def test_enrol_with_an_id_of_the_wrong_type_is_a_message(cli_store, tmp_path):
+    done = jisr(cli_store, "enrol", _write(tmp_path / "f.json", dict(make_submission(), id=7)))
+    assert done.returncode == 2 and "UUID" in done.stderr
+    assert json.loads(jisr(cli_store, "stats").stdout)["total"] == 0
