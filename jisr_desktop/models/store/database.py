@@ -137,7 +137,7 @@ def stored_revision(conn: Connection) -> str | None:
 # store a page whose HMAC fails reads as NOTADB.
 _DAMAGE_CODES = {11, 26}
 # How long the quick check may run at open; a larger store is checked in full by `check`.
-QUICK_CHECK_SECONDS = 1.0
+QUICK_CHECK_SECONDS = 0.5
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
