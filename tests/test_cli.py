@@ -219,3 +219,9 @@ def test_enrol_with_an_id_of_the_wrong_type_is_a_message(cli_store, tmp_path):
     done = jisr(cli_store, "enrol", _write(tmp_path / "f.json", dict(make_submission(), id=7)))
     assert done.returncode == 2 and "UUID" in done.stderr
     assert json.loads(jisr(cli_store, "stats").stdout)["total"] == 0
+
+
+def test_an_agent_name_with_control_characters_is_refused(tmp_path):
+    done = jisr(tmp_path / "data", "init", "--agent", "Amina\x1b[2J", "--province", "07.351")
+    assert done.returncode == 2 and "\x1b" not in done.stderr
+    assert not (tmp_path / "data" / "keyring.json").exists()

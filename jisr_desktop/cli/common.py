@@ -114,6 +114,26 @@ def open_store(args: argparse.Namespace):
         raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
 
 
+AGENT_NAME_MAX = 80
+
+
+def agent_name(name: str) -> str:
+    """An agent's name, held to the text rules of every answer (letters, no control
+    characters, bounded): it is shown in the unlock dialog and written in the audit trail."""
+    from jisr_desktop.models.programme.text_rules import free_text_problem
+
+    cleaned = name.strip()
+    if not cleaned or free_text_problem(cleaned, AGENT_NAME_MAX) is not None or len(
+        cleaned
+    ) > AGENT_NAME_MAX:
+        raise CliError(
+            _("An agent's name needs letters, at most {n} characters, and no control "
+              "characters.").format(n=AGENT_NAME_MAX),
+            EXIT_INVALID,
+        )
+    return cleaned
+
+
 def new_passphrase(prompt: str, *, agent: str, env: str = "JISR_PASSPHRASE") -> str:
     """A passphrase for a new keyring entry, held to the policy (models/programme/passphrase)."""
     from jisr_desktop.models.programme.passphrase import problems
