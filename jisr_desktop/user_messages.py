@@ -62,3 +62,28 @@ def passphrase_text(code: str) -> str:
 def error_text(code: str) -> str:
     """The translated sentence for an error code (the generic store error if unknown)."""
     return _(ERROR_MESSAGES.get(code, ERROR_MESSAGES["store_error"]))
+
+
+# Import files that cannot be read as a whole (models/workflows/file_io.FileProblem).
+FILE_MESSAGES = {
+    "not_found": N_("File not found: {name}"),
+    "unreadable": N_("The file {name} cannot be read."),
+    "wrong_kind": N_("{name}: only .csv, .tsv and .json files can be imported."),
+    "not_json": N_("The file is not valid JSON (line {line}, column {col}); nothing was saved."),
+    "too_deep": N_("The JSON file is nested too deeply to be a registration; nothing was saved."),
+    "number_too_large": N_(
+        "The JSON file holds a number too large (or NaN/Infinity); nothing was saved."
+    ),
+    "bad_encoding": N_("The file is not valid {encoding} text; nothing was saved."),
+    "not_a_list": N_("The JSON file holds no list of registrations; nothing was saved."),
+    "bad_csv": N_("The CSV file is malformed at line {line}; nothing was saved."),
+}
+
+
+def file_problem_text(code: str, params: dict[str, object]) -> str:
+    """The translated sentence for a FileProblem."""
+    message = FILE_MESSAGES.get(code, FILE_MESSAGES["unreadable"])
+    try:
+        return _(message).format(**params)
+    except (KeyError, IndexError):
+        return _(message)

@@ -178,3 +178,50 @@ def test_selftest_checks_store_fonts_card_and_form(tmp_path):
     for check in ("definitions", "store", "translations", "fonts", "card", "form"):
         assert report[check]["ok"], (check, report[check])
     assert report["ok"] is True
+
+
+def test_only_an_admin_creates_an_admin_and_codes_are_checked(tmp_path):
+    folder = tmp_path / "data"
+    done = jisr(folder, "init", "--agent", "Naima", "--province", "07.351", "--role",
+                "supervisor")
+    assert done.returncode == 0, done.stderr
+
+    def add(*args: str, new: str = "une phrase assez longue 42"):
+        # The new agent's passphrase comes on stdin (no terminal), the store's from the env.
+        return jisr(folder, "--agent", "Naima", "add-agent", *args, stdin=new + "\n")
+
+    refused = add("Boss", "--role", "admin")
+    assert refused.returncode == 2 and "administrateur" in refused.stderr
+    god = add("Khadija", "--role", "god")
+    assert god.returncode == 2 and "field_agent" in god.stderr
+    assert "Unexpected" not in god.stderr and "inattendue" not in god.stderr
+    nowhere = add("Khadija", "--province", "99.999")
+    assert nowhere.returncode == 2 and "99.999" in nowhere.stderr
+    weak = add("Khadija", new="1")
+    assert weak.returncode == 2 and "trop courte" in weak.stderr
+    ok = add("Khadija")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout) == {"agent": "Khadija", "role": "field_agent",
+                                     "province": "07.351"}
+    # Refused attempts added no one: only the supervisor and Khadija can unlock.
+    assert json.loads((folder / "keyring.json").read_text())["agents"][1]["agent"] == "Khadija"
+    assert len(json.loads((folder / "keyring.json").read_text())["agents"]) == 2
+
+
+def test_a_weak_passphrase_is_refused_at_init(tmp_path):
+    done = jisr(tmp_path / "data", "init", "--agent", AGENT, "--province", "07.351",
+                passphrase="x")
+    assert done.returncode == 2 and "trop courte" in done.stderr
+    assert not (tmp_path / "data" / "keyring.json").exists()
+
+
+def test_enrol_with_an_id_of_the_wrong_type_is_a_message(cli_store, tmp_path):
+    done = jisr(cli_store, "enrol", _write(tmp_path / "f.json", dict(make_submission(), id=7)))
+    assert done.returncode == 2 and "UUID" in done.stderr
+    assert json.loads(jisr(cli_store, "stats").stdout)["total"] == 0
+
+
+def test_an_agent_name_with_control_characters_is_refused(tmp_path):
+    done = jisr(tmp_path / "data", "init", "--agent", "Amina\x1b[2J", "--province", "07.351")
+    assert done.returncode == 2 and "\x1b" not in done.stderr
+    assert not (tmp_path / "data" / "keyring.json").exists()

@@ -101,3 +101,20 @@ def test_create_refuses_to_overwrite_and_open_needs_a_store(store, store_dir, tm
         Store.create(store_dir, AGENT, PASSPHRASE)
     with pytest.raises(StoreMissing):
         Store.open(tmp_path / "empty", AGENT, PASSPHRASE)
+
+
+def test_every_connection_syncs_in_full_the_rescoring_writers_too(store, definitions):
+    from jisr_desktop.models.store.repository import DerivedRewrite
+
+    repo = Repository(store)
+    connections = [store.engine.connect() for _ in range(3)]  # several pool connections
+    try:
+        for conn in connections:
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    finally:
+        for conn in connections:
+            conn.close()
+    with DerivedRewrite(repo, ("cin",), status="registered", chunk=100) as rewrite:
+        cur = rewrite._raw.cursor()
+        assert cur.execute("PRAGMA synchronous").fetchone()[0] == 2
+        cur.close()

@@ -21,7 +21,7 @@ from jisr_desktop.models.workflows.import_export import save_many
 from .conftest import AGENT, PASSPHRASE, TODAY, make_submission
 from .test_cli import jisr
 
-EXIT_DAMAGED = 5
+EXIT_DAMAGED = 6
 
 
 def _cut_to_zero(folder: Path) -> None:

@@ -9,6 +9,7 @@ from jisr_desktop.cli.common import (
     EXIT_DAMAGED,
     EXIT_INVALID,
     CliError,
+    agent_name,
     exit_code_for,
     folder,
     new_passphrase,
@@ -39,6 +40,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     if args.role not in ROLES:
         raise CliError(_unknown_role(args.role), EXIT_INVALID)
+    args.agent = agent_name(args.agent)
     definitions = load_directory()
     secret = new_passphrase(_("New passphrase: "), agent=args.agent)
     try:
@@ -75,6 +77,7 @@ def cmd_add_agent(args: argparse.Namespace) -> int:
     from jisr_desktop.models.store.database import AgentRefused
     from jisr_desktop.models.store.keyring import KeyringError
 
+    args.name = agent_name(args.name)
     with open_store(args) as store:
         province = args.province if args.province is not None else store.meta("home_province")
         try:

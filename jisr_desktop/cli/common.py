@@ -15,14 +15,14 @@ from typing import Any
 
 from jisr_desktop.i18n import _
 from jisr_desktop.paths import data_dir
-from jisr_desktop.user_messages import error_text, passphrase_text
+from jisr_desktop.user_messages import error_text, file_problem_text, passphrase_text
 
 EXIT_FAILURE = 1
 EXIT_INVALID = 2
 EXIT_DUPLICATE = 3
 EXIT_LOCKED = 4
 # The store file is damaged, missing or not a store: restore it from a backup (README).
-EXIT_DAMAGED = 5
+EXIT_DAMAGED = 6
 DAMAGE_CODES = frozenset({"store_damaged", "store_corrupt", "store_file_missing"})
 LOCK_CODES = frozenset(
     {"wrong_passphrase", "unknown_agent", "corrupt_keyring", "keyring_unsafe_parameters"}
@@ -114,6 +114,26 @@ def open_store(args: argparse.Namespace):
         raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
 
 
+AGENT_NAME_MAX = 80
+
+
+def agent_name(name: str) -> str:
+    """An agent's name, held to the text rules of every answer (letters, no control
+    characters, bounded): it is shown in the unlock dialog and written in the audit trail."""
+    from jisr_desktop.models.programme.text_rules import free_text_problem
+
+    cleaned = name.strip()
+    if not cleaned or free_text_problem(cleaned, AGENT_NAME_MAX) is not None or len(
+        cleaned
+    ) > AGENT_NAME_MAX:
+        raise CliError(
+            _("An agent's name needs letters, at most {n} characters, and no control "
+              "characters.").format(n=AGENT_NAME_MAX),
+            EXIT_INVALID,
+        )
+    return cleaned
+
+
 def new_passphrase(prompt: str, *, agent: str, env: str = "JISR_PASSPHRASE") -> str:
     """A passphrase for a new keyring entry, held to the policy (models/programme/passphrase)."""
     from jisr_desktop.models.programme.passphrase import problems
@@ -135,15 +155,15 @@ def session(args: argparse.Namespace):
 
 
 def read_json(path: str) -> Any:
+    from jisr_desktop.models.workflows.file_io import FileProblem, load_json
+
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            return json.load(fh)
+        data = Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise CliError(_("File not found: {path}").format(path=path), EXIT_INVALID) from exc
-    except json.JSONDecodeError as exc:
-        raise CliError(
-            _("{path} is not valid JSON (line {line}, column {col}).").format(
-                path=path, line=exc.lineno, col=exc.colno
-            ),
-            EXIT_INVALID,
-        ) from exc
+    except OSError as exc:
+        raise CliError(file_problem_text("unreadable", {"name": path}), EXIT_INVALID) from exc
+    try:
+        return load_json(data)
+    except FileProblem as exc:
+        raise CliError(file_problem_text(exc.code, exc.params), EXIT_INVALID) from exc

@@ -77,6 +77,13 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         submission = submission["answers"]
     else:
         record_id = submission.pop("id", None)
+    if record_id is not None and not isinstance(record_id, str):
+        raise CliError(
+            _("The record id must be text (a UUID), not {kind}; nothing was saved.").format(
+                kind=type(record_id).__name__
+            ),
+            EXIT_INVALID,
+        )
     store, repo, defs = session(args)
     with store:
         outcome = enrol(

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
+from jisr_desktop.models.programme import text_rules
 from jisr_desktop.models.programme.expressions import evaluate, holds, satisfies
 from jisr_desktop.models.programme.form import Field, Form, Section
 from jisr_desktop.models.programme.identity import (
@@ -401,7 +402,12 @@ def _fail(f: Field, code: str, raw: Any) -> Coerced:
 
 def _text(f: Field, raw: Any) -> Coerced:
     text = str(raw).strip()
-    return (text or None), []
+    if not text:
+        return None, []
+    problem = text_rules.free_text_problem(text, f.max_length)
+    if problem is not None:
+        return None, [Issue(f.name, problem, "error")]
+    return text, []
 
 
 def _integer(f: Field, raw: Any) -> Coerced:
@@ -496,6 +502,9 @@ def _select_multiple(f: Field, raw: Any, index: Mapping[str, Any] | None = None)
 
 
 def _phone(f: Field, raw: Any) -> Coerced:
+    problem = text_rules.raw_code_problem(str(raw))
+    if problem is not None:
+        return None, [Issue(f.name, problem, "error")]
     check = normalize_phone(str(raw))
     if not check.valid or not check.e164:
         return _fail(f, "phone_invalid", raw)
@@ -508,9 +517,15 @@ def _phone(f: Field, raw: Any) -> Coerced:
 
 
 def _cin(f: Field, raw: Any) -> Coerced:
+    problem = text_rules.raw_code_problem(str(raw))
+    if problem is not None:
+        return None, [Issue(f.name, problem, "error")]
     cin = normalize_cin(str(raw))
     if not cin:
         return None, []
+    problem = text_rules.cin_problem(cin)
+    if problem is not None:
+        return None, [Issue(f.name, problem, "error")]
     if not cin_looks_standard(cin):
         # No authoritative CIN/CNIE pattern is published: an unusual one is only queried.
         return cin, [Issue(f.name, Message("cin_pattern", {"value": cin}), "warning")]

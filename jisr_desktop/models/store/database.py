@@ -28,6 +28,7 @@ from jisr_desktop.models.programme import roles
 from jisr_desktop.models.programme.reference import load_reference
 from jisr_desktop.models.store.keyring import Keyring, KeyringError, new_store_key
 from jisr_desktop.models.store.schema import Account, Meta
+from jisr_desktop.paths import sweep_tmp
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -136,7 +137,7 @@ def stored_revision(conn: Connection) -> str | None:
 # store a page whose HMAC fails reads as NOTADB.
 _DAMAGE_CODES = {11, 26}
 # How long the quick check may run at open; a larger store is checked in full by `check`.
-QUICK_CHECK_SECONDS = 1.0
+QUICK_CHECK_SECONDS = 0.5
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -337,6 +338,7 @@ class Store:
             raise StoreFileMissing(str(folder))
         # Before anything opens the file: SQLCipher would take an empty file for a new store.
         check_file(path)
+        sweep_tmp(folder)  # what a crash left in clear in tmp/ (card PDFs, export parts)
         try:
             key = keyring.unlock(agent, passphrase)
         except KeyringError as exc:

@@ -187,7 +187,8 @@ class Keyring:
         for entry in entries:
             if entry.agent == agent:
                 key = unwrap(entry, passphrase)
-                if (entry.n, entry.r, entry.p) != (SCRYPT_N, SCRYPT_R, SCRYPT_P):
+                # Upgrade only: an entry a newer release wrapped at a higher cost stays so.
+                if entry.n < SCRYPT_N:
                     self._rewrap(entries, agent, passphrase, key)
                 return key
         raise UnknownAgent(agent)

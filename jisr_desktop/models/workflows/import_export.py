@@ -1,14 +1,20 @@
-"""Import and export of registrations: CSV, XLSX (export only) and JSON.
+"""Import and export of registrations: CSV/TSV, XLSX (export only) and JSON.
 
 What `export --format json` writes, `import` and `enrol` read back with nothing lost:
 the record ids travel with the answers, so a round trip neither loses nor duplicates.
-A bad row is reported with its line number and does not stop or spoil the others.
+A bad row is reported with its line number and does not stop or spoil the others. Rows
+are committed a chunk at a time; if the store fails part-way, `ImportStopped` carries the
+report of exactly what was committed. Exports are written through the data folder's
+private tmp/ (file_io.py) and their text cells cannot start a formula.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +28,17 @@ from jisr_desktop.models.programme.reference import load_reference
 from jisr_desktop.models.store.database import utcnow
 from jisr_desktop.models.store.repository import Derived, Repository
 from jisr_desktop.models.workflows.enrolment import derived_from, evaluate
+from jisr_desktop.models.workflows.file_io import (
+    FileProblem,
+    decode_text,
+    load_json,
+    neutralise,
+    restore,
+    written_through_tmp,
+    xml_safe,
+)
+
+log = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "jisr-export"
 EXPORT_FORMAT_VERSION = 1
@@ -47,9 +64,11 @@ class TransferReport:
     unchanged: int = 0
     rejected_lines: list[int] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # Set when the store failed part-way: the first line that was not committed.
+    stopped_at_line: int | None = None
 
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
-        return {
+        data = {
             "saved": self.saved,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -59,6 +78,33 @@ class TransferReport:
                 {"line": p.line, "field": p.field, "message": p.render(lang)} for p in self.problems
             ],
         }
+        if self.stopped_at_line is not None:
+            data["stopped_at_line"] = self.stopped_at_line
+        return data
+
+
+class ImportStopped(Exception):
+    """The store failed part-way; `report` counts only what was committed before."""
+
+    def __init__(self, report: TransferReport) -> None:
+        super().__init__(f"stopped at line {report.stopped_at_line}")
+        self.report = report
+
+
+# Row-level problems found before validation (shown like validation's, in every language).
+ROW_MESSAGES = {
+    "bad_id": {
+        "ar": "معرّف الملف يجب أن يكون نصا (معرّف UUID)؛ لم يُحفظ هذا السطر.",
+        "fr": "L'identifiant doit être un texte (un UUID) ; cette ligne n'a pas été enregistrée.",
+        "zgh": "ⴰⵙⵖⵍ ⵉⵇⵇⴰⵏ ⴰⴷ ⵢⵉⵍⵉ ⴷ ⴰⴹⵔⵉⵙ (UUID); ⵓⵔ ⵉⵜⵜⵓⵃⴹⴰ ⵓⵣⵔⵉⵔⴰ ⴰ.",
+    },
+    "bad_row": {
+        "ar": "هذا السطر ليس تسجيلا (يلزم كائن JSON أو سطر CSV)؛ لم يُحفظ.",
+        "fr": "Cette ligne n'est pas une inscription (objet JSON ou ligne CSV attendu) ; "
+              "elle n'a pas été enregistrée.",
+        "zgh": "ⴰⵣⵔⵉⵔⴰ ⴰ ⵓⵔ ⴷ ⴰⵣⵎⵎⴻⵎ (ⵉⵇⵇⴰⵏ ⵓⵙⵏⵓⵍⴼⵓ JSON ⵏⵖ ⴰⵣⵔⵉⵔⴰ CSV); ⵓⵔ ⵉⵜⵜⵓⵃⴹⴰ.",
+    },
+}
 
 
 def _all_langs(message, form: Form) -> dict[str, str]:
@@ -73,43 +119,87 @@ def save_many(
     today: date | None = None,
     chunk: int = 1000,
 ) -> TransferReport:
-    """Validate, score and save numbered rows; rows with an `id` update that record."""
+    """Validate, score and save numbered rows; rows with an `id` update that record.
+    Committed `chunk` rows at a time; a store failure raises ImportStopped whose report
+    counts only what was committed."""
     form = from_definition(defs.form)
     reference = load_reference()
     report = TransferReport()
     seen_cins: set[str] = set()
+    pending: list[tuple[Mapping[str, Any], Derived, str | None]] = []
+    counts = {"saved": 0, "updated": 0, "first": 0}
 
-    def accepted() -> Iterator[tuple[Mapping[str, Any], Derived, str | None]]:
-        for line, row in rows:
-            record_id, submission = _split(row)
-            evaluation = evaluate(defs, submission, today=today, reference=reference)
-            if not evaluation.validation.ok:
-                report.rejected_lines.append(line)
-                report.problems.extend(
-                    RowProblem(line, issue.field, _all_langs(issue.message, form))
-                    for issue in evaluation.validation.errors
-                )
-                continue
-            answers = evaluation.validation.answers
-            existing = repo.get(record_id) if record_id else None
-            if existing is not None and existing.answers == answers:
-                report.unchanged += 1
-                continue
-            if existing is None and _duplicate_cin(repo, answers, record_id, seen_cins):
-                report.rejected_lines.append(line)
-                report.problems.append(RowProblem(line, "cin", form.messages["duplicate_cin"]))
-                continue
-            if existing is None:
-                report.saved += 1
-            else:
-                report.updated += 1
-            # A row naming an existing record edits the version it names (an export's
-            # `version`); without one it is a creation, which the store refuses.
-            base = row.get("version") if existing is not None else None
-            yield answers, derived_from(evaluation), record_id, base
+    def commit() -> None:
+        try:
+            repo.bulk_save(pending, form=defs.form, action="import", chunk=len(pending) + 1)
+        except Exception as exc:
+            log.error("import stopped at line %s", counts["first"], exc_info=exc)
+            report.stopped_at_line = counts["first"]
+            raise ImportStopped(report) from exc
+        report.saved += counts["saved"]
+        report.updated += counts["updated"]
+        pending.clear()
+        counts.update(saved=0, updated=0)
 
-    repo.bulk_save(accepted(), form=defs.form, action="import", chunk=chunk)
+    for line, row in rows:
+        judged = _judge(repo, defs, form, reference, line, row, report, seen_cins, today)
+        if judged is None:
+            continue
+        verb, item = judged
+        if not pending:
+            counts["first"] = line
+        pending.append(item)
+        counts[verb] += 1
+        if len(pending) >= chunk:
+            commit()
+    if pending:
+        commit()
     return report
+
+
+def _judge(repo, defs, form, reference, line, row, report, seen_cins, today):
+    """One row: None when rejected or unchanged (the report says which), else what to save."""
+    if not isinstance(row, Mapping):
+        return _reject(report, line, "row", ROW_MESSAGES["bad_row"])
+    record_id, submission = _split(row)
+    if record_id is not None and not isinstance(record_id, str):
+        return _reject(report, line, "id", ROW_MESSAGES["bad_id"])
+    evaluation = evaluate(defs, submission, today=today, reference=reference)
+    if not evaluation.validation.ok:
+        report.rejected_lines.append(line)
+        report.problems.extend(
+            RowProblem(line, issue.field, _all_langs(issue.message, form))
+            for issue in evaluation.validation.errors
+        )
+        return None
+    answers = evaluation.validation.answers
+    existing = repo.get(record_id) if record_id else None
+    if existing is not None and existing.answers == answers:
+        report.unchanged += 1
+        return None
+    if existing is None and _duplicate_cin(repo, answers, record_id, seen_cins):
+        return _reject(report, line, "cin", form.messages["duplicate_cin"])
+    verb = "saved" if existing is None else "updated"
+    # A row naming an existing record edits the version it names (an export's `version`);
+    # without one it is a creation, which the store refuses.
+    base = _version(row.get("version")) if existing is not None else None
+    return verb, (answers, derived_from(evaluation), record_id, base)
+
+
+def _version(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _reject(report: TransferReport, line: int, field_name: str, texts) -> None:
+    report.rejected_lines.append(line)
+    report.problems.append(RowProblem(line, field_name, texts))
+    return None
 
 
 def _duplicate_cin(
@@ -136,35 +226,45 @@ def _split(row: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def read_rows(path: Path, form: Form) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_rows(path: Path, form: Form) -> Iterator[tuple[int, Any]]:
+    """Numbered rows of a .json, .csv or .tsv file; FileProblem when the file as a whole
+    cannot be read (not found, not JSON, too deep, a wrong kind of file)."""
     suffix = path.suffix.lower()
+    if suffix not in (".json", ".csv", ".tsv"):
+        raise FileProblem("wrong_kind", name=path.name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise FileProblem("not_found", name=str(path)) from exc
+    except OSError as exc:
+        raise FileProblem("unreadable", name=str(path)) from exc
     if suffix == ".json":
-        yield from _read_json(path)
-    elif suffix == ".csv":
-        yield from _read_csv(path, form)
-    else:
-        raise ValueError(f"{path.name}: only .csv and .json can be imported")
+        return _json_rows(load_json(data))
+    return _csv_rows(decode_text(data), form, "\t" if suffix == ".tsv" else ",")
 
 
-def _read_json(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
+def _json_rows(data: Any) -> Iterator[tuple[int, Any]]:
     items = data.get("records", []) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise FileProblem("not_a_list")
     # JSON has no line per row: number the items from 1 in the order they appear.
-    for index, item in enumerate(items, start=1):
-        yield index, item if isinstance(item, dict) else {}
+    return iter(list(enumerate(items, start=1)))
 
 
-def _read_csv(path: Path, form: Form) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(text: str, form: Form, delimiter: str) -> Iterator[tuple[int, dict[str, Any]]]:
     multiple = {f.name for f in form.fields if f.type == "select_multiple"}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
         for row in reader:
             values: dict[str, Any] = {}
             for key, value in row.items():
-                if key is None or value is None or value == "":
+                if key is None or not isinstance(value, str) or value == "":
                     continue
+                value = restore(value)
                 values[key] = value.split() if key in multiple else value
             yield reader.line_num, values
+    except csv.Error as exc:
+        raise FileProblem("bad_csv", line=reader.line_num) from exc
 
 
 def import_file(
@@ -180,19 +280,20 @@ def import_file(
 def export_file(
     repo: Repository, defs: DefinitionSet, out: Path, fmt: str, *, lang: str = "fr"
 ) -> int:
+    if fmt not in ("json", "csv", "xlsx"):
+        raise ValueError(fmt)
     form = from_definition(defs.form)
-    if fmt == "json":
-        return _write_json(repo, defs, out)
     columns = list(META_COLUMNS) + [f.name for f in form.fields if f.type != "note"]
     rows = (_flat_row(rec, columns) for rec in repo.iter_records())
-    if fmt == "csv":
-        return _write_csv(out, columns, rows)
-    if fmt == "xlsx":
+    with written_through_tmp(repo.store.folder, out) as part:
+        if fmt == "json":
+            return _write_json(repo, defs, part)
+        if fmt == "csv":
+            return _write_csv(part, columns, rows)
         labels = [
             localized(form.field(c).label, lang) if c not in META_COLUMNS else c for c in columns
         ]
-        return _write_xlsx(out, columns, labels, rows)
-    raise ValueError(fmt)
+        return _write_xlsx(part, columns, labels, rows)
 
 
 def _flat_row(rec, columns: list[str]) -> list[Any]:
@@ -247,21 +348,48 @@ def _write_csv(out: Path, columns: list[str], rows: Iterable[list[Any]]) -> int:
         writer = csv.writer(fh)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else neutralise(v) for v in row])
             count += 1
     return count
 
 
 def _write_xlsx(out: Path, columns: list[str], labels: list[str], rows: Iterable[list[Any]]) -> int:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet import _writer
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("registrations")
-    sheet.append(labels)
-    sheet.append(columns)
+    # openpyxl's write-only sheets stream through a file it makes in the system's temporary
+    # folder (openpyxl.*, names and CINs in clear, left behind if the export is killed).
+    # Give it one in the private tmp/ instead, beside `out`, removed with it on any failure.
+    # A private API (openpyxl is pinned <4); tests/test_export_safety.py would catch a change.
+    sheet_part = out.with_name(out.name + ".sheet.xml" + ".partial")
+    _writer.ALL_TEMP_FILES.append(str(sheet_part))
+    sheet._writer = _writer.WorksheetWriter(sheet, out=str(sheet_part))
+    sheet._writer.write_top()
     count = 0
-    for row in rows:
-        sheet.append(row)
-        count += 1
-    workbook.save(out)
+    try:
+        sheet.append(labels)
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([_text_cell(sheet, v, WriteOnlyCell) for v in row])
+            count += 1
+        workbook.save(out)
+    except BaseException:
+        with contextlib.suppress(Exception):  # close openpyxl's stream before its file goes
+            sheet.close()
+        raise
+    finally:
+        sheet_part.unlink(missing_ok=True)
     return count
+
+
+def _text_cell(sheet, value: Any, cell_type) -> Any:
+    """Strings as text cells: openpyxl would make `=HYPERLINK(…)` a live formula."""
+    if not isinstance(value, str):
+        return value
+    cell = cell_type(sheet, value=None)
+    cell.value = xml_safe(value)
+    cell.data_type = "s"
+    return cell
