@@ -40,6 +40,7 @@ from jisr_desktop.cards.for_record import has_orientation
 from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.explanation import decision_in_force, definition_named
 from jisr_desktop.models.store.decisions import (
     ACCEPTED,
     AGENT_CONFIRMATION,
@@ -80,15 +81,9 @@ def load_result(ctx: AppContext, record_id: str) -> ResultData | None:
     record = repo.get(record_id)
     if record is None:
         return None
-    versions = (record.evaluation or {}).get("versions") or {}
 
     def named(kind: str, fallback: Definition) -> Definition | None:
-        v = versions.get(kind)
-        if not v:
-            return fallback
-        if (v.get("id"), v.get("version")) == (fallback.id, fallback.version):
-            return fallback  # the active one: no need to parse it again
-        return repo.definition(v["id"], int(v["version"])) or fallback
+        return definition_named(record.evaluation, kind, fallback, repo.definition)
 
     form = (
         ctx.defs.form
@@ -556,7 +551,7 @@ class ResultPage(QWidget):
         if not can_confirm:
             self.change_button.setChecked(False)
         self.committee_box.setEnabled(scored)
-        latest = next((d for d in reversed(data.history) if d.kind == AGENT_CONFIRMATION), None)
+        latest = decision_in_force(data.history, AGENT_CONFIRMATION)
         if latest is None:
             self.in_force.setText(_("The agent has not yet confirmed this proposal."))
         else:
