@@ -164,22 +164,20 @@ class CompiledGrid:
         (a relevance only where the section is shown, the classification rules only for
         the eligible women not yet placed), so an expression that fails fails alike.
         Raises TypeError if an answer is not a JSON value (use `outline` then)."""
-        values: dict[str, Sequence[Any]] = dict(columns)
-        typed: dict[str, list[Any]] = {}
-        none = [None] * n
+        chunk = _Chunk(columns, n)
+        self._calculate_columns(chunk)
+        lines, points, subtotals = self._criteria_columns(chunk)
+        total = [sum(t) for t in zip(*subtotals.values(), strict=True)] if subtotals else [0] * n
+        # Rules may read the subtotals as if they were answers (`${readiness} >= 10`).
+        for name, column in (*subtotals.items(), ("total", total)):
+            chunk.set(name, column)
+        failed, reasons = self._eligibility_columns(chunk)
+        chosen, categories = self._classification_columns(chunk, failed)
+        return OutlineColumns(lines, points, subtotals, total, failed, reasons, chosen, categories)
 
-        def get(name: str) -> tuple[Sequence[Any], list[Any]]:
-            col = values.get(name, none)
-            keys = typed.get(name)
-            if keys is None:
-                kinds = list(map(type, col))
-                keys = typed[name] = (
-                    list(zip(kinds, col, strict=True))
-                    if _IMMUTABLE.issuperset(kinds)
-                    else [typed_key(v) for v in col]
-                )
-            return col, keys
-
+    def _calculate_columns(self, chunk: _Chunk) -> None:
+        """The form's calculations (the age), each where its sections are shown."""
+        get, n = chunk.get, chunk.n
         for name, shown, calculation in self._calculations:
             visible: list[int] | None = None  # None: every record
             for check in shown:
@@ -191,9 +189,13 @@ class CompiledGrid:
                 at = list(range(n)) if visible is None else visible
                 for i, value in zip(at, calculation.column(get, n, visible), strict=True):
                     new[i] = None if value == "" or value is None else value
-            values[name] = new
-            typed.pop(name, None)
+            chunk.set(name, new)
 
+    def _criteria_columns(
+        self, chunk: _Chunk
+    ) -> tuple[list[list[CriterionResult]], list[list[float]], dict[str, list[float]]]:
+        """Each criterion's line for every record, remembered per typed answer (and rule)."""
+        get, n = chunk.get, chunk.n
         lines: list[list[CriterionResult]] = []
         points: list[list[float]] = []
         subtotals: dict[str, list[float]] = {g: [0] * n for g in self._groups}
@@ -205,48 +207,49 @@ class CompiledGrid:
             if None in found:
                 for i, line in enumerate(found):
                     if line is None:
-                        record = {k: v[i] for k, v in values.items()}
-                        line = found[i] = memo.put(
-                            keys[i], criterion_line(raw, record, self.today)
-                        )
+                        line = criterion_line(raw, chunk.record(i), self.today)
+                        found[i] = memo.put(keys[i], line)
             lines.append(found)
             column = [line.points for line in found]
             points.append(column)
             before = subtotals.get(group) or [0] * n
             subtotals[group] = [a + b for a, b in zip(before, column, strict=True)]
-        total = [sum(t) for t in zip(*subtotals.values(), strict=True)] if subtotals else [0] * n
-        # Rules may read the subtotals as if they were answers (`${readiness} >= 10`).
-        values.update(subtotals)
-        values["total"] = total
-        for name in (*subtotals, "total"):
-            typed.pop(name, None)
+        return lines, points, subtotals
 
+    def _eligibility_columns(
+        self, chunk: _Chunk
+    ) -> tuple[list[tuple[int, ...]], list[tuple[str, ...]]]:
+        """Which eligibility rules held for each record (their indexes and ids)."""
         ids = [rule["id"] for rule, _check in self._eligibility]
-        flags = [check.column(get, n) for _rule, check in self._eligibility]
+        flags = [check.column(chunk.get, chunk.n) for _rule, check in self._eligibility]
         failed: list[tuple[int, ...]] = (
             [
                 tuple(k for k, bad in enumerate(row) if bad) if any(row) else ()
                 for row in zip(*flags, strict=True)
             ]
             if flags
-            else [()] * n
+            else [()] * chunk.n
         )
-        reasons = [tuple(ids[k] for k in row) if row else () for row in failed]
-        chosen: list[Mapping[str, Any] | None] = [None] * n
-        categories: list[int | None] = [None] * n
+        return failed, [tuple(ids[k] for k in row) if row else () for row in failed]
+
+    def _classification_columns(
+        self, chunk: _Chunk, failed: list[tuple[int, ...]]
+    ) -> tuple[list[Mapping[str, Any] | None], list[int | None]]:
+        """The first classification rule that places each eligible record, in order: a rule
+        is evaluated only for the women no earlier rule placed, as `score` does."""
+        chosen: list[Mapping[str, Any] | None] = [None] * chunk.n
+        categories: list[int | None] = [None] * chunk.n
         waiting = [i for i, why in enumerate(failed) if not why]
         for rule, check in self._classification:
             if not waiting:
                 break
-            flags = check.column(get, n, waiting)
+            flags = check.column(chunk.get, chunk.n, waiting)
             for i, ok in zip(waiting, flags, strict=True):
                 if ok:
                     chosen[i] = rule
                     categories[i] = int(rule["category"])
             waiting = [i for i, ok in zip(waiting, flags, strict=True) if not ok]
-        return OutlineColumns(
-            lines, points, subtotals, total, failed, reasons, chosen, categories
-        )
+        return chosen, categories
 
     def outline_at(self, columns: OutlineColumns, i: int) -> Outline:
         """Record `i`'s `Outline` from the chunk's columns."""
@@ -269,3 +272,33 @@ class CompiledGrid:
 
     def score(self, answers: Mapping[str, Any]) -> ScoreResult:
         return self.result(self.outline(answers))
+
+
+class _Chunk:
+    """A chunk of records held as columns (name -> one value per record), with each
+    column's typed memo keys worked out once, when first asked for."""
+
+    def __init__(self, columns: Mapping[str, Sequence[Any]], n: int) -> None:
+        self.values: dict[str, Sequence[Any]] = dict(columns)
+        self.typed: dict[str, list[Any]] = {}
+        self.n = n
+        self._none = [None] * n
+
+    def get(self, name: str) -> tuple[Sequence[Any], list[Any]]:
+        col = self.values.get(name, self._none)
+        keys = self.typed.get(name)
+        if keys is None:
+            kinds = list(map(type, col))
+            keys = self.typed[name] = (
+                list(zip(kinds, col, strict=True))
+                if _IMMUTABLE.issuperset(kinds)
+                else [typed_key(v) for v in col]
+            )
+        return col, keys
+
+    def set(self, name: str, column: Sequence[Any]) -> None:
+        self.values[name] = column
+        self.typed.pop(name, None)
+
+    def record(self, i: int) -> dict[str, Any]:
+        return {k: v[i] for k, v in self.values.items()}
