@@ -148,11 +148,10 @@ class Rescorer:
         try:
             outlined = plan.outline_columns(columns, n)
             reads = [_typed_column(columns.get(name) or (None,) * n) for name in self._orient_reads]
-            typed_points = [[(p.__class__, p) for p in column] for column in outlined.points]
             categories = outlined.categories
         except TypeError:  # an answer that is not a JSON value: one record at a time
             return [self.derived(self.answers(p)) for p in packed]
-        per_record = list(zip(*typed_points, strict=True)) if typed_points else [()] * n
+        per_record = _points_keys(outlined.points, n)
         okeys = list(
             zip(
                 [(c.__class__, c) for c in categories],
@@ -206,7 +205,7 @@ class Rescorer:
             consent == "yes",
             reasons,
             category,
-            tuple((p.__class__, p) for p in points),
+            points_key(tuple(points)),
             orientation.path,
             orientation.destination,
         )
@@ -304,4 +303,33 @@ class Rescorer:
 
 
 def _typed_column(values: Any) -> list[Any]:
+    """`typed_key` of each value; for a column of plain values, (type, value) pairs made
+    in one go (the common case: a few answers of text)."""
+    kinds = list(map(type, values))
+    if _PLAIN.issuperset(kinds):
+        return list(zip(kinds, values, strict=True))
     return [typed_key(v) for v in values]
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _points_keys(points: list[list[Any]], n: int) -> list[tuple[Any, ...]]:
+    """`points_key` of each record's points (one list per criterion), the common case
+    (every point of the chunk an int) in one go."""
+    if not points:
+        return [points_key(())] * n
+    rows = list(zip(*points, strict=True))
+    kinds = set().union(*(map(type, column) for column in points))
+    if kinds <= {int}:
+        return [("int", *row) for row in rows]
+    return [points_key(row) for row in rows]
+
+
+def points_key(points: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A record's points, one per criterion, as a memo key. The points carry their types
+    (5 and 5.0 print differently in the evaluation JSON) unless all are ints, the shipped
+    grid's case: then the bare points, marked so the two kinds of key never meet."""
+    if all(p.__class__ is int for p in points):
+        return ("int", *points)
+    return tuple((p.__class__, p) for p in points)
