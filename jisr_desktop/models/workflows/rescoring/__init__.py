@@ -5,16 +5,17 @@ derived score, category and orientation change, so this is not an edit to sync.
 
 Where the time goes, and what this module does about it (98,000 records, 2 cores):
 
-- Writing: SQLite rewrites an index entry whenever an UPDATE names one of its columns,
-  and `eligible`, `category`, `score_total` are in eight indexes. Only the columns whose
-  value changed are written (`Repository.derived_rewrite`), and a record whose derived
-  values are all unchanged is not written at all.
+- Writing: only what moved. The versions a record was scored with are kept once per
+  scoring, not in each record (store/scorings.py), so a record whose derived values are
+  unchanged is not written at all, and of a moved one only the changed columns (SQLite
+  rewrites an index entry whenever an UPDATE names its column, and `eligible`,
+  `category`, `score_total` are in eight indexes): store/rewrite.py.
 - Reading: SQLite's json_extract hands over only the answers the scoring reads
   (`scoring_fields`), so Python never decodes the names, phone and project texts.
-- Scoring: pure Python and CPU-bound; for large stores it runs in worker processes
-  (one per core but one, at a lower priority) while this process reads and writes the
-  store, its critical path. A chunk is scored column by column
-  (`scoring.CompiledGrid.outline_columns`: every expression parsed once, results
+- Scoring: pure Python and CPU-bound, now the pass's critical path; for large stores it
+  runs in worker processes (one per core but one, at a lower priority) and in this
+  process whenever the workers are behind. A chunk is scored column by column
+  (`compiled.CompiledGrid.outline_columns`: every expression parsed once, results
   remembered per typed combination of the values it reads), and the evaluation JSON of
   a record, which depends only on its points, eligibility, category and orientation,
   is built once per combination. A sample of those combinations is checked against
