@@ -268,7 +268,7 @@ def _odd(answers: dict[str, Any], i: int) -> dict[str, Any]:
 @pytest.mark.parametrize("variant", [False, True])
 def test_compiled_grid_gives_what_score_gives(definitions, reference, variant):
     from jisr_desktop.models.demo.data import generate
-    from jisr_desktop.models.programme.scoring import CompiledGrid
+    from jisr_desktop.models.workflows.rescoring.compiled import CompiledGrid
 
     grid = _variant_grid(definitions) if variant else definitions.grid
     form = from_definition(definitions.form)

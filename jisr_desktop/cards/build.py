@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from jisr_desktop.cards.data import CardData, ServiceLine, Text, format_date
 from jisr_desktop.cards.qr import card_number
+from jisr_desktop.models.programme.people import full_name
 
 
 class RecordLike(Protocol):  # jisr_desktop.models.store.repository.RecordDetail
@@ -34,10 +35,8 @@ def _join(*parts: str, sep: str = " ") -> str:
 
 def person_values(answers: Mapping[str, Any]) -> dict[str, Text]:
     """Her name in each script (Arabic on the Arabic side, Latin elsewhere) and her CIN."""
-    name_ar = _join(answers.get("first_name_ar", ""), answers.get("last_name_ar", ""))
-    name_lat = _join(
-        answers.get("first_name_lat", ""), (answers.get("last_name_lat") or "").upper()
-    )
+    name_ar = full_name(answers, "ar")
+    name_lat = full_name(answers, "lat", family_in_capitals=True)
     values: dict[str, Text] = {}
     if name_ar or name_lat:
         values["name"] = _both(name_ar, name_lat)

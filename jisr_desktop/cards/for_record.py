@@ -20,6 +20,7 @@ from typing import Any
 
 from jisr_desktop.cards.build import orientation_card, service_card
 from jisr_desktop.cards.data import CardData, Text
+from jisr_desktop.models.programme.explanation import named_version
 
 ORIENTATION = "orientation"
 SERVICE = "service"
@@ -51,11 +52,11 @@ def record_definition(repo: Any, defs: Any, record: Any, kind: str,
                       cache: dict[Any, Mapping[str, Any]] | None = None) -> Mapping[str, Any]:
     """The data of the version of `kind` the record was decided under (its labels go on the
     card), or of the active version if the store no longer has it."""
-    named = ((record.evaluation or {}).get("versions") or {}).get(kind) or {}
-    key = (kind, named.get("id"), named.get("version"))
+    named = named_version(record.evaluation, kind)
+    key = (kind, *(named or (None, None)))
     if cache is not None and key in cache:
         return cache[key]
-    found = repo.definition(named["id"], int(named["version"])) if all(key[1:]) else None
+    found = repo.definition(*named) if named else None
     data = (found or getattr(defs, kind)).data
     if cache is not None:
         cache[key] = data

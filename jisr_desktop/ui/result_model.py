@@ -17,6 +17,7 @@ from typing import Any
 from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.definitions import Definition, localized
+from jisr_desktop.models.programme.explanation import decision_in_force, definition_named
 from jisr_desktop.models.programme.validation import CONSENT_FIELD
 from jisr_desktop.models.store.decisions import (
     ACCEPTED,
@@ -67,13 +68,9 @@ def load_result(ctx: Any, record_id: str) -> ResultData | None:
     record = repo.get(record_id)
     if record is None:
         return None
-    versions = (record.evaluation or {}).get("versions") or {}
 
     def named(kind: str, fallback: Definition) -> Definition | None:
-        v = versions.get(kind)
-        if not v or (v.get("id"), v.get("version")) == (fallback.id, fallback.version):
-            return fallback  # the active one: no need to parse it again
-        return repo.definition(v["id"], int(v["version"])) or fallback
+        return definition_named(record.evaluation, kind, fallback, repo.definition)
 
     return ResultData(
         record=record,
@@ -338,7 +335,7 @@ def decision_text(data: ResultData | None, d: DecisionInfo, lang: str) -> str:
 
 
 def in_force_text(data: ResultData, lang: str) -> str:
-    latest = next((d for d in reversed(data.history) if d.kind == AGENT_CONFIRMATION), None)
+    latest = decision_in_force(data.history, AGENT_CONFIRMATION)
     if latest is None:
         return _("The agent has not yet confirmed this proposal.")
     return _("In force: {decision}").format(decision=decision_text(data, latest, lang))

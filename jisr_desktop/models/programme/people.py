@@ -9,9 +9,14 @@ from typing import Any
 from jisr_desktop.models.programme.duplicates import Person
 
 
-def full_name(answers: Mapping[str, Any], script: str) -> str:
-    """First and last name in one script ("ar" or "lat"), as the list and cards show it."""
-    parts = (answers.get(f"first_name_{script}"), answers.get(f"last_name_{script}"))
+def full_name(answers: Mapping[str, Any], script: str, *, family_in_capitals: bool = False
+              ) -> str:
+    """First and last name in one script ("ar" or "lat"), as the list and cards show it;
+    the cards print a Latin family name in capitals (`family_in_capitals`)."""
+    family = answers.get(f"last_name_{script}")
+    if family and family_in_capitals:
+        family = str(family).upper()
+    parts = (answers.get(f"first_name_{script}"), family)
     return " ".join(str(p) for p in parts if p).strip()
 
 

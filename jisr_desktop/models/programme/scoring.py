@@ -7,19 +7,13 @@ does. The result is a proposal: the committee's decision is recorded elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
 from jisr_desktop.models.programme.definitions import Definition, localized
-from jisr_desktop.models.programme.expressions import (
-    _IMMUTABLE,
-    compile_holds,
-    compile_value,
-    holds,
-    typed_key,
-)
+from jisr_desktop.models.programme.expressions import holds
 from jisr_desktop.models.programme.form import from_definition
 from jisr_desktop.models.programme.validation import recalculate
 
@@ -117,10 +111,7 @@ def score(
     if form is not None:
         values = recalculate(from_definition(form), values, today)
 
-    criteria = tuple(
-        _remembered_criterion(grid.content_hash, i, c, values, today)
-        for i, c in enumerate(data.get("criteria") or ())
-    )
+    criteria = tuple(criterion_line(c, values, today) for c in data.get("criteria") or ())
     groups = [g["id"] for g in data.get("groups") or ()]
     subtotals: dict[str, float] = dict.fromkeys(groups, 0)
     for c in criteria:
@@ -142,11 +133,25 @@ def score(
             None,
         )
 
+    return assemble(grid, form, criteria, subtotals, total, reasons, chosen)
+
+
+def assemble(
+    grid: Definition,
+    form: Definition | None,
+    criteria: tuple[CriterionResult, ...],
+    subtotals: dict[str, float],
+    total: float,
+    reasons: tuple[tuple[str, LocalizedText], ...],
+    chosen: Mapping[str, Any] | None,
+) -> ScoreResult:
+    """The ScoreResult of the worked-out parts: shared by `score` and the re-scoring's
+    compiled grid, so both name the versions and place her alike."""
     versions = {"grid": version_of(grid)}
     if form is not None:
         versions = {"form": version_of(form), **versions}
     return ScoreResult(
-        eligible=eligible,
+        eligible=not reasons,
         not_eligible_reasons=reasons,
         category=int(chosen["category"]) if chosen else None,
         category_reason=chosen.get("reason") if chosen else None,
@@ -155,294 +160,13 @@ def score(
         total=total,
         versions=versions,
         category_label=chosen.get("label") if chosen else None,
-        tie_breakers=tuple(data.get("tie_breakers") or ()),
+        tie_breakers=tuple(grid.data.get("tie_breakers") or ()),
     )
 
-
-class Outline(NamedTuple):
-    """What `CompiledGrid.outline` works out for one registration."""
-
-    criteria: tuple[CriterionResult, ...]
-    points: tuple[float, ...]
-    subtotals: dict[str, float]
-    total: float
-    not_eligible_reasons: tuple[tuple[str, LocalizedText], ...]
-    chosen: Mapping[str, Any] | None  # the classification rule that placed her
-
-    @property
-    def eligible(self) -> bool:
-        return not self.not_eligible_reasons
-
-    @property
-    def category(self) -> int | None:
-        return int(self.chosen["category"]) if self.chosen else None
-
-
-class OutlineColumns(NamedTuple):
-    """What `CompiledGrid.outline_columns` works out for a chunk: a list per criterion
-    (`lines`, `points`) or per group (`subtotals`), else one item per record."""
-
-    lines: list[list[CriterionResult]]
-    points: list[list[float]]
-    subtotals: dict[str, list[float]]
-    total: list[float]
-    failed: list[tuple[int, ...]]  # indexes of the eligibility rules that held
-    reasons: list[tuple[str, ...]]  # their ids
-    chosen: list[Mapping[str, Any] | None]
-    categories: list[int | None]
-
-
-class CompiledGrid:
-    """`score` for many registrations under one grid, form and day (a re-scoring):
-    `score(answers)` equals `scoring.score(grid, answers, form=form, today=today)`, and
-    `outline(answers)` is the same work without building the ScoreResult.
-
-    Each expression (the form's calculations and their relevance, the criteria's `when`,
-    the eligibility and classification rules) is parsed once, into a function that
-    remembers its result per typed combination of the values it reads
-    (`expressions.compile_holds`), and each criterion remembers its line per typed answer
-    (and `when` result), in dictionaries of this object's own. Anything not seen before
-    goes through the same code as `score` (`_criterion`, the tree-walking evaluator), so
-    the results are the reference's by construction; tests/test_scoring.py compares the
-    two over thousands of demo records."""
-
-    def __init__(
-        self, grid: Definition, *, form: Definition | None = None, today: date | None = None
-    ) -> None:
-        day = self.today = today or date.today()
-        self.grid, self.form = grid, form
-        data = grid.data
-        # As validation.recalculate: (name, relevance checks, calculation or None).
-        self._calculations: list[tuple[str, tuple[Any, ...], Any]] = []
-        if form is not None:
-            for section in from_definition(form).sections:
-                for f in section.fields:
-                    if f.type != "calculate":
-                        continue
-                    shown = tuple(
-                        compile_holds(e, today=day) for e in (section.relevant, f.relevant) if e
-                    )
-                    value = compile_value(f.calculation, today=day) if f.calculation else None
-                    self._calculations.append((f.name, shown, value))
-        self._criteria = [
-            (
-                raw,
-                raw.get("field"),
-                raw["group"],
-                compile_holds(raw["when"], today=day) if "when" in raw else None,
-                {},
-            )
-            for raw in data.get("criteria") or ()
-        ]
-        self._groups = [g["id"] for g in data.get("groups") or ()]
-        self._eligibility = [
-            (rule, compile_holds(rule["when"], today=day)) for rule in data.get("eligibility") or ()
-        ]
-        self._classification = [
-            (rule, compile_holds(rule["when"], today=day))
-            for rule in data.get("classification") or ()
-        ]
-        self._tie_breakers = tuple(data.get("tie_breakers") or ())
-
-    def outline(self, answers: Mapping[str, Any]) -> Outline:
-        values = dict(answers)
-        for name, shown, calculation in self._calculations:
-            value = (
-                calculation(values)
-                if calculation is not None and all(check(values) for check in shown)
-                else ""
-            )
-            if value == "" or value is None:
-                values.pop(name, None)
-            else:
-                values[name] = value
-        criteria = []
-        points = []
-        subtotals: dict[str, float] = dict.fromkeys(self._groups, 0)
-        for raw, name, group, when, memo in self._criteria:
-            answer = values.get(name) if name else None
-            rule = when(values) if when is not None else None
-            try:
-                key = (typed_key(answer), rule)
-                line = memo[key]
-            except KeyError:
-                line = _criterion(raw, values, self.today)
-                if len(memo) < _CRITERIA_MEMO_MAX:
-                    memo[key] = line
-            except TypeError:  # not a JSON value: not remembered
-                line = _criterion(raw, values, self.today)
-            criteria.append(line)
-            points.append(line.points)
-            subtotals[group] = subtotals.get(group, 0) + line.points
-        total = sum(subtotals.values())
-        # Rules may read the subtotals as if they were answers (`${readiness} >= 10`).
-        scope = {**values, **subtotals, "total": total}
-        reasons = tuple(
-            (rule["id"], rule.get("reason") or {})
-            for rule, check in self._eligibility
-            if check(scope)
-        )
-        chosen = None
-        if not reasons:
-            chosen = next((rule for rule, check in self._classification if check(scope)), None)
-        return Outline(tuple(criteria), tuple(points), subtotals, total, reasons, chosen)
-
-    def outline_columns(self, columns: Mapping[str, Sequence[Any]], n: int) -> OutlineColumns:
-        """`outline` for a chunk of `n` records at once, the answers given as columns
-        (name -> one value per record, None where not answered).
-
-        Each stage (a calculation, a criterion, a rule) is one pass over the chunk with a
-        dictionary look-up per record, instead of a function call per record and stage.
-        Every expression is evaluated for exactly the records `score` evaluates it for
-        (a relevance only where the section is shown, the classification rules only for
-        the eligible women not yet placed), so an expression that fails fails alike.
-        Raises TypeError if an answer is not a JSON value (use `outline` then)."""
-        values: dict[str, Sequence[Any]] = dict(columns)
-        typed: dict[str, list[Any]] = {}
-        none = [None] * n
-
-        def get(name: str) -> tuple[Sequence[Any], list[Any]]:
-            col = values.get(name, none)
-            keys = typed.get(name)
-            if keys is None:
-                kinds = list(map(type, col))
-                keys = typed[name] = (
-                    list(zip(kinds, col, strict=True))
-                    if _IMMUTABLE.issuperset(kinds)
-                    else [typed_key(v) for v in col]
-                )
-            return col, keys
-
-        for name, shown, calculation in self._calculations:
-            visible: list[int] | None = None  # None: every record
-            for check in shown:
-                flags = check.column(get, n, visible)
-                base = range(n) if visible is None else visible
-                visible = [i for i, ok in zip(base, flags, strict=True) if ok]
-            new: list[Any] = [None] * n
-            if calculation is not None:
-                at = list(range(n)) if visible is None else visible
-                for i, value in zip(at, calculation.column(get, n, visible), strict=True):
-                    new[i] = None if value == "" or value is None else value
-            values[name] = new
-            typed.pop(name, None)
-
-        lines: list[list[CriterionResult]] = []
-        points: list[list[float]] = []
-        subtotals: dict[str, list[float]] = {g: [0] * n for g in self._groups}
-        for raw, name, group, when, memo in self._criteria:
-            answers = get(name)[1] if name else [(type(None), None)] * n
-            rules = when.column(get, n) if when is not None else [None] * n
-            keys = list(zip(answers, rules, strict=True))
-            found = list(map(memo.get, keys))
-            if None in found:
-                for i, line in enumerate(found):
-                    if line is None:
-                        record = {k: v[i] for k, v in values.items()}
-                        line = found[i] = _criterion(raw, record, self.today)
-                        if len(memo) < _CRITERIA_MEMO_MAX:
-                            memo[keys[i]] = line
-            lines.append(found)
-            column = [line.points for line in found]
-            points.append(column)
-            before = subtotals.get(group) or [0] * n
-            subtotals[group] = [a + b for a, b in zip(before, column, strict=True)]
-        total = [sum(t) for t in zip(*subtotals.values(), strict=True)] if subtotals else [0] * n
-        # Rules may read the subtotals as if they were answers (`${readiness} >= 10`).
-        values.update(subtotals)
-        values["total"] = total
-        for name in (*subtotals, "total"):
-            typed.pop(name, None)
-
-        ids = [rule["id"] for rule, _check in self._eligibility]
-        flags = [check.column(get, n) for _rule, check in self._eligibility]
-        failed: list[tuple[int, ...]] = (
-            [
-                tuple(k for k, bad in enumerate(row) if bad) if any(row) else ()
-                for row in zip(*flags, strict=True)
-            ]
-            if flags
-            else [()] * n
-        )
-        reasons = [tuple(ids[k] for k in row) if row else () for row in failed]
-        chosen: list[Mapping[str, Any] | None] = [None] * n
-        categories: list[int | None] = [None] * n
-        waiting = [i for i, why in enumerate(failed) if not why]
-        for rule, check in self._classification:
-            if not waiting:
-                break
-            flags = check.column(get, n, waiting)
-            for i, ok in zip(waiting, flags, strict=True):
-                if ok:
-                    chosen[i] = rule
-                    categories[i] = int(rule["category"])
-            waiting = [i for i, ok in zip(waiting, flags, strict=True) if not ok]
-        return OutlineColumns(
-            lines, points, subtotals, total, failed, reasons, chosen, categories
-        )
-
-    def outline_at(self, columns: OutlineColumns, i: int) -> Outline:
-        """Record `i`'s `Outline` from the chunk's columns."""
-        rules = self._eligibility
-        return Outline(
-            tuple(column[i] for column in columns.lines),
-            tuple(column[i] for column in columns.points),
-            {g: column[i] for g, column in columns.subtotals.items()},
-            columns.total[i],
-            tuple((rules[k][0]["id"], rules[k][0].get("reason") or {}) for k in columns.failed[i]),
-            columns.chosen[i],
-        )
-
-    def result(self, outline: Outline) -> ScoreResult:
-        """The ScoreResult `score` builds from the same work."""
-        chosen = outline.chosen
-        versions = {"grid": version_of(self.grid)}
-        if self.form is not None:
-            versions = {"form": version_of(self.form), **versions}
-        return ScoreResult(
-            eligible=outline.eligible,
-            not_eligible_reasons=outline.not_eligible_reasons,
-            category=outline.category,
-            category_reason=chosen.get("reason") if chosen else None,
-            criteria=outline.criteria,
-            subtotals=outline.subtotals,
-            total=outline.total,
-            versions=versions,
-            category_label=chosen.get("label") if chosen else None,
-            tie_breakers=self._tie_breakers,
-        )
-
-    def score(self, answers: Mapping[str, Any]) -> ScoreResult:
-        return self.result(self.outline(answers))
-
-
-# A criterion's line depends only on its own answer (and, for `when`, on whether the rule
-# holds), so equal answers share one result: re-scoring 100,000 records then costs a few
-# dictionary look-ups per criterion. Bounded so a stream of odd numeric answers cannot grow it.
-_CRITERIA_MEMO: dict[tuple[Any, ...], CriterionResult] = {}
-_CRITERIA_MEMO_MAX = 50_000
-
-
-def _remembered_criterion(
-    grid_hash: str, index: int, raw: Mapping[str, Any], values: Mapping[str, Any], today: date
+def criterion_line(
+    raw: Mapping[str, Any], values: Mapping[str, Any], today: date
 ) -> CriterionResult:
-    name = raw.get("field")
-    answer = values.get(name) if name else None
-    rule = _holds(raw["when"], values, today) if "when" in raw else None
-    try:
-        frozen = tuple(answer) if isinstance(answer, list) else answer
-        key = (grid_hash, index, type(answer), frozen, rule)  # True and 1 must not collide
-        hit = _CRITERIA_MEMO.get(key)
-    except TypeError:  # an unhashable answer: compute without the memo
-        return _criterion(raw, values, today)
-    if hit is None:
-        if len(_CRITERIA_MEMO) >= _CRITERIA_MEMO_MAX:
-            _CRITERIA_MEMO.clear()
-        hit = _CRITERIA_MEMO[key] = _criterion(raw, values, today)
-    return hit
-
-
-def _criterion(raw: Mapping[str, Any], values: Mapping[str, Any], today: date) -> CriterionResult:
+    """One criterion of the grid applied to the answers: its points and what earned them."""
     name = raw.get("field")
     answer = values.get(name) if name else None
     if "bands" in raw:

@@ -223,20 +223,13 @@ class Records:
             row.version += 1
             s.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": row.seq})
             verb = action or "update"
-        terms = search.search_terms(
-            columns["name_ar"] or "", columns["name_lat"] or "", columns["cin"] or "",
-            columns["phone"] or "",
-        )
-        s.execute(
-            text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:r, :t)"),
-            {"r": row.seq, "t": terms},
-        )
+        _index(s, row.seq, columns)
         payload = {
             "id": row.id,
             "version": row.version,
             "form": {"id": form.id, "version": form.version},
             "answers": answers,
-            "evaluation": derived.evaluation,
+            "evaluation": derived.evaluation,  # with its versions: what the server reads
         }
         self.journal.write(
             s, verb, row.id, _diff(old_answers, answers),
@@ -356,6 +349,16 @@ class Records:
                 for rid, c, p, d, n_ar, n_lat in conn.execute(query)
             ]
         return find_duplicates(person(exclude_id, answers), people)
+
+
+def _index(s: Session, seq: int, columns: Mapping[str, Any]) -> None:
+    """The record's row of the search index (its old row, if any, already removed)."""
+    terms = search.search_terms(
+        columns["name_ar"] or "", columns["name_lat"] or "", columns["cin"] or "",
+        columns["phone"] or "",
+    )
+    sql = text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:r, :t)")
+    s.execute(sql, {"r": seq, "t": terms})
 
 
 def _check_target(row: Record | None, record_id: str | None, base_version: int | None) -> None:

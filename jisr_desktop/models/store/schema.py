@@ -1,4 +1,4 @@
-"""The local store's tables. Only `repository.py` and the migrations use them.
+"""The local store's tables. Only the modules of `models/store/` and the migrations use them.
 
 The whole file is encrypted by SQLCipher, so the JSON bodies may hold names and CINs;
 the normalised columns exist for search and duplicate checks, not for display.

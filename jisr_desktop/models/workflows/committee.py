@@ -115,14 +115,33 @@ def ranking(repo: Repository, province_code: str) -> CommitteeList:
 
     eligible.sort(key=key)
     decisions = DecisionRepository(repo.store).latest_for((r.id for r in eligible), COMMITTEE)
-    same_total: dict[float, int] = {}
-    for r in eligible:
-        same_total[r.total] = same_total.get(r.total, 0) + 1
+    entries = _entries(eligible, tie_breakers, decisions)
+    counts = {ACCEPTED: 0, WAITING_LIST: 0, REFUSED: 0, "pending": 0}
+    for e in entries:
+        counts[e.outcome or "pending"] += 1
+    return CommitteeList(
+        province_code=province_code,
+        entries=entries,
+        tie_breakers=tie_breakers,
+        quota=province_quota(province_code),
+        counts=counts,
+        not_eligible=len(scored) - len(eligible),
+    )
 
+
+def _entries(
+    ranked: list[ScoredRecord],
+    tie_breakers: tuple[str, ...],
+    decisions: dict[str, DecisionInfo],
+) -> list[CommitteeEntry]:
+    """The entries in rank order, each tie explained against its neighbour."""
+    same_total: dict[float, int] = {}
+    for r in ranked:
+        same_total[r.total] = same_total.get(r.total, 0) + 1
     entries: list[CommitteeEntry] = []
-    for i, r in enumerate(eligible):
-        previous = eligible[i - 1] if i > 0 else None
-        following = eligible[i + 1] if i + 1 < len(eligible) else None
+    for i, r in enumerate(ranked):
+        previous = ranked[i - 1] if i > 0 else None
+        following = ranked[i + 1] if i + 1 < len(ranked) else None
         note = NO_TIE
         if same_total[r.total] > 1:
             # Explain her place against the one just above with the same total; the first
@@ -130,11 +149,8 @@ def ranking(repo: Repository, province_code: str) -> CommitteeList:
             other = previous if previous is not None and previous.total == r.total else following
             note = _separated_by(r, other, tie_breakers)
         rank = i + 1
-        if (
-            note == TIED
-            and previous is not None
-            and entries
-            and _fully_equal(r, previous, tie_breakers)
+        if note == TIED and previous is not None and entries and _fully_equal(
+            r, previous, tie_breakers
         ):
             rank = entries[-1].rank
         entries.append(
@@ -153,17 +169,7 @@ def ranking(repo: Repository, province_code: str) -> CommitteeList:
                 decision=decisions.get(r.id),
             )
         )
-    counts = {ACCEPTED: 0, WAITING_LIST: 0, REFUSED: 0, "pending": 0}
-    for e in entries:
-        counts[e.outcome or "pending"] += 1
-    return CommitteeList(
-        province_code=province_code,
-        entries=entries,
-        tie_breakers=tie_breakers,
-        quota=province_quota(province_code),
-        counts=counts,
-        not_eligible=len(scored) - len(eligible),
-    )
+    return entries
 
 
 def province_quota(province_code: str) -> int | None:

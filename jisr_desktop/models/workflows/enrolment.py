@@ -47,16 +47,22 @@ class EnrolOutcome:
         return self.record is None and any(STRONG_DUPLICATE in d.reasons for d in self.duplicates)
 
 
-def evaluate(
+def evaluate_registration(
     defs: DefinitionSet,
     submission: Mapping[str, Any],
     *,
     today: date | None = None,
     reference: ReferenceData | None = None,
 ) -> Evaluation:
+    """Validate, score and orient a submission against the shipped reference lists (or
+    `reference`): `evaluation.evaluate_submission` with the reference loaded."""
     return evaluate_submission(
         defs, submission, today=today, reference=reference or load_reference()
     )
+
+
+# The name the import (import_export.py) calls it by.
+evaluate = evaluate_registration
 
 
 def enrol(
@@ -78,7 +84,7 @@ def enrol(
     names an existing record raises `RecordExists`. An edit names the version it edits:
     `StaleVersion` if the record has changed since, `RecordNotFound` if there is none.
     All three are `RecordConflict`s with a `code`, and nothing is saved."""
-    evaluation = evaluate(defs, submission, today=today, reference=reference)
+    evaluation = evaluate_registration(defs, submission, today=today, reference=reference)
     if not evaluation.validation.ok:
         return EnrolOutcome(evaluation)
     answers = evaluation.validation.answers

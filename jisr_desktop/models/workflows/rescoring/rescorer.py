@@ -1,68 +1,24 @@
-"""Re-scoring every registration when a new grid (or orientation rules) version arrives.
-
-The answers stay as recorded under the form version they were saved with; only the
-derived score, category and orientation change, so this is not an edit to sync.
-
-Where the time goes, and what this module does about it (98,000 records, 2 cores):
-
-- Writing: SQLite rewrites an index entry whenever an UPDATE names one of its columns,
-  and `eligible`, `category`, `score_total` are in eight indexes. Only the columns whose
-  value changed are written (`Repository.derived_rewrite`), and a record whose derived
-  values are all unchanged is not written at all.
-- Reading: SQLite's json_extract hands over only the answers the scoring reads
-  (`scoring_fields`), so Python never decodes the names, phone and project texts.
-- Scoring: pure Python and CPU-bound; for large stores it runs in worker processes
-  (one per core but one, at a lower priority) while this process reads and writes the
-  store, its critical path. A chunk is scored column by column
-  (`scoring.CompiledGrid.outline_columns`: every expression parsed once, results
-  remembered per typed combination of the values it reads), and the evaluation JSON of
-  a record, which depends only on its points, eligibility, category and orientation,
-  is built once per combination. A sample of those combinations is checked against
-  `score`/`orient` themselves on the way (`Rescorer._miss`).
-
-Workers get the definitions as JSON text and chunks of `(seq, answers, old values)`, and
-send back only the changed columns; they never touch the store.
-"""
+"""The re-scoring of records, a chunk at a time: the compiled grid's outline, the
+orientation, and the derived row of each record, checked against the reference
+(`rescored_row`: `score` and `orient` themselves) on the way."""
 
 from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-import os
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from typing import Any
 
-from jisr_desktop.models.programme.definitions import Definition, DefinitionSet, parse_definition
-from jisr_desktop.models.programme.evaluation import Evaluation
-from jisr_desktop.models.programme.expressions import references, typed_key
+from jisr_desktop.models.programme.definitions import Definition
+from jisr_desktop.models.programme.evaluation import Evaluation, derived_from
+from jisr_desktop.models.programme.expressions import Memo, references, typed_key
 from jisr_desktop.models.programme.form import from_definition
 from jisr_desktop.models.programme.orientation import Orientation, orient
-from jisr_desktop.models.programme.scoring import (
-    CompiledGrid,
-    Outline,
-    ScoreResult,
-    score,
-    version_of,
-)
-from jisr_desktop.models.store.repository import Repository
-from jisr_desktop.models.store.rewrite import DERIVED_COLUMNS, DerivedRewrite, derived_row
-from jisr_desktop.models.workflows.enrolment import _Validated, derived_from
+from jisr_desktop.models.programme.scoring import ScoreResult, score, version_of
+from jisr_desktop.models.store.rewrite import DERIVED_COLUMNS, derived_row
+from jisr_desktop.models.workflows.enrolment import _Validated
+from jisr_desktop.models.workflows.rescoring.compiled import CompiledGrid, Outline
 
-# Below this many records, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 20_000
-# This process's reading and writing is the pass's critical path (~3 s of SQLCipher work
-# at 98,000 records on this machine); the workers run at a lower priority so they take
-# what CPU it leaves (its fsync waits included) instead of slowing it down, and this
-# process no longer scores chunks itself (it waits for the oldest when the queue is full).
-# Measured on the 100,000 store, 2 cores, weight-changed grid, the four set-ups in turn
-# twice on a machine loaded by other sessions (load ~2.8): 1 worker at nice 10 (this)
-# 6.9 s; 1 worker at normal priority 7.5-8.0 s; 2 workers at nice 10 7.7-7.9 s; 2 at
-# normal priority 8.7-8.8 s. On a quieter machine (load ~1.5): 4.6-5.0 s.
-WORKER_NICENESS = 10
-QUEUE_PER_WORKER = 4
 DERIVED_COUNT = len(DERIVED_COLUMNS)
 
 # (seq, answers as the JSON array of `scoring_fields`, old DERIVED_COLUMNS values)
@@ -70,7 +26,6 @@ Chunk = list[tuple[int, str, tuple[Any, ...]]]
 # (bit mask of the changed DERIVED_COLUMNS, seq, their new values)
 Change = tuple[int, int, tuple[Any, ...]]
 
-_worker: Rescorer | None = None
 log = logging.getLogger(__name__)
 
 
@@ -139,7 +94,7 @@ class Rescorer:
         self.versions = {
             "form": version_of(form), "grid": version_of(grid), "orientation": version_of(rules)
         }
-        self._rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._rows = Memo(self.ROWS_MEMO)
         # The orientation reads only its rules' answers and the category (which it is
         # given; the rules' ${category} is that one): few combinations, each oriented once.
         self._orient_reads = tuple(
@@ -153,7 +108,7 @@ class Rescorer:
                 - {"category"}
             )
         )
-        self._orientations: dict[tuple[Any, ...], Orientation] = {}
+        self._orientations = Memo(10_000)
         self._plan: CompiledGrid | None = CompiledGrid(grid, form=form, today=today)
         self._misses = 0
 
@@ -193,11 +148,10 @@ class Rescorer:
         try:
             outlined = plan.outline_columns(columns, n)
             reads = [_typed_column(columns.get(name) or (None,) * n) for name in self._orient_reads]
-            typed_points = [[(p.__class__, p) for p in column] for column in outlined.points]
             categories = outlined.categories
         except TypeError:  # an answer that is not a JSON value: one record at a time
             return [self.derived(self.answers(p)) for p in packed]
-        per_record = list(zip(*typed_points, strict=True)) if typed_points else [()] * n
+        per_record = _points_keys(outlined.points, n)
         okeys = list(
             zip(
                 [(c.__class__, c) for c in categories],
@@ -251,7 +205,7 @@ class Rescorer:
             consent == "yes",
             reasons,
             category,
-            tuple((p.__class__, p) for p in points),
+            points_key(tuple(points)),
             orientation.path,
             orientation.destination,
         )
@@ -288,8 +242,7 @@ class Rescorer:
             checked, reference = self._reference(answers)
             if checked != key or reference != row:
                 return self._disagree(answers, key, checked)
-        if len(self._rows) < self.ROWS_MEMO:
-            self._rows[key] = row
+        self._rows.put(key, row)
         return row
 
     def _disagree(self, answers: dict[str, Any], *keys: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -327,9 +280,7 @@ class Rescorer:
         except TypeError:  # not a JSON value: orient without the memo
             return orient(self.rules, answers, category)
         if hit is None:
-            hit = orient(self.rules, answers, category)
-            if len(self._orientations) < 10_000:
-                self._orientations[key] = hit
+            hit = self._orientations.put(key, orient(self.rules, answers, category))
         return hit
 
     def chunk(self, rows: Chunk) -> list[Change]:
@@ -352,85 +303,33 @@ class Rescorer:
 
 
 def _typed_column(values: Any) -> list[Any]:
+    """`typed_key` of each value; for a column of plain values, (type, value) pairs made
+    in one go (the common case: a few answers of text)."""
+    kinds = list(map(type, values))
+    if _PLAIN.issuperset(kinds):
+        return list(zip(kinds, values, strict=True))
     return [typed_key(v) for v in values]
 
 
-def _init_worker(bodies: tuple[str, str, str], today: date, niceness: int = 0) -> None:
-    global _worker
-    if niceness and hasattr(os, "nice"):  # POSIX; Windows keeps the default priority
-        os.nice(niceness)
-    form, grid, rules = (parse_definition(body, f"worker:{i}") for i, body in enumerate(bodies))
-    _worker = Rescorer(form, grid, rules, today)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-def _rescore_chunk(rows: Chunk) -> list[Change]:
-    assert _worker is not None
-    return _worker.chunk(rows)
+def _points_keys(points: list[list[Any]], n: int) -> list[tuple[Any, ...]]:
+    """`points_key` of each record's points (one list per criterion), the common case
+    (every point of the chunk an int) in one go."""
+    if not points:
+        return [points_key(())] * n
+    rows = list(zip(*points, strict=True))
+    kinds = set().union(*(map(type, column) for column in points))
+    if kinds <= {int}:
+        return [("int", *row) for row in rows]
+    return [points_key(row) for row in rows]
 
 
-def _default_workers(count: int) -> int:
-    """One worker process per core but one: this process keeps a core for reading and
-    writing (measured at 98,000 records on 2 cores, low-priority workers: 1 worker
-    4.6-5.0 s, 2 workers 4.6-5.4 s with 25 % more CPU: a second spawned interpreter and
-    its own memo of rows)."""
-    cores = os.cpu_count() or 1
-    return max(1, cores - 1) if count >= PARALLEL_THRESHOLD and cores > 1 else 0
-
-
-def rescore_all(
-    repo: Repository,
-    defs: DefinitionSet,
-    *,
-    today: date | None = None,
-    chunk: int = 2000,
-    workers: int | None = None,
-) -> int:
-    """Re-score every registration; returns how many were re-scored (each now carries
-    the given versions). Records whose derived values are already those are not
-    rewritten; the audit entry of the run counts both."""
-    today = today or date.today()
-    if workers is None:
-        workers = _default_workers(repo.count())
-    reason = {"grid": defs.grid.version, "orientation": defs.orientation.version}
-    rescorer = Rescorer(defs.form, defs.grid, defs.orientation, today)
-    with repo.derived_rewrite(rescorer.fields, chunk=chunk, versions=rescorer.versions) as rw:
-        if workers <= 0:
-            for rows in rw.chunks():
-                rw.write(rescorer.chunk(rows))
-        else:
-            _with_workers(rw, rescorer, defs, workers)
-        rw.finish(reason)
-        return rw.seen
-
-
-def _with_workers(
-    rw: DerivedRewrite, rescorer: Rescorer, defs: DefinitionSet, workers: int
-) -> None:
-    """Chunks go to the worker processes, up to QUEUE_PER_WORKER each waiting; when the
-    queue is full and its oldest chunk is not back yet, this process scores the chunk it
-    just read itself rather than wait. Since a pass writes only what moved (a tenth of
-    the rows, or none), reading is no longer the pass's critical path: scoring is, and
-    two cores score faster than one. It reads ahead (and scores) while the workers start
-    (a spawned interpreter imports for ~0.5 s)."""
-    bodies = tuple(
-        json.dumps(d.data, ensure_ascii=False) for d in (defs.form, defs.grid, defs.orientation)
-    )
-    # spawn, not fork: the parent holds threads and open SQLCipher connections.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(bodies, rescorer.today, WORKER_NICENESS),
-    ) as pool:
-        pending: deque[Future[list[Change]]] = deque()
-        for rows in rw.chunks():
-            # Write what came back first: it frees the workers' queue and the cache.
-            while pending and pending[0].done():
-                rw.write(pending.popleft().result())
-            if len(pending) >= workers * QUEUE_PER_WORKER:
-                rw.write(rescorer.chunk(rows))
-                continue
-            pending.append(pool.submit(_rescore_chunk, rows))
-        while pending:
-            rw.write(pending.popleft().result())
+def points_key(points: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A record's points, one per criterion, as a memo key. The points carry their types
+    (5 and 5.0 print differently in the evaluation JSON) unless all are ints, the shipped
+    grid's case: then the bare points, marked so the two kinds of key never meet."""
+    if all(p.__class__ is int for p in points):
+        return ("int", *points)
+    return tuple((p.__class__, p) for p in points)
