@@ -10,6 +10,16 @@ from jisr_desktop.i18n import N_, _
 from jisr_desktop.models.programme.passphrase import MAX_LENGTH, MIN_LENGTH
 
 ERROR_MESSAGES = {
+    # A save that would replace a record it does not name exactly (models/store/records.py).
+    "record_exists": N_(
+        "A registration with this id exists already; nothing was saved. To correct it, "
+        "send the record with the version being edited (as the export writes it)."
+    ),
+    "stale_version": N_(
+        "This registration was changed since that version; nothing was saved. Open it "
+        "again and make the correction on the current version."
+    ),
+    "record_not_found": N_("No registration with this id exists; nothing was saved."),
     "wrong_passphrase": N_("Wrong passphrase for this agent. Nothing was changed; try again."),
     "unknown_agent": N_("No agent of that name can open this store."),
     "agent_exists": N_("An agent of that name already exists."),

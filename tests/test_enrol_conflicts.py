@@ -80,10 +80,13 @@ def test_an_import_row_naming_an_existing_record_edits_only_the_version_it_names
     stale = json.loads(json.dumps(changed))
     stale["answers"]["household_size"] = 9
     outbox = _outbox(store)
-    with pytest.raises(StaleVersion):
-        save_many(repo, definitions, [(1, stale)], today=TODAY)
+    # (An import reports a refused row and goes on with the others, rather than stopping.)
+    refused = save_many(repo, definitions, [(1, stale)], today=TODAY)
+    assert refused.rejected_lines == [1] and refused.updated == 0
+    assert [p.field for p in refused.problems] == ["version"]
     # A row with her id and no version is a creation: refused.
     bare = dict(make_submission(household_size=9), id=fatima.id)
-    with pytest.raises(RecordExists):
-        save_many(repo, definitions, [(1, bare)], today=TODAY)
+    refused = save_many(repo, definitions, [(1, bare)], today=TODAY)
+    assert refused.rejected_lines == [1] and refused.saved == 0
+    assert [p.field for p in refused.problems] == ["id"]
     assert repo.get(fatima.id).answers["household_size"] == 5 and _outbox(store) == outbox

@@ -17,6 +17,7 @@ from jisr_desktop.cli.common import (
     today,
 )
 from jisr_desktop.i18n import N_, _
+from jisr_desktop.user_messages import error_text
 
 DUPLICATE_CIN = N_(
     "A record with the same CIN exists; nothing was saved. Open it instead, or use --allow-duplicate if this is a different woman."  # noqa: E501
@@ -61,7 +62,7 @@ def _report_invalid(evaluation, form_def, lang: str, where: str = "") -> None:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.workflows.enrolment import enrol
+    from jisr_desktop.models.workflows.enrolment import RecordConflict, enrol
 
     submission = read_json(args.file)
     if not isinstance(submission, dict):
@@ -86,15 +87,18 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         )
     store, repo, defs = session(args)
     with store:
-        outcome = enrol(
-            repo,
-            defs,
-            submission,
-            record_id=record_id,
-            base_version=base_version,
-            today=today(args),
-            allow_duplicate=args.allow_duplicate,
-        )
+        try:
+            outcome = enrol(
+                repo,
+                defs,
+                submission,
+                record_id=record_id,
+                base_version=base_version,
+                today=today(args),
+                allow_duplicate=args.allow_duplicate,
+            )
+        except RecordConflict as exc:
+            raise CliError(error_text(exc.code), EXIT_INVALID) from exc
     result = _outcome_json(outcome, args.lang)
     result["warnings"] = field_messages(outcome.evaluation, defs.form, args.lang, "warning")
     if not outcome.evaluation.validation.ok:

@@ -104,6 +104,19 @@ ROW_MESSAGES = {
               "elle n'a pas été enregistrée.",
         "zgh": "ⴰⵣⵔⵉⵔⴰ ⴰ ⵓⵔ ⴷ ⴰⵣⵎⵎⴻⵎ (ⵉⵇⵇⴰⵏ ⵓⵙⵏⵓⵍⴼⵓ JSON ⵏⵖ ⴰⵣⵔⵉⵔⴰ CSV); ⵓⵔ ⵉⵜⵜⵓⵃⴹⴰ.",
     },
+    # A creation never overwrites a woman's record: an edit names the version it edits.
+    "record_exists": {
+        "ar": "هذا السطر يحمل معرّف تسجيل موجود دون رقم نسخته؛ لم يُحفظ (للتعديل: أضف عمود version).",
+        "fr": "Cette ligne porte l'identifiant d'une inscription existante sans sa version ; "
+              "elle n'a pas été enregistrée (pour la modifier, ajoutez la colonne version).",
+        "zgh": "ⴰⵣⵔⵉⵔⴰ ⴰ ⵖⵓⵔⵙ ⴰⵙⵖⵍ ⵏ ⵓⵣⵎⵎⴻⵎ ⵍⵍⵉ ⵉⵍⵍⴰⵏ ⴱⵍⴰ ⵜⴰⵏⵙⵍⵜ ⵏⵏⵙ; ⵓⵔ ⵉⵜⵜⵓⵃⴹⴰ (version).",
+    },
+    "stale_version": {
+        "ar": "نسخة هذا التسجيل تغيّرت منذ التصدير؛ لم يُحفظ هذا السطر (صدّر من جديد ثم عدّل).",
+        "fr": "Cette inscription a changé depuis l'export ; la ligne n'a pas été enregistrée "
+              "(exportez à nouveau, puis modifiez).",
+        "zgh": "ⵉⵜⵜⵓⵙⵏⴼⵍ ⵓⵣⵎⵎⴻⵎ ⴰ ⵙⴳ ⵓⵙⵙⵓⴼⵖ; ⵓⵔ ⵉⵜⵜⵓⵃⴹⴰ ⵓⵣⵔⵉⵔⴰ ⴰ.",
+    },
 }
 
 
@@ -183,6 +196,10 @@ def _judge(repo, defs, form, reference, line, row, report, seen_cins, today):
     # A row naming an existing record edits the version it names (an export's `version`);
     # without one it is a creation, which the store refuses.
     base = _version(row.get("version")) if existing is not None else None
+    if existing is not None and base is None:
+        return _reject(report, line, "id", ROW_MESSAGES["record_exists"])
+    if existing is not None and base != existing.version:
+        return _reject(report, line, "version", ROW_MESSAGES["stale_version"])
     return verb, (answers, derived_from(evaluation), record_id, base)
 
 
