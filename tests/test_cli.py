@@ -225,3 +225,14 @@ def test_an_agent_name_with_control_characters_is_refused(tmp_path):
     done = jisr(tmp_path / "data", "init", "--agent", "Amina\x1b[2J", "--province", "07.351")
     assert done.returncode == 2 and "\x1b" not in done.stderr
     assert not (tmp_path / "data" / "keyring.json").exists()
+
+
+def test_enrol_with_an_existing_id_replaces_nothing_and_says_why(cli_store, tmp_path):
+    made = jisr(cli_store, "enrol", _write(tmp_path / "f.json", make_submission()))
+    first = json.loads(made.stdout)
+    other = dict(make_submission(first_name_lat="Khadija", cin="AB998877"), id=first["id"])
+    done = jisr(cli_store, "enrol", _write(tmp_path / "g.json", other))
+    assert done.returncode == 2 and "Unexpected" not in done.stderr
+    assert "identifiant" in done.stderr and "rien n'a été enregistré" in done.stderr
+    shown = json.loads(jisr(cli_store, "show", first["id"]).stdout)
+    assert shown["answers"]["cin"] == "EE123456"  # Fatima's record is still hers
