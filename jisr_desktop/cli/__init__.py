@@ -359,7 +359,10 @@ def cmd_definitions(args: argparse.Namespace) -> int:
                 new = load_directory(Path(args.load))
             except DefinitionError as exc:
                 raise CliError(str(exc), EXIT_INVALID) from exc
-            installed = repo.install_definitions(new.all())
+            try:
+                installed = repo.install_definitions(new.all())
+            except ValueError as exc:  # same id and version, other content: nothing installed
+                raise CliError(_("An edited definition keeps the version number of an installed one; raise its version number and load again ({detail}).").format(detail=exc), EXIT_INVALID) from exc  # noqa: E501
             _say(ngettext("{n} new definition version installed.",
                           "{n} new definition versions installed.",
                           len(installed)).format(n=len(installed)))

@@ -41,6 +41,7 @@ from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
 from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.grid_notice import grid_notice
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,8 @@ class CommitteePage(QWidget):
         self.counts.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.grid_note = QLabel()  # the grid's points are our proposal (issue 12)
+        self.grid_note.setWordWrap(True)
 
         # Batch printing of the orientation cards. By default the accepted women only: a
         # committee's secretary prints after the session, for the women it admitted (a
@@ -235,6 +238,7 @@ class CommitteePage(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(self.counts)
+        layout.addWidget(self.grid_note)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         actions = QHBoxLayout()
@@ -406,6 +410,7 @@ class CommitteePage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Committee list"))
+        self.grid_note.setText(grid_notice(self.ctx.defs.grid, self.ctx.lang))
         self.province_label.setText(_("Province"))
         self.province.setAccessibleName(_("Province of the committee"))
         self.table.setAccessibleName(_("Registrations ranked by score"))

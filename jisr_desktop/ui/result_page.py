@@ -56,6 +56,7 @@ from jisr_desktop.ui.card_preview import CardPreviewDialog, can_print, open_card
 from jisr_desktop.ui.committee_page import outcome_text
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
+from jisr_desktop.ui.grid_notice import grid_notice
 
 log = logging.getLogger(__name__)
 
@@ -190,9 +191,12 @@ class ResultPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.criteria.setMinimumHeight(260)
         self.eligibility = QLabel()
+        self.grid_note = QLabel()  # the grid's points are our proposal (issue 12)
+        self.grid_note.setWordWrap(True)
         self.eligibility.setWordWrap(True)
         score_layout = QVBoxLayout(self.score_box)
         score_layout.addWidget(self.total)
+        score_layout.addWidget(self.grid_note)
         score_layout.addWidget(self.criteria)
         score_layout.addWidget(self.eligibility)
 
@@ -461,6 +465,7 @@ class ResultPage(QWidget):
             self.criteria.setVisible(False)
             return
         self.criteria.setVisible(True)
+        self.grid_note.setText(grid_notice(data.grid, lang))
         grid = data.grid.data if data.grid else {}
         raw_criteria = {c["id"]: c for c in grid.get("criteria") or ()}
         points = evaluation.get("points") or {}
