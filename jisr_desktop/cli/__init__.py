@@ -517,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("definitions", cmd_definitions, _("list, or load newer, definitions"))
     p.add_argument("--load", metavar="DIR")
+    __import__("jisr_desktop.cli.programme", fromlist=["register"]).register(add)  # issue 12
     return parser
 
 

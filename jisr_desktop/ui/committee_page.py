@@ -182,6 +182,13 @@ class CommitteePage(QWidget):
         self.province.setMinimumContentsLength(24)
         self.province_label.setBuddy(self.province)
         self.province.currentIndexChanged.connect(lambda _i: self.reload())
+        # One ranking per province and category, each with its quota (issue 12).
+        self.category_label = QLabel()
+        self.category = QComboBox()
+        for value in (None, 1, 2):
+            self.category.addItem("", value)
+        self.category_label.setBuddy(self.category)
+        self.category.currentIndexChanged.connect(lambda _i: self.reload())
         self.quota = QLabel()
         self.counts = QLabel()
         self.counts.setWordWrap(True)
@@ -232,6 +239,8 @@ class CommitteePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.province_label)
         top.addWidget(self.province, 1)
+        top.addWidget(self.category_label)
+        top.addWidget(self.category)
         top.addStretch(1)
         top.addWidget(self.quota)
         layout = QVBoxLayout(self)
@@ -292,9 +301,10 @@ class CommitteePage(QWidget):
         self._generation += 1
         generation = self._generation
         repo = self.ctx.repo
+        category = self.category.currentData()
         self.status.setText(_("Loading…"))
         self.ctx.tasks.run(
-            lambda: ranking(repo, code),
+            lambda: ranking(repo, code, category),
             on_done=lambda result: self._loaded(generation, result),
             on_error=lambda error: self._failed(generation, error),
         )
@@ -411,6 +421,11 @@ class CommitteePage(QWidget):
     def retranslate(self) -> None:
         self.title.setText(_("Committee list"))
         self.grid_note.setText(grid_notice(self.ctx.defs.grid, self.ctx.lang))
+        self.category_label.setText(_("Category"))
+        self.category.setItemText(0, _("Both categories"))
+        for i in (1, 2):
+            number = format_number(i, self.ctx.lang)
+            self.category.setItemText(i, _("Category {n}").format(n=number))
         self.province_label.setText(_("Province"))
         self.province.setAccessibleName(_("Province of the committee"))
         self.table.setAccessibleName(_("Registrations ranked by score"))
