@@ -133,7 +133,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise CliError(_error_text(exc.code)) from exc
     with store:
-        Repository(store).install_definitions(definitions.all())
+        Repository(store).install_definitions([*definitions.all(), *_places(None)])
     _print_json(
         {
             "store": str(_folder(args)),
@@ -360,7 +360,7 @@ def cmd_definitions(args: argparse.Namespace) -> int:
             except DefinitionError as exc:
                 raise CliError(str(exc), EXIT_INVALID) from exc
             try:
-                installed = repo.install_definitions(new.all())
+                installed = repo.install_definitions([*new.all(), *_places(Path(args.load))])
             except ValueError as exc:  # same id and version, other content: nothing installed
                 raise CliError(_("An edited definition keeps the version number of an installed one; raise its version number and load again ({detail}).").format(detail=exc), EXIT_INVALID) from exc  # noqa: E501
             _say(ngettext("{n} new definition version installed.",
@@ -369,6 +369,17 @@ def cmd_definitions(args: argparse.Namespace) -> int:
             defs = repo.active_definitions()
         _print_json(defs.versions())
     return 0
+
+
+def _places(folder: Path | None) -> list:
+    """The folder's directory of places (issue 12), if it has one."""
+    from jisr_desktop.models.programme.definitions import DefinitionError, load_places
+
+    try:
+        found = load_places(folder)
+    except DefinitionError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
+    return [found] if found is not None else []
 
 
 def cmd_print_card(args: argparse.Namespace) -> int:

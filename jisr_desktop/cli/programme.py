@@ -1,5 +1,6 @@
 """The programme's workflow after registration, headless: the committee's ranked lists
-(one per province and category), its decisions, and (see `places`) the orientation.
+(one per province and category), its decisions, the directory of places, the orientation
+to a named place and the incubator's review of the path.
 
 Registered by `jisr_desktop.cli.build_parser` through `register(add)`.
 """
@@ -78,6 +79,93 @@ def _today_text(args: argparse.Namespace) -> str:
     return (_today(args) or date.today()).isoformat()
 
 
+def cmd_places(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from jisr_desktop.models.store.referrals import directory_in_force
+
+    store, repo, _defs = _session(args)
+    with store:
+        directory = directory_in_force(repo)
+    places = [asdict(p) for p in directory.places
+              if (not args.region or p.region == args.region)
+              and (not args.province or p.province == args.province)]
+    none_named = {k: directory.none_named(k) for k in directory.kinds if directory.none_named(k)}
+    _print_json({"version": directory.version, "places": places, "none_named": none_named})
+    return 0
+
+
+def cmd_orient(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from jisr_desktop.cards.for_record import find_record
+    from jisr_desktop.models.store.referrals import (
+        ReferralRepository,
+        UnknownPlace,
+        directory_in_force,
+    )
+
+    store, repo, _defs = _session(args)
+    with store:
+        record = find_record(repo, args.id)
+        if record is None:
+            raise CliError(_("No record with id {id}.").format(id=args.id))
+        try:
+            info = ReferralRepository(store).orient(
+                record.id, directory_in_force(repo), place_id=args.place,
+                appointment=args.appointment, contact=args.contact)
+        except UnknownPlace as exc:
+            raise CliError(_("No place {place} in the directory: see the places command.")
+                           .format(place=args.place), EXIT_INVALID) from exc
+        except PermissionError as exc:
+            raise CliError(_("This role may not orient a woman.")) from exc
+        except ValueError as exc:
+            raise CliError(_("The appointment must be written YYYY-MM-DD HH:MM."),
+                           EXIT_INVALID) from exc
+    _print_json(asdict(info))
+    return 0
+
+
+def cmd_review_path(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from jisr_desktop.cards.for_record import find_record
+    from jisr_desktop.models.store.decisions import ReasonRequired
+    from jisr_desktop.models.store.referrals import ReferralRepository
+
+    store, repo, defs = _session(args)
+    with store:
+        record = find_record(repo, args.id)
+        if record is None:
+            raise CliError(_("No record with id {id}.").format(id=args.id))
+        if args.path not in defs.orientation.data["paths"]:
+            raise CliError(_("Unknown path {path}.").format(path=args.path), EXIT_INVALID)
+        current = _path_of(repo, defs, record)
+        try:
+            info = ReferralRepository(store).review_path(
+                record.id, path=args.path, path_in_force=current, reason=args.reason)
+        except ReasonRequired as exc:
+            raise CliError(_("A change of the path needs its reason (--reason)."),
+                           EXIT_INVALID) from exc
+        except PermissionError as exc:
+            raise CliError(_("This role may not review a path.")) from exc
+        history = [asdict(r) for r in ReferralRepository(store).history(record.id)]
+    _print_json({"review": asdict(info), "history": history})
+    return 0
+
+
+def _path_of(repo: Any, defs: Any, record: Any) -> str | None:
+    from jisr_desktop.cards import placement
+    from jisr_desktop.cards.for_record import in_force_for
+    from jisr_desktop.models.store.decisions import AGENT_CONFIRMATION, DecisionRepository
+
+    later = in_force_for(repo, [record.id])[record.id]
+    confirmation = DecisionRepository(repo.store).latest(record.id, AGENT_CONFIRMATION)
+    printed = placement.in_force(record, defs.orientation, [confirmation, later.committee],
+                                 later.review)
+    return ((printed.evaluation or {}).get("orientation") or {}).get("path")
+
+
 def register(add: Add) -> None:
     """Add this module's commands to the CLI's parser."""
     p = add("committee", cmd_committee, _("the committee's ranked list of a province"))
@@ -94,3 +182,19 @@ def register(add: Add) -> None:
                    help=_("the category the committee puts her in, if not the proposed one"))
     p.add_argument("--path", help=_("the path the committee chooses, if not the proposed one"))
     p.add_argument("--today", help=argparse.SUPPRESS)
+
+    p = add("places", cmd_places, _("the directory of incubators and centres"))
+    p.add_argument("--region", help=_("HCP region code, e.g. 07"))
+    p.add_argument("--province", help=_("HCP province code, e.g. 07.351"))
+
+    p = add("orient", cmd_orient, _("name the place, the appointment and the person to see"))
+    p.add_argument("id")
+    p.add_argument("--place", required=True, help=_("a place id of the directory"))
+    p.add_argument("--appointment", help=_("date and time, YYYY-MM-DD HH:MM"))
+    p.add_argument("--contact", help=_("the person to contact there"))
+
+    p = add("review-path", cmd_review_path,
+            _("after the first interviews: confirm or change her path"))
+    p.add_argument("id")
+    p.add_argument("--path", required=True)
+    p.add_argument("--reason")

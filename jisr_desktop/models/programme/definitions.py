@@ -28,6 +28,11 @@ KINDS = ("form", "grid", "orientation", "assessment", "services")
 # Card templates (orientation card, service card) are definitions too, but not part of a
 # DefinitionSet: a record is never scored with them. `load_card_templates` loads them.
 CARD_KIND = "card"
+# The directory of places orientation sends women to (issue 12): versioned and published
+# like the others, outside the DefinitionSet too (no score reads it). `load_places`.
+PLACES_KIND = "places"
+PLACES_FILE = "places.json"
+EXTRA_KINDS = (CARD_KIND, PLACES_KIND)
 FILE_NAMES = {
     "form": "registration.json",
     "grid": "grid.json",
@@ -114,11 +119,11 @@ def parse_definition(raw: bytes | str, source: str) -> Definition:
     """Parse and check one definition; `source` names it in error messages."""
     data = _decode(raw, source)
     kind = data.get("kind")
-    if kind not in (*KINDS, CARD_KIND):
+    if kind not in (*KINDS, *EXTRA_KINDS):
         raise DefinitionError(
             source,
             "kind",
-            f"unknown kind {kind!r}; expected one of {', '.join((*KINDS, CARD_KIND))}",
+            f"unknown kind {kind!r}; expected one of {', '.join((*KINDS, *EXTRA_KINDS))}",
         )
     error = best_match(_validator(kind).iter_errors(data))
     if error is not None:
@@ -173,6 +178,19 @@ def load_card_templates(path: Path | None = None) -> dict[str, Definition]:
         if card not in templates or templates[card].version < definition.version:
             templates[card] = definition
     return templates
+
+
+def load_places(path: Path | None = None) -> Definition | None:
+    """The directory of places of a folder (default: the shipped one); None if it has none."""
+    file = (Path(path) if path is not None else paths.definitions_dir()) / PLACES_FILE
+    if not file.exists():
+        return None
+    definition = load_definition(file)
+    if definition.kind != PLACES_KIND:
+        raise DefinitionError(
+            definition.source, "kind", f"{PLACES_FILE} must hold 'places', not {definition.kind!r}"
+        )
+    return definition
 
 
 def cross_check(definitions: DefinitionSet) -> None:
@@ -481,8 +499,19 @@ def _card_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
     )
 
 
+def _places_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
+    yield from _ids(data["places"], "places")
+    for i, place in enumerate(data["places"]):
+        if place["kind"] not in data["kinds"]:
+            yield f"places/{i}/kind", f"no kind {place['kind']!r} in kinds"
+        province = place.get("province")
+        if province and not province.startswith(place["region"] + "."):
+            yield f"places/{i}/province", f"{province} is not in region {place['region']}"
+
+
 _SEMANTIC_CHECKS = {
     "card": _card_problems,
+    "places": _places_problems,
     "form": _form_problems,
     "grid": _grid_problems,
     "orientation": _orientation_problems,

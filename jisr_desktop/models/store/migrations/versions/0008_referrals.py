@@ -1,0 +1,39 @@
+"""Referrals: the named place a woman is oriented to (with the appointment and the person
+to contact) and the incubator's confirmation or change of her path (issue 12).
+
+Revision ID: 0008
+Revises: 0004 (the lead rechains it after the other branches' migrations)
+Create Date: 2026-12-02
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "referrals",
+        sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("id", sa.String(), nullable=False, unique=True),
+        sa.Column("record_id", sa.String(), sa.ForeignKey("records.id"), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("place_id", sa.String(), nullable=True),
+        sa.Column("places_version", sa.Integer(), nullable=True),
+        sa.Column("appointment", sa.String(), nullable=True),
+        sa.Column("contact", sa.Text(), nullable=True),
+        sa.Column("path", sa.String(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("agent", sa.String(), nullable=False),
+        sa.Column("at", sa.String(), nullable=False),
+    )
+    op.create_index("ix_referrals_record_id", "referrals", ["record_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_referrals_record_id", "referrals")
+    op.drop_table("referrals")

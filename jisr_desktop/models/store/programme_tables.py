@@ -1,0 +1,34 @@
+"""Tables of the programme's later steps (issue 12): the orientation to a named place and
+the incubator's review of her path. Registered on the store's one `Base` (schema.py
+imports this module), created by migration 0008."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jisr_desktop.models.store.schema import Base
+
+
+class Referral(Base):
+    """Where a woman is sent, and what the incubator made of her path, never overwritten.
+
+    `kind` "orientation": the agent names a place of the directory (its version kept, so a
+    place renamed later still reads as it was), the appointment and the person to see.
+    `kind` "path_review": after the first interviews (programme document, 396-400), the
+    incubator confirms or changes the path; a change carries its reason. The newest row of
+    each kind is in force; the earlier ones are the history."""
+
+    __tablename__ = "referrals"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    kind: Mapped[str] = mapped_column(String)  # orientation | path_review
+    place_id: Mapped[str | None] = mapped_column(String, nullable=True)
+    places_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    appointment: Mapped[str | None] = mapped_column(String, nullable=True)  # YYYY-MM-DDTHH:MM
+    contact: Mapped[str | None] = mapped_column(Text, nullable=True)
+    path: Mapped[str | None] = mapped_column(String, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    agent: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)
