@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jisr_desktop.cards.data import Text, format_date
+from jisr_desktop.cards.text import LRI, PDI
 from jisr_desktop.models.programme.definitions import Definition
 from jisr_desktop.models.programme.orientation import orient
 from jisr_desktop.models.programme.places import Directory, Place
@@ -90,16 +91,21 @@ def place_values(directory: Directory, place: Place | None,
         if place.address:
             values["place_address"] = dict(place.address)
         if place.phone:
-            values["place_phone"] = place.phone
+            values["place_phone"] = _ltr(place.phone)
         if place.contact:
             values["contact"] = place.contact
     if referral is not None:
         if referral.appointment:
             day, _t, minute = referral.appointment.partition("T")
-            values["appointment"] = f"{format_date(day)} {minute}".strip()
+            values["appointment"] = _ltr(f"{format_date(day)} {minute}".strip())
         if referral.contact:
             values["contact"] = referral.contact
     return values
+
+
+def _ltr(text: str) -> str:
+    # "+212…" and "10/12/2026 09:30" read left to right on the Arabic side too.
+    return f"{LRI}{text}{PDI}"
 
 
 def is_accepted(committee: Any | None) -> bool:

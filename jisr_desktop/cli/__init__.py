@@ -360,7 +360,8 @@ def cmd_definitions(args: argparse.Namespace) -> int:
             except DefinitionError as exc:
                 raise CliError(str(exc), EXIT_INVALID) from exc
             try:
-                installed = repo.install_definitions([*new.all(), *_places(Path(args.load))])
+                installed = repo.install_definitions(
+                    [*new.all(), *_places(Path(args.load)), *_cards(Path(args.load))])
             except ValueError as exc:  # same id and version, other content: nothing installed
                 raise CliError(_("An edited definition keeps the version number of an installed one; raise its version number and load again ({detail}).").format(detail=exc), EXIT_INVALID) from exc  # noqa: E501
             _say(ngettext("{n} new definition version installed.",
@@ -382,14 +383,26 @@ def _places(folder: Path | None) -> list:
     return [found] if found is not None else []
 
 
+def _cards(folder: Path) -> list:
+    """The folder's card templates (`cards/`), so a new letterhead reaches the printer."""
+    from jisr_desktop.models.programme.definitions import DefinitionError, load_card_templates
+
+    if not (folder / "cards").is_dir():
+        return []
+    try:
+        return list(load_card_templates(folder / "cards").values())
+    except DefinitionError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
+
+
 def cmd_print_card(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import render_card
     from jisr_desktop.cards.for_record import NoCard, card_for_record
-    from jisr_desktop.models.programme.definitions import load_card_templates
+    from jisr_desktop.models.store.card_templates import card_templates_in_force
 
-    templates = load_card_templates()
     store, repo, defs = _session(args)
     with store:
+        templates = card_templates_in_force(repo)
         try:
             data = card_for_record(repo, defs, args.id, args.kind, issued_on=_today(args),
                                    centre=args.centre or "", agent=store.agent)
@@ -412,10 +425,10 @@ def cmd_print_card(args: argparse.Namespace) -> int:
 def cmd_print_cards(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import BatchItem, render_batch
     from jisr_desktop.cards.for_record import province_cards
-    from jisr_desktop.models.programme.definitions import load_card_templates
+    from jisr_desktop.models.store.card_templates import card_templates_in_force
 
-    template = load_card_templates()[args.kind].data
     store, repo, defs = _session(args)
+    template = card_templates_in_force(repo)[args.kind].data  # closed by the `with` below
 
     def items():
         # One record at a time from the store (read in chunks): a province's thousands of
