@@ -5,7 +5,7 @@ an incubating association, an Entraide Nationale training centre. The directory 
 that into a place: her region's incubator; or an association or an EN centre of her
 province. The document names no association and no EN centre (lines 499-517): where the
 directory has none for her province, the place proposed is her region's incubator, which
-coordinates every social centre of the region (line 465) and names the association or
+coordinates every social centre of the region (line 479) and names the association or
 centre after the first interviews. That fallback is our proposal; `Choice.fallback` says
 when it was taken, so the card and the agent can say so.
 """
