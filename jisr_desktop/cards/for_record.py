@@ -177,20 +177,27 @@ def service_card_data(
     repo: Any, defs: Any, record: Any, assessment: Any | None, *,
     issued_on: date | None = None, centre: Text = "", agent: str = "",
 ) -> CardData | None:
-    """The service card of the record's latest skills assessment (None without one)."""
+    """The service card of the record's latest skills assessment (None without one): its
+    recommendations as the incubator staff edited them (added, removed, scheduled)."""
+    from jisr_desktop.models.store.service_edits import ServiceEdits, services_in_force
+
     if assessment is None:
         return None
-    return service_card(
+    edits = ServiceEdits(repo.store).history(record.id, assessment.id)
+    services, planned = services_in_force(assessment.recommended, edits)
+    data = service_card(
         record,
         defs.services.data,
-        assessment.recommended,
+        services,
         deliveries=assessment.deliveries,
         orientation=defs.orientation.data,
         assessed_on=str(assessment.created_at)[:10],
         issued_on=issued_on,
         centre=centre,
         agent=agent or repo.store.agent,
+        edition=1 + len(edits),
     )
+    return placement.with_schedule(data, planned)
 
 
 def card_for_record(

@@ -114,3 +114,23 @@ def is_accepted(committee: Any | None) -> bool:
 
 def with_values(data: Any, extra: Mapping[str, Text], *, provisional: bool) -> Any:
     return dataclasses.replace(data, values={**data.values, **extra}, provisional=provisional)
+
+
+# The words before a scheduled day on the service card (ar, fr, zgh).
+_PLANNED = {"ar": "مبرمجة في", "fr": "prévu le", "zgh": "prévu le"}
+
+
+def with_schedule(data: Any, planned: Mapping[str, str]) -> Any:
+    """The service card with each scheduled, not yet delivered service's day after its
+    label."""
+    if not planned:
+        return data
+    lines = []
+    for line in data.services:
+        day = planned.get(line.service_id)
+        if day and line.delivered_on is None:
+            label = {k: f"{v} ({_PLANNED.get(k, _PLANNED['fr'])} {format_date(day)})"
+                     for k, v in line.label.items()}
+            line = dataclasses.replace(line, label=label)
+        lines.append(line)
+    return dataclasses.replace(data, services=tuple(lines))

@@ -166,6 +166,50 @@ def _path_of(repo: Any, defs: Any, record: Any) -> str | None:
     return ((printed.evaluation or {}).get("orientation") or {}).get("path")
 
 
+def cmd_service_card(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from jisr_desktop.cards.for_record import find_record
+    from jisr_desktop.models.store.assessments import AssessmentRepository
+    from jisr_desktop.models.store.decisions import ReasonRequired
+    from jisr_desktop.models.store.service_edits import (
+        ServiceEdits,
+        UnknownService,
+        services_in_force,
+    )
+
+    action, service = next(((a, getattr(args, a)) for a in ("add", "remove", "schedule")
+                            if getattr(args, a)), (None, None))
+    store, repo, defs = _session(args)
+    with store:
+        record = find_record(repo, args.id)
+        if record is None:
+            raise CliError(_("No record with id {id}.").format(id=args.id))
+        assessment = AssessmentRepository(store).latest(record.id)
+        if assessment is None:
+            raise CliError(_("This record has no skills assessment yet."), EXIT_INVALID)
+        edits = ServiceEdits(store)
+        if action is not None:
+            try:
+                edits.edit(record.id, assessment.id, defs.services, action=action,
+                           service_id=service, reason=args.reason, scheduled_on=args.on)
+            except UnknownService as exc:
+                raise CliError(_("No service {service} in the catalogue.").format(
+                    service=service), EXIT_INVALID) from exc
+            except ReasonRequired as exc:
+                raise CliError(_("Adding or removing a service needs its reason (--reason)."),
+                               EXIT_INVALID) from exc
+            except PermissionError as exc:
+                raise CliError(_("Only incubator staff may edit a service card.")) from exc
+            except ValueError as exc:
+                raise CliError(_("The date must be written YYYY-MM-DD."), EXIT_INVALID) from exc
+        history = edits.history(record.id, assessment.id)
+        services, planned = services_in_force(assessment.recommended, history)
+    _print_json({"services": services, "planned": planned,
+                 "history": [asdict(e) for e in history]})
+    return 0
+
+
 def register(add: Add) -> None:
     """Add this module's commands to the CLI's parser."""
     p = add("committee", cmd_committee, _("the committee's ranked list of a province"))
@@ -197,4 +241,14 @@ def register(add: Add) -> None:
             _("after the first interviews: confirm or change her path"))
     p.add_argument("id")
     p.add_argument("--path", required=True)
+    p.add_argument("--reason")
+
+    p = add("service-card", cmd_service_card,
+            _("show, or edit, the services of her service card"))
+    p.add_argument("id")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--add", metavar="SERVICE", help=_("add a service of the catalogue"))
+    what.add_argument("--remove", metavar="SERVICE", help=_("take a service off the card"))
+    what.add_argument("--schedule", metavar="SERVICE", help=_("plan a service on a day (--on)"))
+    p.add_argument("--on", help=_("the day it is planned, YYYY-MM-DD"))
     p.add_argument("--reason")

@@ -1,6 +1,7 @@
-"""Tables of the programme's later steps (issue 12): the orientation to a named place and
-the incubator's review of her path. Registered on the store's one `Base` (schema.py
-imports this module), created by migration 0008."""
+"""Tables of the programme's later steps (issue 12): the orientation to a named place, the
+incubator's review of her path, and the incubator staff's edits of the service card.
+Registered on the store's one `Base` (schema.py imports this module), created by migration
+0008."""
 
 from __future__ import annotations
 
@@ -29,6 +30,24 @@ class Referral(Base):
     appointment: Mapped[str | None] = mapped_column(String, nullable=True)  # YYYY-MM-DDTHH:MM
     contact: Mapped[str | None] = mapped_column(Text, nullable=True)
     path: Mapped[str | None] = mapped_column(String, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    agent: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)
+
+
+class ServiceCardEdit(Base):
+    """Incubator staff's change to a service card made from an assessment's recommendations:
+    `add` a service, `remove` one, or `schedule` one on a day, each with its reason; never
+    overwritten (the card applies them in order over the recommendations)."""
+
+    __tablename__ = "service_card_edits"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    assessment_id: Mapped[str] = mapped_column(String)
+    action: Mapped[str] = mapped_column(String)  # add | remove | schedule
+    service_id: Mapped[str] = mapped_column(String)
+    scheduled_on: Mapped[str | None] = mapped_column(String, nullable=True)  # YYYY-MM-DD
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     agent: Mapped[str] = mapped_column(String)
     at: Mapped[str] = mapped_column(String)

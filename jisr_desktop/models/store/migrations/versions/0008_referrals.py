@@ -1,5 +1,6 @@
 """Referrals: the named place a woman is oriented to (with the appointment and the person
-to contact) and the incubator's confirmation or change of her path (issue 12).
+to contact), the incubator's confirmation or change of her path, and the incubator staff's
+edits of the service card (issue 12).
 
 Revision ID: 0008
 Revises: 0004 (the lead rechains it after the other branches' migrations)
@@ -32,8 +33,24 @@ def upgrade() -> None:
         sa.Column("at", sa.String(), nullable=False),
     )
     op.create_index("ix_referrals_record_id", "referrals", ["record_id"])
+    op.create_table(
+        "service_card_edits",
+        sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("id", sa.String(), nullable=False, unique=True),
+        sa.Column("record_id", sa.String(), sa.ForeignKey("records.id"), nullable=False),
+        sa.Column("assessment_id", sa.String(), nullable=False),
+        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("service_id", sa.String(), nullable=False),
+        sa.Column("scheduled_on", sa.String(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("agent", sa.String(), nullable=False),
+        sa.Column("at", sa.String(), nullable=False),
+    )
+    op.create_index("ix_service_card_edits_record_id", "service_card_edits", ["record_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_service_card_edits_record_id", "service_card_edits")
+    op.drop_table("service_card_edits")
     op.drop_index("ix_referrals_record_id", "referrals")
     op.drop_table("referrals")
