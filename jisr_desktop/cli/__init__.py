@@ -21,7 +21,7 @@ from typing import Any
 from jisr_desktop import __version__
 from jisr_desktop.i18n import N_, _, language_from_env, ngettext, set_language
 from jisr_desktop.logs import configure as configure_logging
-from jisr_desktop.paths import data_dir
+from jisr_desktop.paths import data_dir, definitions_dir
 from jisr_desktop.user_messages import error_text
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise CliError(_error_text(exc.code)) from exc
     with store:
-        Repository(store).install_definitions([*definitions.all(), *_places(None)])
+        Repository(store).install_definitions(
+            [*definitions.all(), *_places(None), *_cards(definitions_dir())])
     _print_json(
         {
             "store": str(_folder(args)),
