@@ -210,6 +210,51 @@ def cmd_service_card(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_incubate(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    from jisr_desktop.cards.for_record import find_record
+    from jisr_desktop.models.store.incubations import IncubationRepository
+
+    def day(text: str | None) -> date | None:
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError as exc:
+            raise CliError(_("The date must be written YYYY-MM-DD."), EXIT_INVALID) from exc
+
+    store, repo, _defs = _session(args)
+    with store:
+        record = find_record(repo, args.id)
+        if record is None:
+            raise CliError(_("No record with id {id}.").format(id=args.id))
+        try:
+            info = IncubationRepository(store).record(
+                record.id, selected_on=day(args.selected_on), contract_start=day(args.start),
+                funding_amount=args.amount, funding_source=args.source,
+                funded_on=day(args.funded_on), logistics=args.logistics)
+        except PermissionError as exc:
+            raise CliError(_("Only a supervisor may record the selection committee's choice.")) from exc  # noqa: E501
+        except ValueError as exc:
+            raise CliError(_("The incubation cannot be recorded: the contract starts before the selection, or the amount is negative."), EXIT_INVALID) from exc  # noqa: E501
+    _print_json(asdict(info))
+    return 0
+
+
+def cmd_incubations(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    from jisr_desktop.models.store.incubations import IncubationRepository
+
+    today = _today(args) or date.today()
+    store, _repo, _defs = _session(args)
+    with store:
+        found = IncubationRepository(store).warnings(args.province, today, args.days)
+    _print_json([{**asdict(info), "warning": warning} for info, warning in found])
+    return 0
+
+
 def register(add: Add) -> None:
     """Add this module's commands to the CLI's parser."""
     p = add("committee", cmd_committee, _("the committee's ranked list of a province"))
@@ -252,3 +297,19 @@ def register(add: Add) -> None:
     what.add_argument("--schedule", metavar="SERVICE", help=_("plan a service on a day (--on)"))
     p.add_argument("--on", help=_("the day it is planned, YYYY-MM-DD"))
     p.add_argument("--reason")
+
+    p = add("incubate", cmd_incubate,
+            _("record her incubation: selection, funding and the 12-month contract"))
+    p.add_argument("id")
+    p.add_argument("--selected-on", required=True, help=_("day of the selection committee"))
+    p.add_argument("--start", required=True, help=_("first day of the contract, YYYY-MM-DD"))
+    p.add_argument("--amount", type=int, help=_("funding in dirhams"))
+    p.add_argument("--source", choices=("programme", "indh", "other"))
+    p.add_argument("--funded-on", help=_("day of the funding, YYYY-MM-DD"))
+    p.add_argument("--logistics", help=_("equipment lent by the incubator"))
+
+    p = add("incubations", cmd_incubations,
+            _("the province's incubation contracts that end soon or have ended"))
+    p.add_argument("--province", required=True, help=_("HCP province code, e.g. 07.351"))
+    p.add_argument("--days", type=int, default=30, help=_("how many days ahead to warn"))
+    p.add_argument("--today", help=argparse.SUPPRESS)

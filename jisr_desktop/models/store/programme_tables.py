@@ -51,3 +51,22 @@ class ServiceCardEdit(Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     agent: Mapped[str] = mapped_column(String)
     at: Mapped[str] = mapped_column(String)
+
+
+class Incubation(Base):
+    """Her incubation: the selection committee's choice, the funding and the contract
+    (document, 423-428). A correction is a new row; the newest is in force."""
+
+    __tablename__ = "incubations"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    selected_on: Mapped[str] = mapped_column(String)  # YYYY-MM-DD, selection committee
+    funding_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)  # dirhams
+    funding_source: Mapped[str | None] = mapped_column(String, nullable=True)
+    funded_on: Mapped[str | None] = mapped_column(String, nullable=True)
+    contract_start: Mapped[str] = mapped_column(String)
+    contract_end: Mapped[str] = mapped_column(String)
+    logistics: Mapped[str | None] = mapped_column(Text, nullable=True)
+    agent: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)

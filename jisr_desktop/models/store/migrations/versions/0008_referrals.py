@@ -1,6 +1,6 @@
 """Referrals: the named place a woman is oriented to (with the appointment and the person
 to contact), the incubator's confirmation or change of her path, and the incubator staff's
-edits of the service card (issue 12).
+edits of the service card, and incubations (selection, funding, contract) (issue 12).
 
 Revision ID: 0008
 Revises: 0004 (the lead rechains it after the other branches' migrations)
@@ -47,9 +47,27 @@ def upgrade() -> None:
         sa.Column("at", sa.String(), nullable=False),
     )
     op.create_index("ix_service_card_edits_record_id", "service_card_edits", ["record_id"])
+    op.create_table(
+        "incubations",
+        sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("id", sa.String(), nullable=False, unique=True),
+        sa.Column("record_id", sa.String(), sa.ForeignKey("records.id"), nullable=False),
+        sa.Column("selected_on", sa.String(), nullable=False),
+        sa.Column("funding_amount", sa.Integer(), nullable=True),
+        sa.Column("funding_source", sa.String(), nullable=True),
+        sa.Column("funded_on", sa.String(), nullable=True),
+        sa.Column("contract_start", sa.String(), nullable=False),
+        sa.Column("contract_end", sa.String(), nullable=False),
+        sa.Column("logistics", sa.Text(), nullable=True),
+        sa.Column("agent", sa.String(), nullable=False),
+        sa.Column("at", sa.String(), nullable=False),
+    )
+    op.create_index("ix_incubations_record_id", "incubations", ["record_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incubations_record_id", "incubations")
+    op.drop_table("incubations")
     op.drop_index("ix_service_card_edits_record_id", "service_card_edits")
     op.drop_table("service_card_edits")
     op.drop_index("ix_referrals_record_id", "referrals")
