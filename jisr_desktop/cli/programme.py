@@ -255,6 +255,48 @@ def cmd_incubations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_follow_up(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    from jisr_desktop.cards.for_record import find_record
+    from jisr_desktop.models.store.follow_up import FollowUpRepository
+
+    store, repo, _defs = _session(args)
+    with store:
+        record = find_record(repo, args.id)
+        if record is None:
+            raise CliError(_("No record with id {id}.").format(id=args.id))
+        visits = FollowUpRepository(store)
+        if args.on:
+            try:
+                visits.visit(record.id, visited_on=date.fromisoformat(args.on),
+                             visitor=args.visitor or store.agent, topic=args.topic,
+                             notes=args.notes, next_step=args.next,
+                             next_on=date.fromisoformat(args.next_on) if args.next_on else None)
+            except PermissionError as exc:
+                raise CliError(_("Only incubator staff may record a follow-up visit.")) from exc
+            except ValueError as exc:
+                raise CliError(_("Dates are written YYYY-MM-DD, and the next step comes after the visit."), EXIT_INVALID) from exc  # noqa: E501
+        history = [asdict(v) for v in visits.history(record.id)]
+    _print_json(history)
+    return 0
+
+
+def cmd_follow_up_calendar(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    from jisr_desktop.models.store.follow_up import FollowUpRepository
+
+    since = _today(args) or date.today()
+    store, _repo, _defs = _session(args)
+    with store:
+        planned = FollowUpRepository(store).calendar(args.province, since)
+    _print_json([asdict(v) for v in planned])
+    return 0
+
+
 def register(add: Add) -> None:
     """Add this module's commands to the CLI's parser."""
     p = add("committee", cmd_committee, _("the committee's ranked list of a province"))
@@ -312,4 +354,21 @@ def register(add: Add) -> None:
             _("the province's incubation contracts that end soon or have ended"))
     p.add_argument("--province", required=True, help=_("HCP province code, e.g. 07.351"))
     p.add_argument("--days", type=int, default=30, help=_("how many days ahead to warn"))
+    p.add_argument("--today", help=argparse.SUPPRESS)
+
+    p = add("follow-up", cmd_follow_up,
+            _("after incubation: her follow-up visits, or record one (--on)"))
+    p.add_argument("id")
+    p.add_argument("--on", help=_("day of the visit, YYYY-MM-DD"))
+    p.add_argument("--visitor", help=_("who visited (default: the agent)"))
+    p.add_argument("--topic", default="visit",
+                   choices=("visit", "management_training", "professional_network",
+                            "soft_skills", "fairs", "e_commerce", "licences_labels"))
+    p.add_argument("--notes")
+    p.add_argument("--next", help=_("the next step"))
+    p.add_argument("--next-on", help=_("day of the next step, YYYY-MM-DD"))
+
+    p = add("follow-up-calendar", cmd_follow_up_calendar,
+            _("the next follow-up steps planned in a province"))
+    p.add_argument("--province", required=True, help=_("HCP province code, e.g. 07.351"))
     p.add_argument("--today", help=argparse.SUPPRESS)

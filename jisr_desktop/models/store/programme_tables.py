@@ -70,3 +70,22 @@ class Incubation(Base):
     logistics: Mapped[str | None] = mapped_column(Text, nullable=True)
     agent: Mapped[str] = mapped_column(String)
     at: Mapped[str] = mapped_column(String)
+
+
+class FollowUpVisit(Base):
+    """A post-incubation follow-up visit (document, 430-449): when, who, what was seen and
+    the next step; `topic` one of the document's services (management, network, soft
+    skills, fairs, e-commerce, licences and labels) or "visit"."""
+
+    __tablename__ = "follow_up_visits"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    visited_on: Mapped[str] = mapped_column(String)  # YYYY-MM-DD
+    visitor: Mapped[str] = mapped_column(String)
+    topic: Mapped[str] = mapped_column(String)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_step: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_on: Mapped[str | None] = mapped_column(String, nullable=True)
+    agent: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)

@@ -1,6 +1,6 @@
 """Referrals: the named place a woman is oriented to (with the appointment and the person
 to contact), the incubator's confirmation or change of her path, and the incubator staff's
-edits of the service card, and incubations (selection, funding, contract) (issue 12).
+edits of the service card, incubations (selection, funding, contract) and post-incubation follow-up visits (issue 12).
 
 Revision ID: 0008
 Revises: 0004 (the lead rechains it after the other branches' migrations)
@@ -63,9 +63,26 @@ def upgrade() -> None:
         sa.Column("at", sa.String(), nullable=False),
     )
     op.create_index("ix_incubations_record_id", "incubations", ["record_id"])
+    op.create_table(
+        "follow_up_visits",
+        sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("id", sa.String(), nullable=False, unique=True),
+        sa.Column("record_id", sa.String(), sa.ForeignKey("records.id"), nullable=False),
+        sa.Column("visited_on", sa.String(), nullable=False),
+        sa.Column("visitor", sa.String(), nullable=False),
+        sa.Column("topic", sa.String(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("next_step", sa.Text(), nullable=True),
+        sa.Column("next_on", sa.String(), nullable=True),
+        sa.Column("agent", sa.String(), nullable=False),
+        sa.Column("at", sa.String(), nullable=False),
+    )
+    op.create_index("ix_follow_up_visits_record_id", "follow_up_visits", ["record_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_follow_up_visits_record_id", "follow_up_visits")
+    op.drop_table("follow_up_visits")
     op.drop_index("ix_incubations_record_id", "incubations")
     op.drop_table("incubations")
     op.drop_index("ix_service_card_edits_record_id", "service_card_edits")
