@@ -297,6 +297,47 @@ def cmd_follow_up_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_session(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    from jisr_desktop.models.store.sessions import SessionRepository
+
+    store, _repo, _defs = _session(args)
+    with store:
+        try:
+            info = SessionRepository(store).open(
+                args.province, held_on=date.fromisoformat(args.date), place=args.place,
+                members=args.member or [], category=args.category)
+        except PermissionError as exc:
+            raise CliError(_("Only a supervisor may record the committee's decision.")) from exc
+        except ValueError as exc:
+            raise CliError(_("A session needs its date (YYYY-MM-DD), its place and the members present (--member, once each)."), EXIT_INVALID) from exc  # noqa: E501
+    _print_json(asdict(info))
+    return 0
+
+
+def cmd_minutes(args: argparse.Namespace) -> int:
+    from jisr_desktop.cards.minutes import render_minutes
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.models.store.sessions import SessionRepository
+    from jisr_desktop.models.workflows.committee import ranking
+
+    store, repo, _defs = _session(args)
+    with store:
+        session = SessionRepository(store).get(args.session)
+        if session is None:
+            raise CliError(_("No committee session {id}.").format(id=args.session))
+        result = ranking(repo, session.province_code, session.category)
+    names = {e.record_id: (e.name_ar if args.minutes_lang == "ar" else e.name_lat)
+             for e in result.entries}
+    province = load_reference().name("provinces", session.province_code, args.minutes_lang)
+    pages = render_minutes(session, result, names, args.out, args.minutes_lang, province)
+    _print_json({"session": session.id, "lang": args.minutes_lang, "pages": pages,
+                 "women": len(result.entries), "out": args.out})
+    return 0
+
+
 def register(add: Add) -> None:
     """Add this module's commands to the CLI's parser."""
     p = add("committee", cmd_committee, _("the committee's ranked list of a province"))
@@ -313,6 +354,18 @@ def register(add: Add) -> None:
                    help=_("the category the committee puts her in, if not the proposed one"))
     p.add_argument("--path", help=_("the path the committee chooses, if not the proposed one"))
     p.add_argument("--today", help=argparse.SUPPRESS)
+
+    p = add("session", cmd_session, _("record a committee session: date, place, members"))
+    p.add_argument("--province", required=True, help=_("HCP province code, e.g. 07.351"))
+    p.add_argument("--category", type=int, choices=(1, 2))
+    p.add_argument("--date", required=True, help=_("date of the committee's session, YYYY-MM-DD"))
+    p.add_argument("--place", required=True)
+    p.add_argument("--member", action="append", help=_("a member present (once per member)"))
+
+    p = add("minutes", cmd_minutes, _("print a session's minutes as a PDF"))
+    p.add_argument("session")
+    p.add_argument("--lang", dest="minutes_lang", choices=("ar", "fr"), default="ar")
+    p.add_argument("--out", required=True)
 
     p = add("places", cmd_places, _("the directory of incubators and centres"))
     p.add_argument("--region", help=_("HCP region code, e.g. 07"))

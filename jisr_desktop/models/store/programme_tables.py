@@ -89,3 +89,18 @@ class FollowUpVisit(Base):
     next_on: Mapped[str | None] = mapped_column(String, nullable=True)
     agent: Mapped[str] = mapped_column(String)
     at: Mapped[str] = mapped_column(String)
+
+
+class CommitteeSession(Base):
+    """A session of a provincial committee: its day, place and members present (members is
+    a JSON list of names). Its minutes are the ranked list with the decisions of that day."""
+
+    __tablename__ = "committee_sessions"
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String, index=True)
+    category: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    held_on: Mapped[str] = mapped_column(String)  # YYYY-MM-DD
+    place: Mapped[str] = mapped_column(Text)
+    members: Mapped[str] = mapped_column(Text)
+    agent: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)

@@ -1,6 +1,6 @@
 """Referrals: the named place a woman is oriented to (with the appointment and the person
 to contact), the incubator's confirmation or change of her path, and the incubator staff's
-edits of the service card, incubations (selection, funding, contract) and post-incubation follow-up visits (issue 12).
+edits of the service card, incubations (selection, funding, contract) post-incubation follow-up visits and committee sessions (issue 12).
 
 Revision ID: 0008
 Revises: 0004 (the lead rechains it after the other branches' migrations)
@@ -78,9 +78,24 @@ def upgrade() -> None:
         sa.Column("at", sa.String(), nullable=False),
     )
     op.create_index("ix_follow_up_visits_record_id", "follow_up_visits", ["record_id"])
+    op.create_table(
+        "committee_sessions",
+        sa.Column("id", sa.String(), primary_key=True),
+        sa.Column("province_code", sa.String(), nullable=False),
+        sa.Column("category", sa.Integer(), nullable=True),
+        sa.Column("held_on", sa.String(), nullable=False),
+        sa.Column("place", sa.Text(), nullable=False),
+        sa.Column("members", sa.Text(), nullable=False),
+        sa.Column("agent", sa.String(), nullable=False),
+        sa.Column("at", sa.String(), nullable=False),
+    )
+    op.create_index("ix_committee_sessions_province_code", "committee_sessions",
+                    ["province_code"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_committee_sessions_province_code", "committee_sessions")
+    op.drop_table("committee_sessions")
     op.drop_index("ix_follow_up_visits_record_id", "follow_up_visits")
     op.drop_table("follow_up_visits")
     op.drop_index("ix_incubations_record_id", "incubations")
