@@ -88,6 +88,7 @@ def test_the_service_card_of_the_reference_bilan(services_for):
         "tr_support_schemes",
         "tr_management",
         "tr_digital",
+        "tr_languages_distance",  # languages 1 ≤ 1: the distance platform (issue 12, 529)
         "acc_business_plan",
         "acc_finance_access",
     ]
@@ -106,6 +107,7 @@ def test_a_running_activity_asking_for_incubation(services_for):
     assert got == [
         "tr_support_schemes",
         "tr_literacy",
+        "tr_languages_distance",  # languages 1 in the reference bilan (issue 12)
         "acc_individual",
         "acc_finance_access",
         "inc_domiciliation",
@@ -156,3 +158,12 @@ def test_an_empty_bilan_recommends_nothing_and_is_incomplete(definitions):
     assert recommend(definitions.assessment, definitions.services, {}) == []
     result = validate_assessment(definitions.assessment, {}, today=TODAY)
     assert set(result.codes("error")) >= {"request", "needs", *COMPETENCES, "next_steps"}
+
+
+def test_soft_skills_languages_and_technical_gaps_lead_to_training(services_for):
+    # Issue 12: the competences the assessment measures all lead somewhere; soft skills and
+    # languages to the programme's distance platforms (document, line 529).
+    got = services_for(technical="0", soft_skills="1", languages="0")
+    assert {"tr_technical", "tr_soft_skills_distance", "tr_languages_distance"} <= set(got)
+    assert not {"tr_technical", "tr_soft_skills_distance", "tr_languages_distance"} & set(
+        services_for(technical="2", soft_skills="3", languages="2"))

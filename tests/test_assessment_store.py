@@ -28,7 +28,8 @@ def test_save_update_and_latest(store, repo, definitions, record):
                              definition=definitions.assessment)
     assert isinstance(first, AssessmentRecord)
     assert first.recommended == ["tr_management", "acc_individual"]
-    assert (first.def_id, first.def_version, first.agent) == ("jisr.assessment", 1, AGENT)
+    assert (first.def_id, first.def_version, first.agent) == (
+        "jisr.assessment", definitions.assessment.version, AGENT)
     assert first.deliveries == []
     corrected = assessments.save(record.id, {"technical": 2}, ["tr_digital"],
                                  definition=definitions.assessment, assessment_id=first.id)

@@ -333,11 +333,12 @@ def test_malformed_json_names_the_line() -> None:
 
 
 def test_duplicate_json_key_is_refused() -> None:
-    raw = (DEFS / "services.json").read_text("utf-8").replace(
+    # orientation.json: still at version 1 (services.json moved to 2 with issue 12)
+    raw = (DEFS / "orientation.json").read_text("utf-8").replace(
         '"version": 1,', '"version": 1,\n  "version": 2,', 1
     )
     with pytest.raises(DefinitionError, match="'version' appears twice"):
-        parse_definition(raw, "services.json")
+        parse_definition(raw, "orientation.json")
 
 
 def test_unknown_kind() -> None:

@@ -1,4 +1,4 @@
-"""The shipped grid (version 1) worked out by hand on registrations an agent could make."""
+"""The shipped grid (version 2) worked out by hand on registrations an agent could make."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def redefine(defn: Definition, data: dict[str, Any]) -> Definition:
 def test_the_reference_case(scored):
     # Widowed 15 + head of household 10 + no disability 0 + no coverage 8 + household of 6 → 4
     # + no income 8 = 45 vulnerability; idea 8 + experience 1_5 5 + primary 2 = 15
-    # readiness; total 60. A project idea and readiness 15 ≥ 10 → category 1.
+    # readiness; total 60. A project idea → category 1.
     result = scored()
     assert points(result) == {
         "social_status": 15,
@@ -102,18 +102,39 @@ def test_no_project_idea_gives_category_2_whatever_the_readiness(scored):
     assert result.category == 2
 
 
+def test_the_widow_with_a_weaving_idea_and_no_schooling_is_in_category_1(scored):
+    # Programme document, lines 384-386: category 1 is "women carrying project ideas". A
+    # widowed head of household with no income, a weaving idea, no schooling and no
+    # experience has readiness 8 only (idea 8 + 0 + 0): the points rank her, they do not
+    # push her out of entrepreneurship (grid version 1 put her in category 2).
+    result = scored(
+        social_status="widowed", head_of_household="yes", income_source="none",
+        project_sector="textile", project_description="نسج الزرابي", project_stage="idea",
+        experience="none", education="none",
+    )
+    assert result.subtotals["readiness"] == 8
+    assert result.category == 1
+    assert "idée de projet" in result.category_reason["fr"]
+
+
 @pytest.mark.parametrize(
     ("overrides", "readiness", "category"),
     [
-        # idea 8 + no experience 0 + no schooling 0 = 8 < 10
-        ({"experience": "none", "education": "none"}, 8, 2),
-        # idea 8 + no experience 0 + primary 2 = 10, just enough
+        # The points change, the category does not: every woman with an idea is category 1.
+        ({"experience": "none", "education": "none"}, 8, 1),
         ({"experience": "none", "education": "primary"}, 10, 1),
-        # existing activity 15 + 6_10 8 + secondary 6 = 29
         ({"project_stage": "existing", "experience": "6_10", "education": "secondary"}, 29, 1),
+        # No idea but an existing activity as a cooperative member: category 1 too.
+        ({"has_project_idea": "no", "project_sector": None, "project_description": None,
+          "project_stage": None, "legal_status": "cooperative"}, 7, 1),
+        # No idea and no activity: category 2, however well prepared.
+        ({"has_project_idea": "no", "project_sector": None, "project_description": None,
+          "project_stage": None, "experience": "over_10", "education": "university"}, 18, 2),
     ],
 )
-def test_category_1_needs_readiness_of_at_least_10(scored, overrides, readiness, category):
+def test_the_category_comes_from_the_idea_not_from_the_points(
+    scored, overrides, readiness, category
+):
     result = scored(**overrides)
     assert result.subtotals["readiness"] == readiness
     assert result.category == category

@@ -39,6 +39,9 @@ class CardData:
     centre: Text = ""
     agent: str = ""
     services: Sequence[ServiceLine] = ()
+    # An orientation card before the committee accepted her: printed as a sheet plainly
+    # marked provisional (the template's `provisional` texts; cards/provisional.py).
+    provisional: bool = False
 
 
 # The names the brief and the UI use for the two kinds; one shape serves both.

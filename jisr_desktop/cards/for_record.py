@@ -6,8 +6,11 @@ them into `CardData`. Runs on the app's db lane (the store is read here), while 
 the PDF belongs on the print lane.
 
 The orientation card prints the orientation *in force*: the grid's proposal, unless the
-agent changed it (a recorded, reasoned decision), in which case the card must carry her
-choice, since the card is what sends the woman to a place.
+agent or the committee changed it (a recorded, reasoned decision), or the incubator
+reviewed the path after the first interviews; the card must carry that, since it is what
+sends the woman to a place. It names the place of the directory (the agent's choice, else
+the one proposed for her), with the appointment and the person to contact. Before the
+committee accepted her it prints as a sheet plainly marked provisional (issue 12).
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from jisr_desktop.cards import placement
 from jisr_desktop.cards.build import orientation_card, service_card
 from jisr_desktop.cards.data import CardData, Text
 from jisr_desktop.models.programme.explanation import named_version
@@ -96,17 +101,66 @@ def with_decision(record: Any, decision: Any | None) -> Any:
     return printed
 
 
+@dataclass(frozen=True)
+class InForce:
+    """What was decided about one woman after the grid: the newest of each kind."""
+
+    committee: Any | None = None
+    referral: Any | None = None  # the agent's orientation to a place
+    review: Any | None = None  # the incubator's review of the path
+
+
+def in_force_for(repo: Any, record_ids: list[str]) -> dict[str, InForce]:
+    """The committee's decision, the orientation and the path review of many records."""
+    from jisr_desktop.models.store.decisions import COMMITTEE, DecisionRepository
+    from jisr_desktop.models.store.referrals import ORIENTATION as REFERRAL
+    from jisr_desktop.models.store.referrals import PATH_REVIEW, ReferralRepository
+
+    committees = DecisionRepository(repo.store).latest_for(record_ids, COMMITTEE)
+    referrals = ReferralRepository(repo.store)
+    out = {}
+    for record_id in record_ids:
+        history = referrals.history(record_id)
+        out[record_id] = InForce(
+            committee=committees.get(record_id),
+            referral=next((r for r in reversed(history) if r.kind == REFERRAL), None),
+            review=next((r for r in reversed(history) if r.kind == PATH_REVIEW), None),
+        )
+    return out
+
+
+def _directory(repo: Any, cache: dict[Any, Any] | None) -> Any:
+    from jisr_desktop.models.store.referrals import directory_in_force
+
+    if cache is not None and "directory" in cache:
+        return cache["directory"]
+    found = directory_in_force(repo)
+    if cache is not None:
+        cache["directory"] = found
+    return found
+
+
 def orientation_card_data(
     repo: Any, defs: Any, record: Any, reference: Any, *,
     decision: Any | None = None, cache: dict[Any, Mapping[str, Any]] | None = None,
     issued_on: date | None = None, centre: Text = "", agent: str = "",
+    later: InForce | None = None,
 ) -> CardData | None:
     """The orientation card of `record` (None when it has no orientation). `decision` is
-    the agent's confirmation in force, if any (`DecisionRepository.latest`)."""
+    the agent's confirmation in force, if any (`DecisionRepository.latest`); `later` the
+    committee's decision, the orientation and the path review (read here if not given)."""
+    from jisr_desktop.models.store.referrals import directory_version
+
     if not has_orientation(record):
         return None
-    printed = with_decision(record, decision)
-    return orientation_card(
+    later = later if later is not None else in_force_for(repo, [record.id])[record.id]
+    printed = placement.in_force(record, defs.orientation, [decision, later.committee],
+                                 later.review)
+    directory = _directory(repo, cache)
+    named = (directory_version(repo, later.referral.places_version)
+             if later.referral is not None else None)
+    place = placement.chosen_place(directory, printed, later.referral, named)
+    data = orientation_card(
         printed,
         record_definition(repo, defs, record, ORIENTATION, cache),
         record_definition(repo, defs, record, "grid", cache),
@@ -115,26 +169,36 @@ def orientation_card_data(
         centre=centre,
         agent=agent or repo.store.agent,
     )
+    values = placement.place_values(named or directory, place, later.referral)
+    return placement.with_values(data, values,
+                                 provisional=not placement.is_accepted(later.committee))
 
 
 def service_card_data(
     repo: Any, defs: Any, record: Any, assessment: Any | None, *,
     issued_on: date | None = None, centre: Text = "", agent: str = "",
 ) -> CardData | None:
-    """The service card of the record's latest skills assessment (None without one)."""
+    """The service card of the record's latest skills assessment (None without one): its
+    recommendations as the incubator staff edited them (added, removed, scheduled)."""
+    from jisr_desktop.models.store.service_edits import ServiceEdits, services_in_force
+
     if assessment is None:
         return None
-    return service_card(
+    edits = ServiceEdits(repo.store).history(record.id, assessment.id)
+    services, planned = services_in_force(assessment.recommended, edits)
+    data = service_card(
         record,
         defs.services.data,
-        assessment.recommended,
+        services,
         deliveries=assessment.deliveries,
         orientation=defs.orientation.data,
         assessed_on=str(assessment.created_at)[:10],
         issued_on=issued_on,
         centre=centre,
         agent=agent or repo.store.agent,
+        edition=1 + len(edits),
     )
+    return placement.with_schedule(data, planned)
 
 
 def card_for_record(
@@ -198,13 +262,14 @@ def orientation_cards(
     cache: dict[Any, Mapping[str, Any]] = {}
     for ids in _chunks(record_ids, chunk):
         in_force = decisions.latest_for(ids, AGENT_CONFIRMATION)
+        later = in_force_for(repo, ids)
         for record_id in ids:
             record = repo.get(record_id)
             if record is None:
                 continue
             data = orientation_card_data(
                 repo, defs, record, reference, decision=in_force.get(record_id), cache=cache,
-                issued_on=issued_on, centre=centre, agent=agent,
+                issued_on=issued_on, centre=centre, agent=agent, later=later[record_id],
             )
             if data is not None:
                 yield data

@@ -26,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from jisr_desktop.cards.data import LAYOUTS, CardData, Text, format_date, pick
 from jisr_desktop.cards.fonts import LOCK, font
+from jisr_desktop.cards.provisional import provisional_template
 from jisr_desktop.cards.qr import qr_modules, qr_payload
 from jisr_desktop.cards.text import ARABIC, FSI, LATIN, LRI, PDI, TIFINAGH, draw_line, wrap
 
@@ -370,6 +371,7 @@ def draw_card(canvas: Canvas, template: Template, data: CardData, layout: str = 
     langs = _languages(layout)
     if template["card"] != data.kind:
         raise ValueError(f"a {template['card']} template cannot print a {data.kind} card")
+    template = provisional_template(template) if data.provisional else template
     width, height = A6
     with LOCK:
         for scale in SCALES:

@@ -21,6 +21,7 @@ from jisr_desktop.cli.common import (
     today,
 )
 from jisr_desktop.i18n import _, ngettext
+from jisr_desktop.paths import definitions_dir
 from jisr_desktop.user_messages import error_text
 
 
@@ -48,7 +49,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         # leaves no store that opens without them.
         store = Store.create(
             folder(args), args.agent, secret, role=args.role, province_code=args.province,
-            setup=lambda s: Repository(s).install_definitions(definitions.all()),
+            setup=lambda s: Repository(s).install_definitions(
+                [*definitions.all(), *_places(None), *_cards(definitions_dir())]),
         )
     except StoreError as exc:
         raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
@@ -138,13 +140,40 @@ def cmd_definitions(args: argparse.Namespace) -> int:
                 new = load_directory(Path(args.load))
             except DefinitionError as exc:
                 raise CliError(str(exc), EXIT_INVALID) from exc
-            installed = repo.install_definitions(new.all())
+            try:
+                installed = repo.install_definitions(
+                    [*new.all(), *_places(Path(args.load)), *_cards(Path(args.load))])
+            except ValueError as exc:  # same id and version, other content: nothing installed
+                raise CliError(_("An edited definition keeps the version number of an installed one; raise its version number and load again ({detail}).").format(detail=exc), EXIT_INVALID) from exc  # noqa: E501
             say(ngettext("{n} new definition version installed.",
                          "{n} new definition versions installed.",
                          len(installed)).format(n=len(installed)))
             defs = repo.active_definitions()
         print_json(defs.versions())
     return 0
+
+
+def _places(folder: Path | None) -> list:
+    """The folder's directory of places (issue 12), if it has one."""
+    from jisr_desktop.models.programme.definitions import DefinitionError, load_places
+
+    try:
+        found = load_places(folder)
+    except DefinitionError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
+    return [found] if found is not None else []
+
+
+def _cards(folder: Path) -> list:
+    """The folder's card templates (`cards/`), so a new letterhead reaches the printer."""
+    from jisr_desktop.models.programme.definitions import DefinitionError, load_card_templates
+
+    if not (folder / "cards").is_dir():
+        return []
+    try:
+        return list(load_card_templates(folder / "cards").values())
+    except DefinitionError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
 
 
 def register(add) -> None:

@@ -13,11 +13,11 @@ CARD_LANGS = ("ar", "fr", "zgh", "ar+fr")
 def cmd_print_card(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import render_card
     from jisr_desktop.cards.for_record import NoCard, card_for_record
-    from jisr_desktop.models.programme.definitions import load_card_templates
+    from jisr_desktop.models.store.card_templates import card_templates_in_force
 
-    templates = load_card_templates()
     store, repo, defs = session(args)
     with store:
+        templates = card_templates_in_force(repo)
         try:
             data = card_for_record(repo, defs, args.id, args.kind, issued_on=today(args),
                                    centre=args.centre or "", agent=store.agent)
@@ -40,10 +40,10 @@ def cmd_print_card(args: argparse.Namespace) -> int:
 def cmd_print_cards(args: argparse.Namespace) -> int:
     from jisr_desktop.cards import BatchItem, render_batch
     from jisr_desktop.cards.for_record import province_cards
-    from jisr_desktop.models.programme.definitions import load_card_templates
+    from jisr_desktop.models.store.card_templates import card_templates_in_force
 
-    template = load_card_templates()[args.kind].data
     store, repo, defs = session(args)
+    template = card_templates_in_force(repo)[args.kind].data  # closed by the `with` below
 
     def items():
         # One record at a time from the store (read in chunks): a province's thousands of

@@ -35,6 +35,7 @@ from jisr_desktop.ui.batch_print import BatchOutcome, BatchPrint
 from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.committee_model import COLUMNS, CommitteeModel
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.grid_notice import grid_notice
 from jisr_desktop.ui.result_model import fraction
 from jisr_desktop.ui.tasks import DECISIONS, RECORDS, Changes
 
@@ -57,7 +58,10 @@ class CommitteePage(QWidget):
         self.counts.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.grid_note = QLabel()  # the grid's points are our proposal (issue 12)
+        self.grid_note.setWordWrap(True)
         layout.addWidget(self.counts)
+        layout.addWidget(self.grid_note)
         layout.addWidget(self.status)
         layout.addWidget(self._build_table(), 1)
         layout.addLayout(self._build_print())
@@ -83,10 +87,19 @@ class CommitteePage(QWidget):
         self.province.setMinimumContentsLength(24)
         self.province_label.setBuddy(self.province)
         self.province.currentIndexChanged.connect(lambda _i: self.reload())
+        # One ranking per province and category, each with its quota (issue 12).
+        self.category_label = QLabel()
+        self.category = QComboBox()
+        for value in (None, 1, 2):
+            self.category.addItem("", value)
+        self.category_label.setBuddy(self.category)
+        self.category.currentIndexChanged.connect(lambda _i: self.reload())
         self.quota = QLabel()
         row = QHBoxLayout()
         row.addWidget(self.province_label)
         row.addWidget(self.province, 1)
+        row.addWidget(self.category_label)
+        row.addWidget(self.category)
         row.addStretch(1)
         row.addWidget(self.quota)
         top = QVBoxLayout()
@@ -181,9 +194,10 @@ class CommitteePage(QWidget):
         if not code:
             return
         repo = self.ctx.repo
+        category = self.category.currentData()
         self.status.setText(_("Loading…"))
         self.ctx.tasks.run(  # a newer province's list supersedes this one
-            lambda: ranking(repo, code), on_done=self._loaded, on_error=self._failed,
+            lambda: ranking(repo, code, category), on_done=self._loaded, on_error=self._failed,
             key="committee.list",
         )
 
@@ -299,6 +313,12 @@ class CommitteePage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Committee list"))
+        self.grid_note.setText(grid_notice(self.ctx.defs.grid, self.ctx.lang))
+        self.category_label.setText(_("Category"))
+        self.category.setItemText(0, _("Both categories"))
+        for i in (1, 2):
+            number = format_number(i, self.ctx.lang)
+            self.category.setItemText(i, _("Category {n}").format(n=number))
         self.province_label.setText(_("Province"))
         self.province.setAccessibleName(_("Province of the committee"))
         self.table.setAccessibleName(_("Registrations ranked by score"))

@@ -42,6 +42,7 @@ from jisr_desktop.models.programme.reference import ReferenceData
 from jisr_desktop.models.programme.validation import DOB_FIELD
 from jisr_desktop.ui.date_input import DateInput
 from jisr_desktop.ui.form_model import paragraph_mark
+from jisr_desktop.ui.place_completer import make_searchable
 
 # Texts allowed longer than this get a multi-line box (the issue's "long text").
 LONG_TEXT = 100
@@ -408,6 +409,7 @@ class ReferenceWidget(ComboWidget):
         self.parent_code: str | None = None
         self.lang = "ar"
         super().__init__(fld, parent)
+        self.completer = make_searchable(self.combo)  # either spelling (issue 12)
         self._populate()
 
     def _rows(self) -> list[Any]:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.i18n import _
+from jisr_desktop.ui.grid_notice import grid_notice
 from jisr_desktop.ui.result_model import ResultData, score_rows, total_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,9 +73,12 @@ class ScoreView(QGroupBox):
         font.setBold(True)
         self.total.setFont(font)
         self.total.setWordWrap(True)
+        self.grid_note = QLabel()  # the grid's points are our proposal (issue 12)
+        self.grid_note.setWordWrap(True)
         self.criteria = self._tree()
         layout = QVBoxLayout(self)
         layout.addWidget(self.total)
+        layout.addWidget(self.grid_note)
         layout.addWidget(self.criteria, 1)
 
     def _tree(self) -> QTreeWidget:
@@ -103,6 +107,7 @@ class ScoreView(QGroupBox):
     def show_score(self, data: ResultData, lang: str) -> None:
         self.criteria.clear()
         self.total.setText(total_text(data, lang))
+        self.grid_note.setText(grid_notice(data.grid, lang))
         bold = self.criteria.font()
         bold.setBold(True)
         for row in score_rows(data, lang):

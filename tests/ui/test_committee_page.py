@@ -93,3 +93,22 @@ def test_enter_on_a_row_opens_the_record(qtbot, ctx, seeded) -> None:
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert blocker.args == [first]
     assert page.model.data(page.model.index(0, 0), Qt.ItemDataRole.UserRole) == first
+
+
+def test_one_ranking_per_category_with_its_own_quota_and_the_grid_notice(
+    qtbot, ctx, seeded
+) -> None:
+    # Issue 12: a woman without a project idea is ranked in category 2's list only.
+    no_idea = enrol(ctx.repo, ctx.defs, make_submission(
+        cin="EE100009", phone="0612000009", has_project_idea="no", project_sector=None,
+        project_description=None, project_stage=None), today=TODAY)
+    page = _open(qtbot, ctx)
+    assert "2" in page.grid_note.text()  # the grid version, "proposal" in Arabic
+    page.category.setCurrentIndex(page.category.findData(2))
+    ctx.tasks.wait_idle()
+    assert [e.record_id for e in page.result.entries] == [no_idea.record.id]
+    assert page.result.quota == province_quota(MARRAKECH, 2)
+    page.category.setCurrentIndex(page.category.findData(1))
+    ctx.tasks.wait_idle()
+    assert {e.record_id for e in page.result.entries} == set(seeded)
+    assert page.result.quota == province_quota(MARRAKECH, 1)

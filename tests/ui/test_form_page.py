@@ -406,3 +406,20 @@ def test_a_late_save_does_not_take_over_the_next_form(page, ctx, qtbot) -> None:
     with qtbot.waitSignal(page.saved, timeout=10_000):
         page.save()
     assert ctx.repo.count() == 2
+
+
+def test_the_province_picker_finds_the_documents_spelling(qapp) -> None:
+    # Issue 12: an agent typing «فكيك» (the programme document's spelling) is offered
+    # «فجيج», the HCP name in the list.
+    from jisr_desktop.models.programme.definitions import load_directory
+    from jisr_desktop.models.programme.form import from_definition
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.ui.form_widgets import ReferenceWidget
+
+    form = from_definition(load_directory().form)
+    widget = ReferenceWidget(form.field("province"), load_reference())
+    widget.set_parent_code("02")
+    widget.completer.setCompletionPrefix("فكيك")
+    assert widget.completer.currentCompletion() == "فجيج"
+    widget.completer.setCompletionPrefix("الناظور")
+    assert widget.completer.currentCompletion() == "الناضور"

@@ -47,7 +47,7 @@ PROBLEMS = {
     INVALID: "not a valid decision: kind must be agent_confirmation or committee; a committee "
     "decision needs an outcome (accepted, waiting_list, refused) and a decided_on date "
     "YYYY-MM-DD; category 1, 2 or null; path, destination and reason texts or null",
-    REASON_REQUIRED: "a waiting list or a refusal needs its reason",
+    REASON_REQUIRED: "a waiting list, a refusal or a change of category or path needs its reason",
     INVALID_ITEM: "not a valid assessment or delivery (see docs/sync-protocol.md, Items)",
 }
 _TEXTS = ("path", "destination", "reason", "record_id", "agent", "at")
@@ -92,6 +92,10 @@ def check_decision(payload: Mapping[str, Any], role: str) -> str | None:
     if not _is_day(payload.get("decided_on")):
         return INVALID
     if payload["outcome"] in OUTCOMES_NEEDING_REASON and not has_reason(payload.get("reason")):
+        return REASON_REQUIRED
+    # The committee's change of the category or the path (issue 12) says why, too.
+    changes = payload.get("category") is not None or payload.get("path") is not None
+    if changes and not has_reason(payload.get("reason")):
         return REASON_REQUIRED
     return None
 

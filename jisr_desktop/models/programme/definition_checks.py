@@ -170,6 +170,18 @@ def _grid_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
             yield f"tie_breakers/{i}", f"no group {name!r} in groups"
     for path, text in _grid_expressions(data):
         yield from _expression_problems(text, path, None)
+    yield from _quota_problems(data)
+
+
+def _quota_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
+    shares = (data.get("quotas") or {}).get("category_shares")
+    if shares is None:
+        return
+    categories = {str(rule["category"]) for rule in data["classification"]}
+    for name in sorted(set(shares) - categories):
+        yield f"quotas/category_shares/{name}", f"no category {name} in classification"
+    if abs(sum(shares.values()) - 100) > 1e-9:
+        yield "quotas/category_shares", "the shares must add up to 100"
 
 
 def _orientation_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
@@ -198,8 +210,19 @@ def _card_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
     )
 
 
+def _places_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
+    yield from _ids(data["places"], "places")
+    for i, place in enumerate(data["places"]):
+        if place["kind"] not in data["kinds"]:
+            yield f"places/{i}/kind", f"no kind {place['kind']!r} in kinds"
+        province = place.get("province")
+        if province and not province.startswith(place["region"] + "."):
+            yield f"places/{i}/province", f"{province} is not in region {place['region']}"
+
+
 _SEMANTIC_CHECKS = {
     "card": _card_problems,
+    "places": _places_problems,
     "form": _form_problems,
     "grid": _grid_problems,
     "orientation": _orientation_problems,

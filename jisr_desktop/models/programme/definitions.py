@@ -36,6 +36,11 @@ KINDS = ("form", "grid", "orientation", "assessment", "services")
 # Card templates (orientation card, service card) are definitions too, but not part of a
 # DefinitionSet: a record is never scored with them. `load_card_templates` loads them.
 CARD_KIND = "card"
+# The directory of places orientation sends women to (issue 12): versioned and published
+# like the others, outside the DefinitionSet too (no score reads it). `load_places`.
+PLACES_KIND = "places"
+PLACES_FILE = "places.json"
+EXTRA_KINDS = (CARD_KIND, PLACES_KIND)
 FILE_NAMES = {
     "form": "registration.json",
     "grid": "grid.json",
@@ -119,11 +124,11 @@ def parse_definition(raw: bytes | str, source: str) -> Definition:
     """Parse and check one definition; `source` names it in error messages."""
     data = _decode(raw, source)
     kind = data.get("kind")
-    if kind not in (*KINDS, CARD_KIND):
+    if kind not in (*KINDS, *EXTRA_KINDS):
         raise DefinitionError(
             source,
             "kind",
-            f"unknown kind {kind!r}; expected one of {', '.join((*KINDS, CARD_KIND))}",
+            f"unknown kind {kind!r}; expected one of {', '.join((*KINDS, *EXTRA_KINDS))}",
         )
     error = best_match(_validator(kind).iter_errors(data))
     if error is not None:
@@ -184,6 +189,19 @@ def load_card_templates(path: Path | None = None) -> dict[str, Definition]:
         if card not in templates or templates[card].version < definition.version:
             templates[card] = definition
     return templates
+
+
+def load_places(path: Path | None = None) -> Definition | None:
+    """The directory of places of a folder (default: the shipped one); None if it has none."""
+    file = (Path(path) if path is not None else paths.definitions_dir()) / PLACES_FILE
+    if not file.exists():
+        return None
+    definition = load_definition(file)
+    if definition.kind != PLACES_KIND:
+        raise DefinitionError(
+            definition.source, "kind", f"{PLACES_FILE} must hold 'places', not {definition.kind!r}"
+        )
+    return definition
 
 
 def cross_check(definitions: DefinitionSet) -> None:

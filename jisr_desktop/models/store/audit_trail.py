@@ -2,7 +2,7 @@
 and which answers changed (registration, corrections, decisions, assessments, deliveries).
 
 A read only: the rows are written by the repositories, in the transaction of each write
-(`repository.append_audit`). Kept apart from `repository.py` so the record view does not
+(`journal.Journal.write`). Kept apart from `repository.py` so the record view does not
 depend on how the repository is split.
 """
 

@@ -113,10 +113,14 @@ class DecisionRepository:
         outcome: str,
         decided_on: str | date,
         reason: str | None = None,
+        category: int | None = None,
+        path: str | None = None,
     ) -> DecisionInfo:
         """The committee's outcome. PermissionError unless the signed-in account is a
         supervisor or an admin; `ReasonRequired` for a waiting list or a refusal without a
-        reason; ValueError for an unknown outcome or a date that is not `YYYY-MM-DD`."""
+        reason; ValueError for an unknown outcome or a date that is not `YYYY-MM-DD`.
+        `category` and `path`, when given and not the grid's proposal, are the committee's
+        change of them (issue 12), which needs a reason too."""
         account = self.store.account()
         if account is None or not account.active or account.role not in DECIDING_ROLES:
             raise PermissionError("only a supervisor records the committee's decision")
@@ -128,10 +132,16 @@ class DecisionRepository:
             raise ReasonRequired(f"a decision {outcome!r} needs a reason")
         with self.store.session() as s:
             row = live_record(s, record_id)
+            category = None if category == row.category else category
+            path = None if path == row.proposed_path else path
+            if (category is not None or path is not None) and not reason:
+                raise ReasonRequired("a change of the category or the path needs a reason")
             info = self._write(
                 s,
                 row,
                 kind=COMMITTEE,
+                category=category,
+                path=path,
                 outcome=outcome,
                 decided_on=day.isoformat(),
                 reason=reason,

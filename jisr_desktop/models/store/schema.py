@@ -271,3 +271,7 @@ for _column, _name in LIST_SORT_INDEXES.items():
 # CIN, phone or province index.
 LIVE_INDEX = "ix_records_live_seq"
 Index(LIVE_INDEX, Record.seq, sqlite_where=text("deleted = 0"))
+
+
+# The programme's later steps (issue 12) keep their tables in their own module.
+from jisr_desktop.models.store import programme_tables as programme_tables  # noqa: E402

@@ -7,6 +7,11 @@ readiness, in grid version 1), highest first; what is still equal goes by regist
 day, earliest first (who came first is served first). Each entry's `tie_note` says what
 separated her from a neighbour with the same total, so the committee can read why two
 women with the same score are not in the same place.
+
+One ranking per province and per category (programme document, lines 108 and 456: about
+3,000 women per region): `ranking(repo, province, category)` ranks only the women whose
+category in force (the committee's, else the agent's, else the grid's) is that one, against
+that category's quota. The split rule is the grid's `quotas` data, not a constant here.
 """
 
 from __future__ import annotations
@@ -18,19 +23,18 @@ from functools import cache
 
 from jisr_desktop import paths
 from jisr_desktop.models.programme.clock import local_day
+from jisr_desktop.models.programme.definitions import Definition, load_directory
 from jisr_desktop.models.store.decisions import (
     ACCEPTED,
+    AGENT_CONFIRMATION,
     COMMITTEE,
     REFUSED,
     WAITING_LIST,
     DecisionInfo,
     DecisionRepository,
 )
-from jisr_desktop.models.store.listing import ScoredRecord
-from jisr_desktop.models.store.repository import Repository
+from jisr_desktop.models.store.repository import Repository, ScoredRecord
 
-# The programme's target: about 3,000 women per region (programme document; 36,000 in all).
-REGION_TARGET = 3000
 DEFAULT_TIE_BREAKERS = ("vulnerability", "readiness")
 
 # tie_note values besides a subtotal's id (the UI translates them).
@@ -78,6 +82,7 @@ class CommitteeList:
     quota: int | None
     counts: dict[str, int] = field(default_factory=dict)  # accepted, waiting_list, refused, pending
     not_eligible: int = 0
+    category: int | None = None  # None: every category of the province together
 
     @property
     def accepted(self) -> int:
@@ -96,11 +101,23 @@ class CommitteeList:
         return self.counts.get("pending", 0)
 
 
-def ranking(repo: Repository, province_code: str) -> CommitteeList:
-    """The ranked list of the province's eligible registrations (see the module's rule)."""
-    tie_breakers = _tie_breakers(repo)
+def ranking(repo: Repository, province_code: str, category: int | None = None) -> CommitteeList:
+    """The ranked list of the province's eligible registrations (see the module's rule); of
+    one category only when `category` is given (its category in force)."""
+    grid = _grid(repo)
+    tie_breakers = _tie_breakers(grid)
     scored = repo.scored_in_province(province_code)
     eligible = [r for r in scored if r.eligible]
+    decisions_store = DecisionRepository(repo.store)
+    ids = [r.id for r in eligible]
+    decisions = decisions_store.latest_for(ids, COMMITTEE)
+    if category is not None:
+        confirmations = decisions_store.latest_for(ids, AGENT_CONFIRMATION)
+        eligible = [
+            r for r in eligible
+            if category_in_force(r.category, confirmations.get(r.id), decisions.get(r.id))
+            == category
+        ]
 
     def key(r: ScoredRecord) -> tuple:
         # Negated so one ascending sort gives: total desc, breakers desc, day asc, then the
@@ -114,7 +131,6 @@ def ranking(repo: Repository, province_code: str) -> CommitteeList:
         )
 
     eligible.sort(key=key)
-    decisions = DecisionRepository(repo.store).latest_for((r.id for r in eligible), COMMITTEE)
     entries = _entries(eligible, tie_breakers, decisions)
     counts = {ACCEPTED: 0, WAITING_LIST: 0, REFUSED: 0, "pending": 0}
     for e in entries:
@@ -123,9 +139,10 @@ def ranking(repo: Repository, province_code: str) -> CommitteeList:
         province_code=province_code,
         entries=entries,
         tie_breakers=tie_breakers,
-        quota=province_quota(province_code),
+        quota=province_quota(province_code, category, grid=grid),
         counts=counts,
-        not_eligible=len(scored) - len(eligible),
+        not_eligible=sum(1 for r in scored if not r.eligible),
+        category=category,
     )
 
 
@@ -172,24 +189,46 @@ def _entries(
     return entries
 
 
-def province_quota(province_code: str) -> int | None:
-    """How many women the province may admit: the region's share of the programme's target
-    spread by population.
+def category_in_force(proposed: int | None, confirmation: DecisionInfo | None,
+                      committee: DecisionInfo | None) -> int | None:
+    """The committee's category if it changed it, else the agent's, else the grid's."""
+    for decision in (committee, confirmation):
+        if decision is not None and decision.category is not None:
+            return decision.category
+    return proposed
 
-    Rule: quota = round(3000 × province population 2024 / region population 2024), with
-    3,000 women per region the programme's target and the populations of the HCP 2024
-    census in resources/reference/provinces.csv and regions.csv. None for a code the
-    lists do not know. This is a documented working rule, not a figure from the ministry:
+
+def province_quota(
+    province_code: str, category: int | None = None, *, grid: Definition | None = None
+) -> int | None:
+    """How many women the province may admit (in `category`, if given), by the grid's
+    `quotas` rule (docs/definitions.md): the region's target spread over its provinces by
+    population, then over the categories by their shares.
+
+    With grid version 2: round(3000 × province population 2024 / region population 2024),
+    then 50 % per category; the populations are the HCP 2024 census in
+    resources/reference/provinces.csv and regions.csv. None for a code the lists do not know
+    or a grid without a quota rule. A working rule of ours, not a figure from the ministry:
     the committee may be given another quota, and then this one is only a guide.
     """
+    rule = (grid or _shipped_grid()).data.get("quotas")
     province = _populations()[0].get(province_code)
-    if province is None:
+    if rule is None or province is None:
         return None
     region_code, population = province
     region_population = _populations()[1].get(region_code)
     if not region_population:
         return None
-    return round(REGION_TARGET * population / region_population)
+    share = rule["region_target"] * population / region_population
+    if category is None:
+        return round(share)
+    percent = rule["category_shares"].get(str(category))
+    return None if percent is None else round(share * percent / 100)
+
+
+@cache
+def _shipped_grid() -> Definition:
+    return load_directory().grid
 
 
 @cache
@@ -207,10 +246,15 @@ def _populations() -> tuple[dict[str, tuple[str, int]], dict[str, int]]:
     return provinces, regions
 
 
-def _tie_breakers(repo: Repository) -> tuple[str, ...]:
+def _grid(repo: Repository) -> Definition | None:
     try:
-        grid = repo.active_definitions().grid
+        return repo.active_definitions().grid
     except LookupError:
+        return None
+
+
+def _tie_breakers(grid: Definition | None) -> tuple[str, ...]:
+    if grid is None:
         return DEFAULT_TIE_BREAKERS
     return tuple(grid.data.get("tie_breakers") or ())
 

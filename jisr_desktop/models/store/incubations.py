@@ -1,0 +1,106 @@
+"""Incubations in the local store (table `incubations`, migration 0008): the selection
+committee's choice, the funding (amount, source, date) and the 12-month contract, with the
+warning before it ends (rules: models/programme/incubation.py).
+
+Every write appends an audit entry and an outbox entry (op `incubation`, which the server
+does not know yet: see the report of issue 12) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from jisr_desktop.models.programme import incubation as rules
+from jisr_desktop.models.programme.roles import Action, may
+from jisr_desktop.models.store.database import Store, utcnow
+from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.programme_tables import Incubation
+from jisr_desktop.models.store.schema import Record
+
+OP = "incubation"
+
+
+@dataclass(frozen=True)
+class IncubationInfo:
+    id: str
+    record_id: str
+    selected_on: str
+    funding_amount: int | None
+    funding_source: str | None
+    funded_on: str | None
+    contract_start: str
+    contract_end: str
+    logistics: str | None
+    agent: str
+    at: str
+
+    def warning(self, today: date, days: int = rules.WARN_DAYS) -> str | None:
+        return rules.warning(date.fromisoformat(self.contract_end), today, days)
+
+
+class IncubationRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record(self, record_id: str, *, selected_on: date, contract_start: date,
+               funding_amount: int | None = None, funding_source: str | None = None,
+               funded_on: date | None = None, logistics: str | None = None,
+               months: int = rules.DOMICILIATION_MONTHS) -> IncubationInfo:
+        """Her incubation. PermissionError unless the role records committee decisions
+        (the selection committee's choice); ValueError for an unknown funding source, a
+        negative amount or a start before the selection."""
+        account = self.store.account()
+        if account is None or not account.active or not may(account.role, Action.DECIDE):
+            raise PermissionError("only a supervisor records the selection committee's choice")
+        if funding_source is not None and funding_source not in rules.FUNDING_SOURCES:
+            raise ValueError(f"unknown funding source {funding_source!r}")
+        if funding_amount is not None and funding_amount < 0:
+            raise ValueError("a funding amount cannot be negative")
+        if contract_start < selected_on:
+            raise ValueError("the contract cannot start before the selection")
+        with self.store.session() as s:
+            row = live_record(s, record_id)
+            incubation = Incubation(
+                id=str(uuid.uuid4()), record_id=row.id, selected_on=selected_on.isoformat(),
+                funding_amount=funding_amount, funding_source=funding_source,
+                funded_on=funded_on.isoformat() if funded_on else None,
+                contract_start=contract_start.isoformat(),
+                contract_end=rules.contract_end(contract_start, months).isoformat(),
+                logistics=(logistics or "").strip() or None,
+                agent=self.store.agent, at=utcnow())
+            s.add(incubation)
+            info = _info(incubation)
+            # Local for now: the sync protocol carries no such op yet, and an op the server
+            # refuses would wait in the outbox forever (noted on issue 12).
+            Journal(self.store).write(s, "incubation.record", row.id,
+                         {"incubation": info.id, "end": info.contract_end})
+        return info
+
+    def latest(self, record_id: str) -> IncubationInfo | None:
+        with self.store.session() as s:
+            row = s.scalar(select(Incubation).where(Incubation.record_id == record_id)
+                           .order_by(Incubation.seq.desc()).limit(1))
+            return _info(row) if row else None
+
+    def warnings(self, province_code: str, today: date,
+                 days: int = rules.WARN_DAYS) -> list[tuple[IncubationInfo, str]]:
+        """The province's contracts in force that end within `days` or have ended."""
+        with self.store.session() as s:
+            rows = s.scalars(select(Incubation).join(Record, Record.id == Incubation.record_id)
+                             .where(Record.province_code == province_code, ~Record.deleted)
+                             .order_by(Incubation.seq))
+            newest = {r.record_id: _info(r) for r in rows}
+        found = [(i, i.warning(today, days)) for i in newest.values()]
+        return sorted(((i, w) for i, w in found if w), key=lambda p: p[0].contract_end)
+
+
+def _info(r: Incubation) -> IncubationInfo:
+    return IncubationInfo(id=r.id, record_id=r.record_id, selected_on=r.selected_on,
+                          funding_amount=r.funding_amount, funding_source=r.funding_source,
+                          funded_on=r.funded_on, contract_start=r.contract_start,
+                          contract_end=r.contract_end, logistics=r.logistics,
+                          agent=r.agent, at=r.at)
