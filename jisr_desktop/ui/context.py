@@ -7,16 +7,12 @@ from pathlib import Path
 
 from jisr_desktop.models.programme.definitions import DefinitionSet
 from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.store.database import Store
 from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.settings import Settings
 from jisr_desktop.ui.language import LanguageManager
 from jisr_desktop.ui.tasks import TaskRunner
-
-ROLE_FIELD_AGENT = "field_agent"
-ROLE_INCUBATOR = "incubator_staff"
-ROLE_SUPERVISOR = "supervisor"
-ROLE_ADMIN = "admin"
 
 
 @dataclass(frozen=True)
@@ -28,15 +24,15 @@ class AccountInfo:
     @property
     def can_decide(self) -> bool:
         """The committee's decision is recorded by a supervisor (or an admin)."""
-        return self.role in (ROLE_SUPERVISOR, ROLE_ADMIN)
+        return may(self.role, Action.DECIDE)
 
     @property
     def can_enrol(self) -> bool:
-        return self.role in (ROLE_FIELD_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN)
+        return may(self.role, Action.ENROL)
 
     @property
     def can_assess(self) -> bool:
-        return self.role in (ROLE_INCUBATOR, ROLE_SUPERVISOR, ROLE_ADMIN)
+        return may(self.role, Action.ASSESS)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from jisr_desktop.models.programme.roles import Action, may
+from jisr_desktop.models.programme.roles import ROLES, Action, may
 
 AGENT_CONFIRMATION = "agent_confirmation"
 COMMITTEE = "committee"
@@ -28,7 +28,8 @@ WAITING_LIST = "waiting_list"
 REFUSED = "refused"
 OUTCOMES = (ACCEPTED, WAITING_LIST, REFUSED)
 OUTCOMES_NEEDING_REASON = (WAITING_LIST, REFUSED)
-DECIDING_ROLES = ("supervisor", "admin")  # the roles the role table lets DECIDE
+# The roles the role table lets DECIDE (derived, so the table stays the one place).
+DECIDING_ROLES = tuple(r for r in ROLES if may(r, Action.DECIDE))
 # The grid's two categories (programme document, 5.4): entrepreneurship support, and
 # professional capacity building.
 CATEGORIES = (1, 2)
