@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
 
     def open_record(self, record_id: str) -> None:
         self.result.show_record(record_id)
+        self.sync_panel.show_flag(record_id)  # a possible duplicate the server flagged
         self.show_page(self.result)
 
     def open_assessment(self, record_id: str) -> None:
