@@ -51,7 +51,7 @@ def flag_text(flag: PairFlag, form: Form, lang: str) -> str:
     if flag.other_record_id is None:
         where = _("The other registration was made in another province.")
     else:
-        where = _("Both registrations are on this computer.")
+        where = _("The other registration is in the same province.")
     return _("Possible duplicate found by the server. {reasons} {where} A supervisor will "
              "merge the two registrations or confirm that they are two different women."
              ).format(reasons=reasons, where=where)

@@ -7,6 +7,8 @@ the resolution reaches the server and the first device."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -157,6 +159,7 @@ def test_a_flagged_pair_shows_on_the_record_until_a_supervisor_settles_it(
 
     from jisr_desktop.ui.main_window import MainWindow
     from tests.server.conftest import Backend
+    from tests.server.conftest import woman as woman_of
     from tests.sync.conftest import unique_submission
 
     url = sync_server.url
@@ -167,7 +170,8 @@ def test_a_flagged_pair_shows_on_the_record_until_a_supervisor_settles_it(
     window.show()
     window.show_page(window.sync_panel)
     try:
-        woman = unique_submission()
+        woman = {**unique_submission(), **woman_of(str(uuid.uuid4())),
+                 "date_of_birth": "1992-08-19"}
         other = new_device(tmp_path / "other", definitions)
         engine = engine_for(other, sign_in(other, url), url)
         theirs = _enrol(other, woman)
@@ -180,7 +184,7 @@ def test_a_flagged_pair_shows_on_the_record_until_a_supervisor_settles_it(
         banner = window.flag_banner
         assert not banner.isHidden()
         assert "Doublon possible" in banner.text.text()
-        assert "Les deux inscriptions sont sur cet ordinateur" in banner.text.text()
+        assert "L'autre inscription est dans la même province" in banner.text.text()
 
         supervisor = Backend("sqlite", sync_server).client("supervisor_07", "ui-pairs")
         pairs = supervisor.get("/v1/pairs").json()["pairs"]
