@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 PAGE = 200  # ~25 KB gzipped: a cut on EDGE costs at most one page
 CHANGE_BYTES = 450  # one record change, gzipped, roughly: sizes the timeout
 # Entities the server sends for "the same woman twice" (names the server engineer adds).
-DUPLICATE_ENTITIES = frozenset({"duplicate", "duplicate_pair", "duplicate_flag"})
+DUPLICATE_ENTITIES = frozenset({"pair", "duplicate", "duplicate_pair", "duplicate_flag"})
 
 
 class Puller:

@@ -61,6 +61,8 @@ def display_value(form: Form | None, name: str, value: Any, lang: str) -> str:
     for item in values:
         if str(item) in labels:
             parts.append(labels[str(item)])
+        elif isinstance(item, str) and item.startswith("+212") and item[1:].isdigit():
+            parts.append("0" + item[4:])  # a phone as agents write it, not in E.164
         elif isinstance(item, int | float) and not isinstance(item, bool):
             parts.append(format_number(item, lang))
         else:

@@ -138,6 +138,7 @@ class ConflictsView(QWidget):
         self.explain.setText(mark + self._explanation(view))
         self.table.setHorizontalHeaderLabels(
             [_("Answer"), side_caption(view, LOCAL), side_caption(view, SERVER)])
+        self._clear_table()
         self.table.setRowCount(len(view.diffs))
         self.groups = {}
         for index, diff in enumerate(view.diffs):
@@ -156,6 +157,17 @@ class ConflictsView(QWidget):
         self.keep_local.setEnabled(True)
         self.keep_server.setEnabled(True)
         self.keep_picked.setEnabled(view.can_pick_fields)
+
+    def _clear_table(self) -> None:
+        # The radio buttons of the previous conflict (or language) are hidden at once:
+        # Qt deletes replaced cell widgets later, and would draw both until then.
+        for row in range(self.table.rowCount()):
+            for column in (1, 2):
+                widget = self.table.cellWidget(row, column)
+                if widget is not None:
+                    widget.hide()
+                    self.table.removeCellWidget(row, column)
+        self.table.setRowCount(0)
 
     def _explanation(self, view: ConflictView) -> str:
         if view.merged_into:

@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
 
     def open_record(self, record_id: str) -> None:
         self.result.show_record(record_id)
+        self.sync_panel.show_flag(record_id)  # a possible duplicate the server flagged
         self.show_page(self.result)
 
     def _open_from_form(self, record_id: str) -> None:

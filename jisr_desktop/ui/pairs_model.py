@@ -17,6 +17,7 @@ from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.form import Form
 from jisr_desktop.sync.protocol import PairStatus
 from jisr_desktop.textdir import isolate, isolate_ltr
+from jisr_desktop.ui.conflicts_model import display_value
 from jisr_desktop.ui.form_model import reason_text
 
 
@@ -50,7 +51,7 @@ def flag_text(flag: PairFlag, form: Form, lang: str) -> str:
     if flag.other_record_id is None:
         where = _("The other registration was made in another province.")
     else:
-        where = _("Both registrations are on this computer.")
+        where = _("The other registration is in the same province.")
     return _("Possible duplicate found by the server. {reasons} {where} A supervisor will "
              "merge the two registrations or confirm that they are two different women."
              ).format(reasons=reasons, where=where)
@@ -86,7 +87,8 @@ def _side(raw: Mapping[str, Any], lang: str) -> SideView:
         born = format_date(summary["date_of_birth"], lang, "medium")
         lines.append(_("Born on {date}").format(date=isolate(born)))
     if summary.get("phone"):
-        lines.append(_("Phone: {phone}").format(phone=isolate_ltr(summary["phone"])))
+        phone = display_value(None, "phone", summary["phone"], lang)
+        lines.append(_("Phone: {phone}").format(phone=isolate_ltr(phone)))
     return SideView(str(raw.get("record_id")), True, tuple(line for line in lines if line))
 
 

@@ -139,6 +139,7 @@ class PairsView(QWidget):
         lang = self.lang()
         mark = paragraph_mark(lang)
         for box in self.boxes:
+            box.hide()  # at once: deleteLater waits for the event loop
             self.list_layout.removeWidget(box)
             box.deleteLater()
         self.boxes = []

@@ -108,9 +108,14 @@ class SyncAdapter(QObject):
     def probe_now(self) -> None:
         if self.probe is None or self._probing:
             return
+        try:
+            self.tasks.run(self.probe, on_done=self._probed,
+                           on_error=lambda _e: self._probed(False), lane="net")
+        except RuntimeError:
+            # The runner was shut down (the window is closing): no more probes.
+            self.probe_timer.stop()
+            return
         self._probing = True
-        self.tasks.run(self.probe, on_done=self._probed,
-                       on_error=lambda _e: self._probed(False), lane="net")
 
     def _probed(self, ok: bool) -> None:
         self._probing = False

@@ -141,6 +141,9 @@ class StatusTab(QWidget):
 
     def _set_failures(self, failures: list[FailureView], mark: str) -> None:
         for row in self.rows:
+            # Hidden at once: deleteLater waits for the event loop, and until then the old
+            # row (in the previous language) would still be drawn beside the new one.
+            row.hide()
             self.failures_layout.removeWidget(row)
             row.deleteLater()
         self.rows = []

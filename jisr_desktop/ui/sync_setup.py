@@ -6,6 +6,7 @@ and wired here, so the window keeps knowing nothing but that a page exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QAction
@@ -13,8 +14,10 @@ from PySide6.QtGui import QAction
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.programme.roles import Action, may
+from jisr_desktop.models.store import pair_flags
 from jisr_desktop.ui.conflicts_view import ConflictsView
-from jisr_desktop.ui.pairs_view import PairsView
+from jisr_desktop.ui.pairs_model import open_flags
+from jisr_desktop.ui.pairs_view import PairFlagBanner, PairsView
 from jisr_desktop.ui.sync_adapter import SyncSession
 from jisr_desktop.ui.sync_panel import SyncPanel
 from jisr_desktop.ui.sync_sign_in import SignInBox
@@ -51,6 +54,23 @@ def build_panel(ctx: Any, session: SyncSession) -> SyncPanel:
     return panel
 
 
+def _flag_banner(window: Any) -> Callable[[str], None]:
+    """The amber line on the record page while the server holds an open pair on it."""
+    ctx = window.ctx
+    banner = PairFlagBanner()
+    window.result.layout().insertWidget(0, banner)
+
+    def show(record_id: str) -> None:
+        def work() -> Any:
+            return open_flags(pair_flags.open_items(ctx.store)).get(record_id)
+
+        ctx.tasks.run(work, on_done=lambda flag: banner.set_flag(
+            flag, from_definition(ctx.defs.form), ctx.lang))
+
+    window.flag_banner = banner
+    return show
+
+
 def install_sync(window: Any) -> SyncPanel:
     """Add the sync page and its action to `window` (ui.main_window.MainWindow)."""
     ctx = window.ctx
@@ -65,6 +85,7 @@ def install_sync(window: Any) -> SyncPanel:
     window.menu_go.addAction(action)
     window.toolbar.addAction(action)
     panel.action = action
+    panel.show_flag = _flag_banner(window)
 
     def retranslate(_lang: str = "") -> None:
         action.setText(_("Sync"))

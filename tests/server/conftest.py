@@ -294,14 +294,20 @@ def upsert(
     }
 
 
+_ARABIC_LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
 def woman(record_id: str) -> dict[str, str]:
     """A CIN and last names of her own for each record (the same for every edit of it): the
-    server flags records sharing a CIN, or names and a birth date, as one woman twice."""
+    server flags records sharing a CIN, or near-identical names and a birth date, as one
+    woman twice. Twelve random letters keep any two names well below that threshold."""
     digest = hashlib.sha256(record_id.encode()).digest()
-    latin = "".join(chr(ord("a") + b % 26) for b in digest[:8])
-    arabic = "".join(chr(0x0628 + b % 18) for b in digest[8:14])  # Arabic letters ب..ع
+    latin = "".join(chr(ord("a") + b % 26) for b in digest[:12])
+    arabic = "".join(_ARABIC_LETTERS[b % len(_ARABIC_LETTERS)] for b in digest[12:24])
     return {
-        "cin": f"ZX{int.from_bytes(digest[14:18], 'big') % 1_000_000:06d}",
+        # Two letters and six digits: 676 million CINs, so no two records of a session meet.
+        "cin": chr(65 + digest[28] % 26) + chr(65 + digest[29] % 26)
+        + f"{int.from_bytes(digest[24:28], 'big') % 1_000_000:06d}",
         "last_name_lat": latin.capitalize(),
         "last_name_ar": arabic,
     }

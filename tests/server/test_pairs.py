@@ -7,17 +7,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.server.conftest import PROVINCE_A, PROVINCE_A2, Backend, Client, upsert
+from tests.server.conftest import PROVINCE_A, PROVINCE_A2, Backend, Client, upsert, woman
 from tests.server.test_domain_rules import decision
 
 
 def _woman(**extra: Any) -> dict[str, Any]:
     """One woman, with a CIN and names no other test uses."""
-    tag = uuid.uuid4().hex[:6]
-    letters = "".join(chr(ord("a") + int(c, 16)) for c in tag)
-    arabic = "".join(chr(0x0628 + int(c, 16)) for c in tag)
-    return {"cin": f"PX{int(tag, 16) % 1_000_000:06d}", "last_name_lat": "Q" + letters,
-            "first_name_lat": "Itto", "last_name_ar": "تعيدي " + arabic, "first_name_ar": "إيطو",
+    return {**woman(str(uuid.uuid4())), "first_name_lat": "Itto", "first_name_ar": "إيطو",
             "date_of_birth": "1991-07-02", **extra}
 
 

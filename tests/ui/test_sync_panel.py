@@ -7,6 +7,8 @@ the resolution reaches the server and the first device."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -149,3 +151,65 @@ def test_a_refused_registration_is_told_in_words_with_its_field(device, qtbot) -
     assert "20 kbit/s" in strip_isolates(tab.speed.text())
     qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
     assert opened == ["r-1"]
+
+
+def test_a_flagged_pair_shows_on_the_record_until_a_supervisor_settles_it(
+        qapp, tmp_path, definitions, sync_server, qtbot) -> None:  # noqa: F811
+    from PySide6.QtWidgets import QApplication
+
+    from jisr_desktop.ui.main_window import MainWindow
+    from tests.server.conftest import Backend
+    from tests.server.conftest import woman as woman_of
+    from tests.sync.conftest import unique_submission
+
+    url = sync_server.url
+    ctx = make_context(tmp_path / "laptop", role="field_agent", lang="fr")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.sync_panel.session.adapter.stop_probing()
+    window.show()
+    window.show_page(window.sync_panel)
+    try:
+        woman = {**unique_submission(), **woman_of(str(uuid.uuid4())),
+                 "date_of_birth": "1992-08-19"}
+        other = new_device(tmp_path / "other", definitions)
+        engine = engine_for(other, sign_in(other, url), url)
+        theirs = _enrol(other, woman)
+        assert engine.run().ok
+        # The same woman, registered here too while offline (her CIN typed another way).
+        mine = _enrol(ctx.store, {**woman, "cin": woman["cin"].lower()})
+        _sign_in(ctx, window.sync_panel.session, window.sync_panel, qtbot, url)
+        window.open_record(mine)
+        ctx.tasks.wait_idle(30)
+        banner = window.flag_banner
+        assert not banner.isHidden()
+        assert "Doublon possible" in banner.text.text()
+        assert "L'autre inscription est dans la même province" in banner.text.text()
+
+        supervisor = Backend("sqlite", sync_server).client("supervisor_07", "ui-pairs")
+        pairs = supervisor.get("/v1/pairs").json()["pairs"]
+        [pair] = [p for p in pairs if {s["record_id"] for s in p["records"]} == {mine, theirs}]
+        assert supervisor.post(f"/v1/pairs/{pair['pair_id']}/dismiss").status_code == 200
+        _run(ctx, window.sync_panel.session, qtbot, window.sync_panel.sync_now)
+        window.open_record(mine)
+        ctx.tasks.wait_idle(30)
+        assert banner.isHidden()
+        other.close()
+    finally:
+        for timer in (window.idle_timer, window.status_timer, window.registration.draft_timer,
+                      window.registration.dup_timer):
+            timer.stop()
+        QApplication.instance().removeEventFilter(window.idle)
+        ctx.language.set_language("ar")
+        ctx.tasks.wait_idle()
+        ctx.tasks.shutdown()
+        ctx.store.close()
+
+
+def _enrol(store, answers) -> str:
+    from jisr_desktop.models.workflows.enrolment import enrol
+
+    repo = Repository(store)
+    outcome = enrol(repo, repo.active_definitions(), answers, allow_duplicate=True)
+    assert outcome.saved
+    return outcome.record.id

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from jisr_desktop.models.programme.identity import normalize_cin
 from jisr_desktop.models.programme.normalize import normalize_name
-from jisr_desktop.models.store import sync_state
+from jisr_desktop.models.store import pair_flags, sync_state
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.repository import full_name, search_terms
 from jisr_desktop.models.store.schema import (
@@ -55,6 +55,8 @@ def apply_page(store: Store, changes: list[Mapping[str, Any]], next_cursor: int,
             elif entity in ("decision", "assessment", "delivery"):
                 out.items += apply_item(s, change)
             else:
+                if entity == "pair":  # protocol.Entity.PAIR: the same woman twice
+                    pair_flags.put_in(s, change)
                 out.other.append(dict(change))
         sync_state.set_in(s, cursor=next_cursor)
         reconcile_gen = sync_state.value_in(s, "reconcile")
