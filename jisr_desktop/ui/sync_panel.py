@@ -184,7 +184,13 @@ class SyncPanel(QWidget):
         self.last_status: Any = None
         self.status_tab = StatusTab()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.status_tab, "")
+        # The status tab (with the sign-in box) scrolls rather than stretching the window
+        # past a 1366 × 768 screen at 125 %.
+        status_scroll = QScrollArea()
+        status_scroll.setWidgetResizable(True)
+        status_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        status_scroll.setWidget(self.status_tab)
+        self.tabs.addTab(status_scroll, "")
         self.conflicts, self.pairs = conflicts, pairs
         for extra in (conflicts, pairs):
             if extra is not None:
