@@ -104,8 +104,6 @@ def test_create_refuses_to_overwrite_and_open_needs_a_store(store, store_dir, tm
 
 
 def test_every_connection_syncs_in_full_the_rescoring_writers_too(store, definitions):
-    from jisr_desktop.models.store.repository import DerivedRewrite
-
     repo = Repository(store)
     connections = [store.engine.connect() for _ in range(3)]  # several pool connections
     try:
@@ -114,7 +112,8 @@ def test_every_connection_syncs_in_full_the_rescoring_writers_too(store, definit
     finally:
         for conn in connections:
             conn.close()
-    with DerivedRewrite(repo, ("cin",), status="registered", chunk=100) as rewrite:
+    versions = definitions.versions()
+    with repo.derived_rewrite(("cin",), versions=versions, chunk=100) as rewrite:
         cur = rewrite._raw.cursor()
         assert cur.execute("PRAGMA synchronous").fetchone()[0] == 2
         cur.close()
