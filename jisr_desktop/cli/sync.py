@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 
 from jisr_desktop.i18n import _
+from jisr_desktop.user_messages import error_text
 
 EXIT_LINK = 5
 
@@ -31,27 +32,27 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def _open(args: argparse.Namespace):
     """The store and the passphrase that opened it (the token is sealed with it)."""
-    from jisr_desktop import cli as base
+    from jisr_desktop.cli import common as base
     from jisr_desktop.models.store.database import Store, StoreError
 
-    folder = base._folder(args)
+    folder = base.folder(args)
     agent = args.agent or os.environ.get("JISR_AGENT")
     if not agent:
         agents = Store.agents(folder) if Store.exists(folder) else []
         if len(agents) != 1:
-            raise base.CliError(base._error_text("store_missing") if not agents else
+            raise base.CliError(error_text("store_missing") if not agents else
                                 _("Several agents share this store: say which with --agent."))
         agent = agents[0]
-    passphrase = base._passphrase(_("Passphrase: "))
+    passphrase = base.passphrase(_("Passphrase: "))
     try:
         return Store.open(folder, agent, passphrase), passphrase
     except StoreError as exc:
         code = base.EXIT_LOCKED if exc.code in ("wrong_passphrase", "unknown_agent") else 1
-        raise base.CliError(base._error_text(exc.code), code) from exc
+        raise base.CliError(error_text(exc.code), code) from exc
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    from jisr_desktop import cli as base
+    from jisr_desktop.cli import common as base
     from jisr_desktop.sync import messages
     from jisr_desktop.sync.accounts import SignInError, login
 
@@ -65,14 +66,14 @@ def cmd_login(args: argparse.Namespace) -> int:
         except SignInError as exc:
             raise base.CliError(messages.text(exc.code),
                                 EXIT_LINK if exc.code == "link_failed" else 1) from exc
-    base._print_json({"agent": signed.agent, "username": signed.username, "role": signed.role,
+    base.print_json({"agent": signed.agent, "username": signed.username, "role": signed.role,
                       "scope": signed.scope, "expires_at": signed.expires_at,
                       "server_id": signed.server_id})
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from jisr_desktop import cli as base
+    from jisr_desktop.cli import common as base
     from jisr_desktop.sync import messages
     from jisr_desktop.sync import status as st
     from jisr_desktop.sync.accounts import credentials
@@ -83,20 +84,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
         engine = SyncEngine(store, credentials(store, passphrase), budget=args.budget,
                             definitions=not args.no_definitions)
         summary = engine.run()
-    base._print_json(summary.to_json())
+    base.print_json(summary.to_json())
     if summary.ok:
         if summary.conflicts or summary.rejected:
-            base._say(_("Some changes need a person: see jisr-desktop conflicts."))
+            base.say(_("Some changes need a person: see jisr-desktop conflicts."))
         return 0
     if summary.error == st.NOT_SIGNED_IN and summary.waiting_for_sign_in:
-        base._say(messages.waiting_for(summary.waiting_for_sign_in))
+        base.say(messages.waiting_for(summary.waiting_for_sign_in))
     else:
-        base._say(messages.text(summary.error))
+        base.say(messages.text(summary.error))
     return EXIT_LINK if summary.error == st.LINK_FAILED else 1
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from jisr_desktop import cli as base
+    from jisr_desktop.cli import common as base
     from jisr_desktop.sync.conflicts import ResolutionInvalid, list_conflicts, resolve
 
     store, _passphrase = _open(args)
@@ -108,10 +109,10 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                 raise base.CliError(_("No conflict on this record."), base.EXIT_INVALID) from exc
             except ResolutionInvalid as exc:
                 raise base.CliError(str(exc), base.EXIT_INVALID) from exc
-            base._print_json({"record_id": args.resolve, "resolved": outcome})
+            base.print_json({"record_id": args.resolve, "resolved": outcome})
             return 0
         items = list_conflicts(store)
-    base._print_json([{
+    base.print_json([{
         "record_id": c.record_id, "author": c.author, "server_version": c.server_version,
         "server_deleted": c.server_deleted, "local_deleted": c.local is None,
         "fields": [{"name": d.name, "local": d.local, "server": d.server} for d in c.differing],

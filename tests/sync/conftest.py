@@ -62,13 +62,32 @@ def proxy(sync_server: Server) -> Iterator[Proxy]:
 
 
 def new_device(folder: Path, definitions, *, agent: str = "Amina Agent",
-               role: str = "field_agent", province: str = "07.351"):
+               role: str = "field_agent", province: str = "07.351",
+               passphrase: str = DEVICE_PASSPHRASE):
     from jisr_desktop.models.store.database import Store
     from jisr_desktop.models.store.repository import Repository
 
-    store = Store.create(folder, agent, DEVICE_PASSPHRASE, role=role, province_code=province)
+    store = Store.create(folder, agent, passphrase, role=role, province_code=province)
     Repository(store).install_definitions(definitions.all())
     return store
+
+
+SUPERVISOR = "Sara Supervisor"
+SUPERVISOR_PASSPHRASE = "ⵙⴰⵔⴰ-سارة-42"
+
+
+def new_centre(folder: Path, definitions, *, agent: str = "Amina Agent",
+               province: str = "07.351"):
+    """A store shared by a field agent and her supervisor, opened by the agent. The role
+    table lets only an agent holding MANAGE_AGENTS add another: the supervisor sets the
+    store up and adds her, as at a centre."""
+    from jisr_desktop.models.store.database import Store
+
+    store = new_device(folder, definitions, agent=SUPERVISOR, role="supervisor",
+                       province=province, passphrase=SUPERVISOR_PASSPHRASE)
+    store.add_agent(agent, DEVICE_PASSPHRASE, "field_agent", province)
+    store.close()
+    return Store.open(folder, agent, DEVICE_PASSPHRASE)
 
 
 def sign_in(store, url: str, username: str = "agent_a", passphrase: str = DEVICE_PASSPHRASE):
@@ -124,9 +143,11 @@ def edit(store, record_id: str, **changes):
     from jisr_desktop.models.workflows.enrolment import enrol
 
     repo = Repository(store)
-    answers = dict(repo.get(record_id).answers, **changes)
+    current = repo.get(record_id)
+    answers = dict(current.answers, **changes)
+    # An edit names the version it edits (a creation never overwrites).
     outcome = enrol(repo, repo.active_definitions(), answers, record_id=record_id,
-                    allow_duplicate=True)
+                    base_version=current.version, allow_duplicate=True)
     assert outcome.saved, outcome.evaluation.to_dict("fr")["errors"]
     return outcome.record
 

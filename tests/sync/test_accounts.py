@@ -11,23 +11,23 @@ from jisr_desktop.sync.accounts import credentials
 from tests.server.conftest import Client as RawClient
 from tests.sync.conftest import (
     DEVICE_PASSPHRASE,
+    SUPERVISOR,
+    SUPERVISOR_PASSPHRASE,
     engine_for,
     enrol_one,
+    new_centre,
     new_device,
     server_records,
     sign_in,
 )
 
-SUPERVISOR = "Sara Supervisor"
-SUPERVISOR_PASSPHRASE = "ⵙⴰⵔⴰ-سارة-42"
-
 
 def test_the_token_is_sealed_for_her_alone_and_never_in_clear_on_disk(tmp_path, definitions,
                                                                      proxy):
-    store = new_device(tmp_path / "d", definitions)
+    # The supervisor who set the store up is another agent of it (conftest.new_centre).
+    store = new_centre(tmp_path / "d", definitions)
     creds = sign_in(store, proxy.url)
     token = creds[store.agent].token
-    store.add_agent(SUPERVISOR, SUPERVISOR_PASSPHRASE, "supervisor", "07.351")
     store.close()
     for path in (tmp_path / "d").rglob("*"):
         if path.is_file():
@@ -43,8 +43,7 @@ def test_the_token_is_sealed_for_her_alone_and_never_in_clear_on_disk(tmp_path, 
 def test_a_committee_decision_waits_for_the_supervisors_own_sign_in(tmp_path, definitions,
                                                                    proxy, sync_server):
     folder = tmp_path / "centre"
-    store = new_device(folder, definitions)
-    store.add_agent(SUPERVISOR, SUPERVISOR_PASSPHRASE, "supervisor", "07.351")
+    store = new_centre(folder, definitions)
     record = enrol_one(store)
     store.close()
     with Store.open(folder, SUPERVISOR, SUPERVISOR_PASSPHRASE) as sup:

@@ -42,7 +42,8 @@ def test_records_made_on_one_device_reach_the_other_and_nothing_echoes(tmp_path,
     # An edit on B goes up as version 2 and comes down to A.
     repo_b_record = repo_b.get(ids[0])
     answers = dict(repo_b_record.answers, household_size=3)
-    enrol(repo_b, repo_b.active_definitions(), answers, record_id=ids[0], allow_duplicate=True)
+    enrol(repo_b, repo_b.active_definitions(), answers, record_id=ids[0],
+          base_version=repo_b_record.version, allow_duplicate=True)
     assert engine_b.run().pushed == 1
     assert engine_a.run().ok
     assert Repository(a).get(ids[0]).answers["household_size"] == 3

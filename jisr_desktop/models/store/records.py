@@ -101,12 +101,16 @@ def detail(row: Record, view: scorings.ScoringView) -> RecordDetail:
     )
 
 
-def _columns(answers: dict[str, Any], derived: Derived, form: Definition, now: str) -> dict:
-    """Every column a save writes, besides the record's identity and version."""
+def record_columns(
+    answers: Mapping[str, Any], derived: Derived, form_id: str, form_version: int, now: str
+) -> dict[str, Any]:
+    """Every column a save writes, besides the record's identity, version and scoring
+    (`scorings.for_save`). Public so a pulled record (sync_apply) is stored exactly as a
+    local save stores it."""
     return {
         "status": derived.status,
-        "form_id": form.id,
-        "form_version": form.version,
+        "form_id": form_id,
+        "form_version": form_version,
         "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
         "evaluation": scorings.stored_evaluation(derived.evaluation),
         "eligible": derived.eligible,
@@ -198,7 +202,7 @@ class Records:
         now = utcnow()
         row = s.scalar(select(Record).where(Record.id == record_id)) if record_id else None
         _check_target(row, record_id, base_version)
-        columns = _columns(answers, derived, form, now)
+        columns = record_columns(answers, derived, form.id, form.version, now)
         versions = (derived.evaluation or {}).get("versions")
         columns["scoring_id"] = scorings.for_save(s, versions)
         if row is None:

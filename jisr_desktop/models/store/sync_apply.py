@@ -16,11 +16,10 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from jisr_desktop.models.programme.identity import normalize_cin
-from jisr_desktop.models.programme.normalize import normalize_name
-from jisr_desktop.models.store import pair_flags, sync_state
+from jisr_desktop.models.programme.evaluation import Derived
+from jisr_desktop.models.store import pair_flags, scorings, sync_state
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.repository import full_name, search_terms
+from jisr_desktop.models.store.records import record_columns
 from jisr_desktop.models.store.schema import (
     FTS_TABLE,
     Assessment,
@@ -29,6 +28,7 @@ from jisr_desktop.models.store.schema import (
     ServiceDelivery,
     SyncRecord,
 )
+from jisr_desktop.models.store.search import search_terms
 
 
 @dataclass
@@ -95,51 +95,46 @@ def put_record(s: Session, change: Mapping[str, Any]) -> None:
             _tombstone(s, record_id, version)
         return
     answers = dict(change.get("answers") or {})
-    columns = _columns(answers, change.get("evaluation"), change.get("form") or {})
+    derived = _derived(answers, change.get("evaluation"))
+    form = change.get("form") or {}
     now = str(change.get("updated_at") or utcnow())
+    # Stored as records.py stores a local save: the evaluation without its versions, which
+    # name a scoring row instead.
+    columns = record_columns(answers, derived, str(form.get("id") or "jisr.registration"),
+                             int(form.get("version") or 1), now)
+    columns["scoring_id"] = scorings.for_save(s, (derived.evaluation or {}).get("versions"))
     if row is None:
         row = Record(id=record_id, agent=str(change.get("agent") or ""), created_at=now,
-                     deleted=False, version=version, updated_at=now, **columns)
+                     deleted=False, version=version, **columns)
         s.add(row)
         s.flush()
     else:
         for key, value in columns.items():
             setattr(row, key, value)
-        row.version, row.updated_at, row.deleted = version, now, False
+        row.version, row.deleted = version, False
         s.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": row.seq})
     s.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:r, :t)"),
               {"r": row.seq, "t": search_terms(row.name_ar or "", row.name_lat or "",
                                                row.cin or "", row.phone or "")})
 
 
-def _columns(answers: dict[str, Any], evaluation: Any, form: Mapping[str, Any]) -> dict:
-    ev = evaluation if isinstance(evaluation, Mapping) else None
+def _derived(answers: Mapping[str, Any], evaluation: Any) -> Derived:
+    """The derived columns of a pulled record, read back from the evaluation it carries
+    (the `evaluation.compact` shape both ends store): nothing is scored again here."""
+    ev = dict(evaluation) if isinstance(evaluation, Mapping) else None
     subtotals = (ev or {}).get("subtotals") or {}
     orientation = (ev or {}).get("orientation") or {}
-    grid = ((ev or {}).get("versions") or {}).get("grid") or {}
-    return {
-        "status": "registered" if answers.get("consent") == "yes" else "refused_consent",
-        "form_id": str(form.get("id") or "jisr.registration"),
-        "form_version": int(form.get("version") or 1),
-        "grid_version": int(grid["version"]) if grid.get("version") is not None else None,
-        "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
-        "evaluation": json.dumps(ev, ensure_ascii=False) if ev is not None else None,
-        "eligible": ev.get("eligible") if ev else None,
-        "category": ev.get("category") if ev else None,
-        "score_total": ev.get("total") if ev else None,
-        "vulnerability": subtotals.get("vulnerability"),
-        "readiness": subtotals.get("readiness"),
-        "proposed_path": orientation.get("path"),
-        "proposed_destination": orientation.get("destination"),
-        "region_code": answers.get("region"),
-        "province_code": answers.get("province"),
-        "commune_code": answers.get("commune"),
-        "cin": normalize_cin(answers.get("cin") or "") or None,
-        "phone": answers.get("phone") or None,
-        "date_of_birth": answers.get("date_of_birth"),
-        "name_ar": normalize_name(full_name(answers, "ar")) or None,
-        "name_lat": normalize_name(full_name(answers, "lat")) or None,
-    }
+    return Derived(
+        status="registered" if answers.get("consent") == "yes" else "refused_consent",
+        eligible=ev.get("eligible") if ev else None,
+        category=ev.get("category") if ev else None,
+        score_total=ev.get("total") if ev else None,
+        vulnerability=subtotals.get("vulnerability"),
+        readiness=subtotals.get("readiness"),
+        proposed_path=orientation.get("path"),
+        proposed_destination=orientation.get("destination"),
+        evaluation=ev,
+    )
 
 
 def _tombstone(s: Session, record_id: str, version: int | None = None) -> None:
