@@ -46,6 +46,15 @@ def test_sync_killed_50_times_at_random_loses_nothing_and_duplicates_nothing(
     # in her scope come down to this device too.
     already = {rid for rid, c in server_records(sync_server.url, "agent_a").items()
                if not c.get("deleted")}
+    # How long the real CLI takes here to start, unlock and run a sync with nothing to send:
+    # the kills below are timed from it, so that on a slow or loaded machine they still land
+    # while batches are in flight rather than before the process has claimed one.
+    store.close()
+    started = time.monotonic()
+    idle = _sync_process(folder)
+    idle.communicate(timeout=120)
+    startup = time.monotonic() - started
+    store = Store.open(folder, AGENT, DEVICE_PASSPHRASE)
     ids = [enrol_one(store).id for _ in range(120)]
     store.close()
     # A slow link, so that kills land in the middle of batches and pulls.
@@ -53,7 +62,7 @@ def test_sync_killed_50_times_at_random_loses_nothing_and_duplicates_nothing(
     killed_in_flight = 0
     for _ in range(kills):
         proc = _sync_process(folder)
-        time.sleep(rng.uniform(0.2, 2.5))
+        time.sleep(rng.uniform(0.5 * startup, startup + 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
         with Store.open(folder, AGENT, DEVICE_PASSPHRASE) as s:
