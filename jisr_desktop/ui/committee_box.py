@@ -102,9 +102,11 @@ class CommitteeBox(SavingBox):
         record_id = self.record_id
         decided_on = from_qdate(self.decided_on.date()).isoformat()
         decisions = self.decisions
+        override = self.override.isChecked() and is_not_eligible(self.data)
         self._save(
             lambda: decisions.committee_decide(record_id, outcome=outcome,
-                                               decided_on=decided_on, reason=reason or None),
+                                               decided_on=decided_on, reason=reason or None,
+                                               override=override),
             self.committee_message,
             _("The committee's decision is recorded."),
         )
