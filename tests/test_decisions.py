@@ -114,3 +114,25 @@ def test_unknown_or_deleted_records_are_refused(store, repo, record):
         decisions.committee_decide(record.id, outcome="accepted", decided_on="2026-11-23")
     with store.session() as s:
         assert s.scalars(select(Decision)).all() == []
+
+
+def test_accepting_a_woman_not_eligible_needs_the_override_and_its_reason(repo, definitions,
+                                                                          store):
+    from jisr_desktop.models.store.decisions import OverrideRequired
+
+    young = enrol(repo, definitions,
+                  make_submission(cin="AB1005", phone=None, date_of_birth="2015-01-01"),
+                  today=TODAY, allow_duplicate=True).record
+    assert young.evaluation["eligible"] is False  # under 18
+    decisions = DecisionRepository(store)
+    for override, reason in ((False, None), (False, "Cas social"), (True, None)):
+        with pytest.raises(OverrideRequired):
+            decisions.committee_decide(young.id, outcome="accepted", decided_on="2026-11-30",
+                                       reason=reason, override=override)
+    assert decisions.history(young.id) == []  # nothing recorded by the refused attempts
+    info = decisions.committee_decide(young.id, outcome="accepted", decided_on="2026-11-30",
+                                      reason="Cas social", override=True)
+    assert info.outcome == "accepted" and info.reason == "Cas social"
+    # Refusing her needs no override; an eligible woman is accepted without one.
+    decisions.committee_decide(young.id, outcome="refused", decided_on="2026-11-30",
+                               reason="Trop jeune")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from jisr_desktop.i18n import _
 from jisr_desktop.models.store.decisions import ACCEPTED, REFUSED, WAITING_LIST
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.date_input import apply_date_format, from_qdate
 from jisr_desktop.ui.decision_boxes import SavingBox, form_rows, say, wrapped_label
 from jisr_desktop.ui.result_model import (
     ResultData,
@@ -41,7 +42,6 @@ class CommitteeBox(SavingBox):
         self.outcome.currentIndexChanged.connect(lambda _i: self._update())
         self.decided_on = QDateEdit()
         self.decided_on.setCalendarPopup(True)
-        self.decided_on.setDisplayFormat("yyyy-MM-dd")
         self.decided_on.setDate(QDate.currentDate())
         self.decided_on.setMaximumDate(QDate.currentDate())
         self.override = QCheckBox()
@@ -100,11 +100,13 @@ class CommitteeBox(SavingBox):
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         record_id = self.record_id
-        decided_on = self.decided_on.date().toString("yyyy-MM-dd")
+        decided_on = from_qdate(self.decided_on.date()).isoformat()
         decisions = self.decisions
+        override = self.override.isChecked() and is_not_eligible(self.data)
         self._save(
             lambda: decisions.committee_decide(record_id, outcome=outcome,
-                                               decided_on=decided_on, reason=reason or None),
+                                               decided_on=decided_on, reason=reason or None,
+                                               override=override),
             self.committee_message,
             _("The committee's decision is recorded."),
         )
@@ -122,6 +124,7 @@ class CommitteeBox(SavingBox):
         self.setTitle(_("Committee decision"))
         self.outcome_label.setText(_("Decision"))
         self.decided_on_label.setText(_("Date"))
+        apply_date_format(self.decided_on, self.ctx.lang)
         self.committee_reason_label.setText(_("Reason"))
         self.outcome.setAccessibleName(_("Committee decision"))
         self.decided_on.setAccessibleName(_("Date of the committee decision"))

@@ -78,9 +78,13 @@ def years_before(day: date, years: int) -> date:
 def apply_date_format(edit: QDateEdit, lang: str) -> None:
     """The one date format and the language's calendar on a QDateEdit (filters, the
     decision date): Qt's pattern letters are CLDR's for dd, MM and yyyy."""
-    edit.setDisplayFormat(date_pattern(lang))
+    # Left to right as DateInput's line: in a right-to-left box Qt lays the sections out
+    # in reverse ("2026/12/02"); the format is set after the direction and the locale,
+    # since Qt builds the sections when the format is set.
+    edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     locale = QLocale(QT_LOCALES.get(lang, "ar_MA"))
     edit.setLocale(locale)
+    edit.setDisplayFormat(date_pattern(lang))
     calendar = edit.calendarWidget()
     if calendar is not None:
         calendar.setLocale(locale)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QPushBu
 from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import _
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.date_input import apply_date_format
 
 # The "any date" end of the date filters: QDateEdit cannot be empty, so its minimum shows
 # the special text instead of a date.
@@ -97,8 +98,8 @@ class ListFilters(QWidget):
     def _date_edit() -> QDateEdit:
         edit = QDateEdit()
         edit.setCalendarPopup(True)
-        # ISO order: unambiguous in all three languages and in either direction.
-        edit.setDisplayFormat("yyyy-MM-dd")
+        # The language's one format (set again on each language change, in fill).
+        apply_date_format(edit, "ar")
         edit.setMinimumDate(NO_DATE)
         edit.setMaximumDate(QDate(2100, 12, 31))
         edit.setDate(NO_DATE)
@@ -141,6 +142,7 @@ class ListFilters(QWidget):
             ],
         )
         for edit in (self.date_from, self.date_to):
+            apply_date_format(edit, lang)
             edit.setSpecialValueText(_("Any date"))
 
     @staticmethod

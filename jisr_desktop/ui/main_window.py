@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         from jisr_desktop.ui.sync_setup import install_sync
 
         self.sync_panel = install_sync(self)  # the sync page, its action, background probe
+        from jisr_desktop.ui.store_check import install as install_store_check
+
+        self.store_check = install_store_check(self, ctx)  # every page, once, in the background
         self.sync_label = QLabel()
         self.agent_label = QLabel()
         self.statusBar().addPermanentWidget(self.agent_label)

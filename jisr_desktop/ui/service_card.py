@@ -36,6 +36,7 @@ from jisr_desktop.models.store.assessments import AssessmentRecord, AssessmentRe
 from jisr_desktop.textdir import isolate
 from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.date_input import apply_date_format
 from jisr_desktop.ui.tasks import DELIVERIES, Changes
 
 SERVICE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -109,7 +110,6 @@ class ServiceCardPanel(QWidget):
         self.delivered_on_label = QLabel()
         self.delivered_on = QDateEdit()
         self.delivered_on.setCalendarPopup(True)
-        self.delivered_on.setDisplayFormat("yyyy-MM-dd")
         self.delivered_on.setDate(QDate.currentDate())
         self.delivered_on.setMaximumDate(QDate.currentDate())
         self.delivered_on_label.setBuddy(self.delivered_on)
@@ -353,6 +353,7 @@ class ServiceCardPanel(QWidget):
         self.card.setHorizontalHeaderLabels([_("Service"), _("Type"), _("Status")])
         self.card.setAccessibleName(_("Service card"))
         self.delivered_on_label.setText(_("Delivered on"))
+        apply_date_format(self.delivered_on, self.ctx.lang)
         self.delivered_on.setAccessibleName(_("Date of delivery"))
         self.deliver_button.setText(_("Mark as delivered"))
         self.deliver_button.setAccessibleName(_("Mark the selected service as delivered"))

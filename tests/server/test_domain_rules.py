@@ -208,3 +208,15 @@ def test_a_moved_record_takes_its_items_along(backend: Backend) -> None:
     # The old province no longer sees the record or anything of it.
     assert not [c for c in backend.client("agent_a").pull_all(0) if c["record_id"] == rid]
     assert not [c for c in backend.client("supervisor_07").pull_all(0) if c["record_id"] == rid]
+
+
+def test_check_decision_wants_an_explicit_override_for_a_woman_not_eligible() -> None:
+    accept = {"kind": "committee", "outcome": "accepted", "decided_on": "2026-12-01"}
+    assert check_decision(accept, "supervisor", eligible=True) is None
+    assert check_decision(accept, "supervisor", eligible=False) == "override_required"
+    assert check_decision({**accept, "reason": "Cas social"}, "supervisor",
+                          eligible=False) == "override_required"
+    assert check_decision({**accept, "override": True}, "supervisor",
+                          eligible=False) == "override_required"
+    assert check_decision({**accept, "override": True, "reason": "Cas social"}, "supervisor",
+                          eligible=False) is None

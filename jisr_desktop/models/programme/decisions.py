@@ -41,6 +41,7 @@ ACTION_OF_KIND = {AGENT_CONFIRMATION: Action.CONFIRM, COMMITTEE: Action.DECIDE}
 FORBIDDEN = "forbidden_op"
 INVALID = "invalid_decision"
 REASON_REQUIRED = "reason_required"
+OVERRIDE_REQUIRED = "override_required"
 INVALID_ITEM = "invalid_payload"
 PROBLEMS = {
     FORBIDDEN: "only a supervisor or an admin records a committee decision (law 09-08), and "
@@ -49,6 +50,8 @@ PROBLEMS = {
     "decision needs an outcome (accepted, waiting_list, refused) and a decided_on date "
     "YYYY-MM-DD; category 1, 2 or null; path, destination and reason texts or null",
     REASON_REQUIRED: "a waiting list, a refusal or a change of category or path needs its reason",
+    OVERRIDE_REQUIRED: "accepting a woman the grid found not eligible needs override: true "
+    "and a reason",
     INVALID_ITEM: "not a valid assessment or delivery (see docs/sync-protocol.md, Items)",
 }
 _TEXTS = ("path", "destination", "reason", "record_id", "agent", "at")
@@ -73,9 +76,11 @@ def is_uuid(value: Any) -> bool:
         return False
 
 
-def check_decision(payload: Mapping[str, Any], role: str) -> str | None:
+def check_decision(payload: Mapping[str, Any], role: str,
+                   eligible: bool | None = None) -> str | None:
     """None when `payload` (a decision as the desktop sends it: `DecisionInfo` as a dict) is
-    one that `role` may record; else the problem's code, a key of PROBLEMS."""
+    one that `role` may record; else the problem's code, a key of PROBLEMS. `eligible` is
+    what the record's evaluation says (None: not known to the caller)."""
     kind = payload.get("kind")
     if kind not in KINDS:
         return INVALID
@@ -98,6 +103,12 @@ def check_decision(payload: Mapping[str, Any], role: str) -> str | None:
     changes = payload.get("category") is not None or payload.get("path") is not None
     if changes and not has_reason(payload.get("reason")):
         return REASON_REQUIRED
+    if payload["outcome"] == ACCEPTED and eligible is False and not (
+        payload.get("override") is True and has_reason(payload.get("reason"))
+    ):
+        # The committee may accept a woman the grid left out, but as an explicit,
+        # reasoned exception, never by a slip of the outcome list.
+        return OVERRIDE_REQUIRED
     return None
 
 

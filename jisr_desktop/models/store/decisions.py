@@ -15,6 +15,7 @@ decision reaches the server exactly when the transaction that made it is durable
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -32,8 +33,10 @@ from jisr_desktop.models.programme.decisions import (  # noqa: F401 - re-exporte
     KINDS,
     OUTCOMES,
     OUTCOMES_NEEDING_REASON,
+    OVERRIDE_REQUIRED,
     REFUSED,
     WAITING_LIST,
+    check_decision,
 )
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.journal import Journal, Op, live_record
@@ -44,6 +47,23 @@ class ReasonRequired(ValueError):
     """A change of the proposal, a waiting list or a refusal was given without a reason."""
 
     code = "reason_required"
+
+
+class OverrideRequired(ReasonRequired):
+    """A woman the grid found not eligible was accepted without the explicit override and
+    its reason (a ReasonRequired: the reason is what is missing to the person deciding)."""
+
+    code = "override_required"
+
+
+def _eligible(row: Record) -> bool | None:
+    """What the record's stored evaluation says of her eligibility (None: no evaluation)."""
+    try:
+        evaluation = json.loads(row.evaluation) if row.evaluation else None
+    except ValueError:
+        return None
+    value = evaluation.get("eligible") if isinstance(evaluation, dict) else None
+    return value if isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)
@@ -115,12 +135,14 @@ class DecisionRepository:
         reason: str | None = None,
         category: int | None = None,
         path: str | None = None,
+        override: bool = False,
     ) -> DecisionInfo:
         """The committee's outcome. PermissionError unless the signed-in account is a
         supervisor or an admin; `ReasonRequired` for a waiting list or a refusal without a
-        reason; ValueError for an unknown outcome or a date that is not `YYYY-MM-DD`.
-        `category` and `path`, when given and not the grid's proposal, are the committee's
-        change of them (issue 12), which needs a reason too."""
+        reason; `OverrideRequired` for accepting a woman found not eligible without
+        `override` and a reason; ValueError for an unknown outcome or a date that is not
+        `YYYY-MM-DD`. `category` and `path`, when given and not the grid's proposal, are
+        the committee's change of them (issue 12), which needs a reason too."""
         account = self.store.account()
         if account is None or not account.active or account.role not in DECIDING_ROLES:
             raise PermissionError("only a supervisor records the committee's decision")
@@ -136,6 +158,13 @@ class DecisionRepository:
             path = None if path == row.proposed_path else path
             if (category is not None or path is not None) and not reason:
                 raise ReasonRequired("a change of the category or the path needs a reason")
+            payload = {"kind": COMMITTEE, "outcome": outcome, "decided_on": day.isoformat(),
+                       "reason": reason, "override": override}
+            if check_decision(payload, account.role, _eligible(row)) == OVERRIDE_REQUIRED:
+                raise OverrideRequired("accepting a woman found not eligible needs an override")
+            changes = {"outcome": outcome, "decided_on": day.isoformat()}
+            if override and outcome == ACCEPTED:
+                changes["override"] = True  # the audit trail says it was an exception
             info = self._write(
                 s,
                 row,
@@ -146,7 +175,7 @@ class DecisionRepository:
                 decided_on=day.isoformat(),
                 reason=reason,
                 action="decision.committee",
-                audit_changes={"outcome": outcome, "decided_on": day.isoformat()},
+                audit_changes=changes,
             )
         return info
 
