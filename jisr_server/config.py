@@ -43,7 +43,8 @@ class Settings:
     login_lockout_max_seconds: int = 3600
     # A login flood (throttle.py): password checks at a time (each argon2id costs 64 MiB),
     # how many more may wait and for how long, then 503; attempts a minute per address.
-    login_hash_concurrency: int = 2
+    # Half the cores (at least one): the other half keeps serving the API during a flood.
+    login_hash_concurrency: int = max(1, (os.cpu_count() or 2) // 2)
     login_hash_queue: int = 8
     login_hash_wait_seconds: float = 2.0
     login_per_address_per_minute: int = 60
