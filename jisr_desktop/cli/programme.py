@@ -20,6 +20,16 @@ from jisr_desktop.i18n import _
 Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
+def _record(repo: Any, record_id: str) -> Any:
+    """The record an id (or its first characters) names; a clear refusal if none."""
+    from jisr_desktop.cards.for_record import find_record
+
+    record = find_record(repo, record_id)
+    if record is None:
+        raise CliError(_("No record with id {id}.").format(id=record_id))
+    return record
+
+
 def cmd_committee(args: argparse.Namespace) -> int:
     from jisr_desktop.models.workflows.committee import ranking
 
@@ -52,14 +62,11 @@ def _entry(e: Any) -> dict[str, Any]:
 def cmd_decide(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from jisr_desktop.cards.for_record import find_record
     from jisr_desktop.models.store.decisions import DecisionRepository, ReasonRequired
 
     store, repo, defs = _session(args)
     with store:
-        record = find_record(repo, args.id)
-        if record is None:
-            raise CliError(_("No record with id {id}.").format(id=args.id))
+        record = _record(repo, args.id)
         if args.path and args.path not in defs.orientation.data["paths"]:
             raise CliError(_("Unknown path {path}.").format(path=args.path), EXIT_INVALID)
         try:
@@ -101,7 +108,6 @@ def cmd_places(args: argparse.Namespace) -> int:
 def cmd_orient(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from jisr_desktop.cards.for_record import find_record
     from jisr_desktop.models.store.referrals import (
         ReferralRepository,
         UnknownPlace,
@@ -110,9 +116,7 @@ def cmd_orient(args: argparse.Namespace) -> int:
 
     store, repo, _defs = _session(args)
     with store:
-        record = find_record(repo, args.id)
-        if record is None:
-            raise CliError(_("No record with id {id}.").format(id=args.id))
+        record = _record(repo, args.id)
         try:
             info = ReferralRepository(store).orient(
                 record.id, directory_in_force(repo), place_id=args.place,
@@ -132,15 +136,12 @@ def cmd_orient(args: argparse.Namespace) -> int:
 def cmd_review_path(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from jisr_desktop.cards.for_record import find_record
     from jisr_desktop.models.store.decisions import ReasonRequired
     from jisr_desktop.models.store.referrals import ReferralRepository
 
     store, repo, defs = _session(args)
     with store:
-        record = find_record(repo, args.id)
-        if record is None:
-            raise CliError(_("No record with id {id}.").format(id=args.id))
+        record = _record(repo, args.id)
         if args.path not in defs.orientation.data["paths"]:
             raise CliError(_("Unknown path {path}.").format(path=args.path), EXIT_INVALID)
         current = _path_of(repo, defs, record)
@@ -172,7 +173,6 @@ def _path_of(repo: Any, defs: Any, record: Any) -> str | None:
 def cmd_service_card(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from jisr_desktop.cards.for_record import find_record
     from jisr_desktop.models.store.assessments import AssessmentRepository
     from jisr_desktop.models.store.decisions import ReasonRequired
     from jisr_desktop.models.store.service_edits import (
@@ -185,9 +185,7 @@ def cmd_service_card(args: argparse.Namespace) -> int:
                             if getattr(args, a)), (None, None))
     store, repo, defs = _session(args)
     with store:
-        record = find_record(repo, args.id)
-        if record is None:
-            raise CliError(_("No record with id {id}.").format(id=args.id))
+        record = _record(repo, args.id)
         assessment = AssessmentRepository(store).latest(record.id)
         if assessment is None:
             raise CliError(_("This record has no skills assessment yet."), EXIT_INVALID)
@@ -217,7 +215,6 @@ def cmd_incubate(args: argparse.Namespace) -> int:
     from dataclasses import asdict
     from datetime import date
 
-    from jisr_desktop.cards.for_record import find_record
     from jisr_desktop.models.store.incubations import IncubationRepository
 
     def day(text: str | None) -> date | None:
@@ -228,9 +225,7 @@ def cmd_incubate(args: argparse.Namespace) -> int:
 
     store, repo, _defs = _session(args)
     with store:
-        record = find_record(repo, args.id)
-        if record is None:
-            raise CliError(_("No record with id {id}.").format(id=args.id))
+        record = _record(repo, args.id)
         try:
             info = IncubationRepository(store).record(
                 record.id, selected_on=day(args.selected_on), contract_start=day(args.start),
@@ -262,14 +257,11 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
     from dataclasses import asdict
     from datetime import date
 
-    from jisr_desktop.cards.for_record import find_record
     from jisr_desktop.models.store.follow_up import FollowUpRepository
 
     store, repo, _defs = _session(args)
     with store:
-        record = find_record(repo, args.id)
-        if record is None:
-            raise CliError(_("No record with id {id}.").format(id=args.id))
+        record = _record(repo, args.id)
         visits = FollowUpRepository(store)
         if args.on:
             try:
