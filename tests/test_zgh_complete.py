@@ -20,6 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 TIFINAGH_LETTER = re.compile(r"[\u2D30-\u2D7F]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+# IRCAM's standard alphabet: 31 letters and the labialisation mark of ⴳⵯ and ⴽⵯ. The Tifinagh
+# block has Tuareg and historical letters too, which a Moroccan reader would not expect and
+# a font made for IRCAM Tifinagh may not draw.
+IRCAM_LETTERS = set("ⴰⴱⴳⴷⴹⴻⴼⴽⵀⵃⵄⵅⵇⵉⵊⵍⵎⵏⵓⵔⵕⵖⵙⵚⵛⵜⵟⵡⵢⵣⵥⵯ")
 # Set aside before counting letters: what is the same in every language.
 NOT_WORDS = re.compile(
     r"\{[^{}]*\}"  # {placeholders}
@@ -79,6 +83,16 @@ def zgh_problems() -> list[str]:
 def test_every_zgh_interface_string_is_tifinagh():
     problems = zgh_problems()
     assert not problems, f"{len(problems)} zgh msgstr not in Tifinagh:\n" + "\n".join(problems)
+
+
+def test_only_ircam_letters():
+    odd = {
+        (_key(m), ch)
+        for m in _catalog("zgh") if m.id
+        for form in _forms(m) for ch in form
+        if TIFINAGH_LETTER.match(ch) and ch not in IRCAM_LETTERS
+    }
+    assert not odd, f"Tifinagh letters outside IRCAM's alphabet: {sorted(odd)}"
 
 
 def test_allow_list_entries_still_exist():
