@@ -18,6 +18,7 @@ from jisr_desktop.cards import (
     render_card,
 )
 from jisr_desktop.cards.text import strip_controls
+from jisr_desktop.models.programme.definitions import load_directory
 
 from .conftest import RECORD_ID
 
@@ -54,7 +55,10 @@ def test_orientation_card_embeds_fonts_and_gives_latin_and_tifinagh_back(
     assert "ROYAUME DU MAROC" in lines
     if layout != "ar":
         assert "Fatima-Zahra BENNANI" in lines
-        assert "Parcours entrepreneuriat : coopérative" in lines
+        # Her path in the card's language (Tamazight since issue 13, French on the others).
+        path = load_directory().orientation.data["paths"]["entrepreneurship_cooperative"]
+        label = path["label"]["zgh" if layout == "zgh" else "fr"]
+        assert any(label in line for line in lines), label
     assert any("EE123456" in line for line in lines)
     assert any("O-1A2B3C4D-2" in line for line in lines)
     assert any("22/11/2026" in line for line in lines)
