@@ -130,3 +130,21 @@ def test_qr_payload_round_trip_and_no_personal_data(orientation_data):
         "1": "&", "2": "é", "3": '"', "4": "'", "5": "(", "6": "-", "7": "è", "8": "_",
         "9": "ç", "0": "à", "-": ")", ".": ":", "a": "q", "A": "Q"}))
     assert parse_qr_payload(azerty) == (RECORD_ID, "O-1A2B3C4D-2")
+
+
+@pytest.mark.parametrize("kind", ["orientation", "service"])
+def test_a_tamazight_card_prints_its_labels_in_tifinagh(
+    tmp_path, templates, orientation_data, service_data, kind
+):
+    # Issue 13: the zgh card was French under a trilingual letterhead.
+    template = templates[kind]
+    data = orientation_data if kind == "orientation" else service_data
+    out = tmp_path / f"{kind}.pdf"
+    render_card(template, data, out, "zgh")
+    text = "\n".join(pdftext(out))
+    assert template["heading"]["zgh"] in text
+    assert template["heading"]["fr"] not in text
+    for field in template["fields"]:
+        if field["name"] in data.values:
+            assert field["label"]["zgh"] in text, field["name"]
+            assert f"\n{field['label']['fr']}\n" not in f"\n{text}\n", field["name"]
