@@ -129,3 +129,14 @@ def test_the_files_keep_their_layout(tmp_path: Path) -> None:
         raw = (DEFS / name).read_text(encoding="utf-8")
         data = json.loads(raw)
         assert raw == json.dumps(data, ensure_ascii=False, indent=2) + "\n", name
+
+
+def test_every_zgh_text_can_be_printed_with_the_card_fonts() -> None:
+    """A card can print any label of the definitions (path, destination, place, service,
+    category): no Tifinagh letter of ours (ⴻ, the labialised ⴳⵯ...) lacks a glyph."""
+    from jisr_desktop.cards.text import layout_line
+
+    for name in shipped_files():
+        for text in texts(name).values():
+            for heavy in (False, True):
+                layout_line(text["zgh"], False, heavy)  # MissingGlyphError names the letter
