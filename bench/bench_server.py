@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from jisr_desktop.models.programme.reference import load_reference  # noqa: E402
 from tests.conftest import make_submission  # noqa: E402
-from tests.server.conftest import Server, login  # noqa: E402
+from tests.server.conftest import FORM, Server, login  # noqa: E402
 
 PG_ADMIN = os.environ.get(
     "JISR_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -103,7 +103,7 @@ def batch_body(device: Device, index: int) -> bytes:
                     "version": 1,
                     "answers": answers,
                     "evaluation": None,
-                    "form": {"id": "jisr.registration", "version": 1},
+                    "form": FORM,
                 },
             }
         )

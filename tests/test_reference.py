@@ -38,8 +38,8 @@ def test_marrakech_prefecture() -> None:
     assert marrakech in ref.provinces_of("07")
     assert ref.name("province", "07.351", "ar") == "مراكش"
     assert ref.name("provinces", "07.351", "fr") == "Marrakech"
-    # No Tifinagh place names in the data: Tamazight shows the French name.
-    assert ref.name("province", "07.351", "zgh") == "Marrakech"
+    # Its Tifinagh name is cited in names_zgh.csv (tests/test_place_names_zgh.py).
+    assert ref.name("province", "07.351", "zgh") == "ⵎⵕⵕⴰⴽⵛ"
 
 
 def test_provinces_of_filters_by_region() -> None:

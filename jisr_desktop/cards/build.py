@@ -49,21 +49,22 @@ def person_values(answers: Mapping[str, Any]) -> dict[str, Text]:
 
 
 def residence(answers: Mapping[str, Any], reference: Any) -> Text | None:
-    """"Commune, Province" from the HCP lists; the codes themselves if the lists lack them."""
-    parts_ar, parts_fr = [], []
+    """"Commune, Province" from the HCP lists; the codes themselves if the lists lack them.
+    In Tamazight, the Tifinagh name of a place where one is known, else the French one."""
+    parts: dict[str, list[str]] = {"ar": [], "fr": [], "zgh": []}
     for kind in ("commune", "province"):
         code = answers.get(kind)
         if not code:
             continue
-        try:
-            parts_ar.append(reference.name(kind, code, "ar"))
-            parts_fr.append(reference.name(kind, code, "fr"))
-        except KeyError:
-            parts_ar.append(code)
-            parts_fr.append(code)
-    if not parts_fr:
+        for lang, names in parts.items():
+            try:
+                names.append(reference.name(kind, code, lang))
+            except KeyError:
+                names.append(code)
+    if not parts["fr"]:
         return None
-    return _both("، ".join(parts_ar), ", ".join(parts_fr))
+    return {"ar": "، ".join(parts["ar"]), "fr": ", ".join(parts["fr"]),
+            "zgh": ", ".join(parts["zgh"])}
 
 
 def _label(table: Mapping[str, Any], key: str | None) -> Text | None:

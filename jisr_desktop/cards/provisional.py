@@ -12,14 +12,14 @@ _DEFAULT = {
     "heading": {
         "ar": "ورقة مؤقتة: ليست بطاقة توجيه",
         "fr": "Feuille provisoire : pas une carte d'orientation",
-        "zgh": "Feuille provisoire : pas une carte d'orientation",
+        "zgh": "ⵜⴰⵙⵏⴰ ⵜⴰⵣⵎⵣⴰⵏⵜ: ⵓⵔ ⵜⴳⵉ ⵜⴰⴽⴰⵔⴹⴰ ⵏ ⵓⵙⵡⴰⵍⴰ",  # as the template (review)
     },
     "notice": {
         "ar": "لم تقبل اللجنة الإقليمية هذا الملف بعد: هذه الورقة لا توجه المستفيدة إلى أي جهة.",
         "fr": "Le comité provincial n'a pas encore accepté ce dossier : cette feuille "
         "n'oriente la bénéficiaire nulle part.",
-        "zgh": "Le comité provincial n'a pas encore accepté ce dossier : cette feuille "
-        "n'oriente la bénéficiaire nulle part.",
+        "zgh": "ⴰⵙⵇⵇⵉⵎ ⵏ ⵜⵙⴳⴰ ⵓⵔ ⵢⴰⵇⴱⵉⵍ ⵖⵉⵍⴰ ⴰⴼⴰⵢⵍⵓ ⴰ: ⵜⴰⵙⵏⴰ ⴰ ⵓⵔ ⵜⵙⵡⴰⵍⴰ ⵜⴰⵎⵙⴼⴰⵢⴷⵜ "
+        "ⵖⵔ ⵓⵍⴰ ⵎⴰⵏⵉ.",
     },
 }
 

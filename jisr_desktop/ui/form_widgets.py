@@ -38,7 +38,7 @@ from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.programme.form import Field
-from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.programme.reference import ReferenceData, place_name
 from jisr_desktop.models.programme.validation import DOB_FIELD
 from jisr_desktop.ui.date_input import DateInput
 from jisr_desktop.ui.form_model import paragraph_mark
@@ -431,7 +431,7 @@ class ReferenceWidget(ComboWidget):
         """(Re)fill the list, keeping the chosen code when it is still offered."""
         current = self.value()
         rows = self._rows()
-        names = [(r.name_ar if self.lang == "ar" else r.name_fr, r.code) for r in rows]
+        names = [(place_name(r, self.lang), r.code) for r in rows]
         if self.field.reference != "regions":
             names.sort()  # a commune is found by its name; regions keep the official order
         self.combo.blockSignals(True)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QPushBu
 
 from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import _
+from jisr_desktop.models.programme.reference import place_name
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import apply_date_format
 
@@ -117,7 +118,7 @@ class ListFilters(QWidget):
         lang = self.ctx.lang
         provinces = sorted(
             self.ctx.reference.provinces.values(),
-            key=lambda p: p.name_ar if lang == "ar" else p.name_fr,
+            key=lambda p: place_name(p, lang),
         )
         self._refill(
             self.province,

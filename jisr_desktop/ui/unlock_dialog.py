@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.normalize import normalize_name
 from jisr_desktop.models.programme.passphrase import problems
-from jisr_desktop.models.programme.reference import ReferenceData
+from jisr_desktop.models.programme.reference import ReferenceData, place_name
 from jisr_desktop.models.store.database import KEYRING_FILE, Store, StoreError
 from jisr_desktop.models.store.keyring import Keyring, KeyringError
 from jisr_desktop.ui.language import LanguageManager
@@ -47,7 +47,7 @@ def province_rows(reference: ReferenceData, lang: str) -> list[tuple[str, str]]:
     """(name, code) of the provinces that have communes, by name in `lang` (Arabic names
     in the Arabic interface, French ones otherwise), ignoring accents and hamza forms."""
     rows = [
-        (p.name_ar if lang == "ar" else p.name_fr, p.code)
+        (place_name(p, lang), p.code)
         for p in reference.provinces.values()
         if reference.communes_of(p.code)
     ]

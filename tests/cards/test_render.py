@@ -18,6 +18,7 @@ from jisr_desktop.cards import (
     render_card,
 )
 from jisr_desktop.cards.text import strip_controls
+from jisr_desktop.models.programme.definitions import load_directory
 
 from .conftest import RECORD_ID
 
@@ -54,7 +55,10 @@ def test_orientation_card_embeds_fonts_and_gives_latin_and_tifinagh_back(
     assert "ROYAUME DU MAROC" in lines
     if layout != "ar":
         assert "Fatima-Zahra BENNANI" in lines
-        assert "Parcours entrepreneuriat : coopérative" in lines
+        # Her path in the card's language (Tamazight since issue 13, French on the others).
+        path = load_directory().orientation.data["paths"]["entrepreneurship_cooperative"]
+        label = path["label"]["zgh" if layout == "zgh" else "fr"]
+        assert any(label in line for line in lines), label
     assert any("EE123456" in line for line in lines)
     assert any("O-1A2B3C4D-2" in line for line in lines)
     assert any("22/11/2026" in line for line in lines)
@@ -126,3 +130,21 @@ def test_qr_payload_round_trip_and_no_personal_data(orientation_data):
         "1": "&", "2": "é", "3": '"', "4": "'", "5": "(", "6": "-", "7": "è", "8": "_",
         "9": "ç", "0": "à", "-": ")", ".": ":", "a": "q", "A": "Q"}))
     assert parse_qr_payload(azerty) == (RECORD_ID, "O-1A2B3C4D-2")
+
+
+@pytest.mark.parametrize("kind", ["orientation", "service"])
+def test_a_tamazight_card_prints_its_labels_in_tifinagh(
+    tmp_path, templates, orientation_data, service_data, kind
+):
+    # Issue 13: the zgh card was French under a trilingual letterhead.
+    template = templates[kind]
+    data = orientation_data if kind == "orientation" else service_data
+    out = tmp_path / f"{kind}.pdf"
+    render_card(template, data, out, "zgh")
+    text = "\n".join(pdftext(out))
+    assert template["heading"]["zgh"] in text
+    assert template["heading"]["fr"] not in text
+    for field in template["fields"]:
+        if field["name"] in data.values:
+            assert field["label"]["zgh"] in text, field["name"]
+            assert f"\n{field['label']['fr']}\n" not in f"\n{text}\n", field["name"]

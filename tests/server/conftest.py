@@ -24,13 +24,16 @@ from typing import Any
 import pytest
 import requests
 
+from jisr_desktop.models.programme.definitions import load_directory
 from tests.conftest import make_submission
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get(
     "JISR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-FORM = {"id": "jisr.registration", "version": 1}
+# The shipped form's version (the one a fresh server publishes): raised with each change of
+# its texts (issue 13), so it is read, not written here.
+FORM = {"id": "jisr.registration", "version": load_directory().form.version}
 PASSWORD = "correct horse battery"
 # Province A (Marrakech, region 07), another province of region 07, province B (Tanger, 01).
 PROVINCE_A = {"region": "07", "province": "07.351", "commune": "07.351.01.01"}

@@ -2,7 +2,8 @@
 
 Regions, provinces/prefectures and communes with their official codes and French and
 Arabic names; the registration form's residence fields store these codes. Source and
-licence: resources/reference/README.md.
+licence: resources/reference/README.md. Tifinagh names, where an official or public one
+was found (issue 13), come from `names_zgh.csv` beside them, each with its source.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 from jisr_desktop import paths
 
 FILES = ("regions.csv", "provinces.csv", "communes.csv")
+# Not one of the published HCP lists (nor in their hash): our cited Tifinagh names.
+ZGH_NAMES = "names_zgh.csv"
 # Singular and plural both accepted: forms name the lists in the plural (`reference`).
 _TABLES = {
     "region": "regions",
@@ -35,6 +38,7 @@ class Region:
     code: str
     name_fr: str
     name_ar: str
+    name_zgh: str = ""  # Tifinagh, only where a cited one exists (names_zgh.csv)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Province:
     name_ar: str
     type: str  # province | prefecture | prefecture_of_arrondissements
     region_code: str
+    name_zgh: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Commune:
     type: str  # rural | urban
     region_code: str
     province_code: str
+    name_zgh: str = ""
 
 
 class ReferenceData:
@@ -86,16 +92,23 @@ class ReferenceData:
         return list(self._communes_by_province.get(province_code, ()))
 
     def name(self, kind: str, code: str, lang: str) -> str:
-        """Display name of a region, province or commune; KeyError for an unknown code.
-
-        The HCP data has no Tifinagh place names, so Tamazight shows the French name.
-        """
+        """Display name of a region, province or commune; KeyError for an unknown code."""
         try:
             table = getattr(self, _TABLES[kind])
         except KeyError:
             raise KeyError(f"unknown reference list {kind!r}") from None
-        row = table[code]
-        return row.name_ar if lang == "ar" else row.name_fr
+        return place_name(table[code], lang)
+
+
+def place_name(row: Region | Province | Commune, lang: str) -> str:
+    """The name a screen or card in `lang` shows: Arabic in Arabic, French in French; in
+    Tamazight the Tifinagh name where one is known, else the French (HCP) one, which
+    reads left to right like the Tifinagh around it. No Tifinagh is made up."""
+    if lang == "ar":
+        return row.name_ar
+    if lang == "zgh" and row.name_zgh:
+        return row.name_zgh
+    return row.name_fr
 
 
 def shipped_dir() -> Path:
@@ -120,20 +133,35 @@ def _load(folder: Path) -> ReferenceData:
     digest = hashlib.sha256()
     for name in FILES:
         digest.update(name.encode() + b"\0" + raw[name] + b"\0")
+    zgh = _zgh_names(folder)
     regions = {
-        r["code"]: Region(r["code"], r["name_fr"], r["name_ar"]) for r in _rows(raw["regions.csv"])
+        r["code"]: Region(r["code"], r["name_fr"], r["name_ar"], zgh.get(("region", r["code"]), ""))
+        for r in _rows(raw["regions.csv"])
     }
     provinces = {
-        r["code"]: Province(r["code"], r["name_fr"], r["name_ar"], r["type"], r["region_code"])
+        r["code"]: Province(r["code"], r["name_fr"], r["name_ar"], r["type"], r["region_code"],
+                            zgh.get(("province", r["code"]), ""))
         for r in _rows(raw["provinces.csv"])
     }
     communes = {
         r["code"]: Commune(
-            r["code"], r["name_fr"], r["name_ar"], r["type"], r["region_code"], r["province_code"]
+            r["code"], r["name_fr"], r["name_ar"], r["type"], r["region_code"], r["province_code"],
+            zgh.get(("commune", r["code"]), ""),
         )
         for r in _rows(raw["communes.csv"])
     }
     return ReferenceData(regions, provinces, communes, digest.hexdigest())
+
+
+def _zgh_names(folder: Path) -> dict[tuple[str, str], str]:
+    """(kind, code) -> Tifinagh name. A folder of lists downloaded from the server holds
+    only the three HCP files: the names shipped with the app apply to it too."""
+    path = folder / ZGH_NAMES
+    if not path.is_file():
+        path = paths.reference_dir() / ZGH_NAMES
+    if not path.is_file():
+        return {}
+    return {(r["kind"], r["code"]): r["name_zgh"] for r in _rows(path.read_bytes())}
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
