@@ -338,8 +338,9 @@ class Batch:
 
 
 def _item_kind(row: Mapping[str, Any]) -> str:
-    if row["kind"] != Op.DECISION:
+    if row["kind"] not in (Op.DECISION, Op.REFERRAL):
         return str(row["kind"])
+    # A decision's kind, or a referral's (orientation, path_review): kept for good.
     return str(json.loads(row["data"]).get("kind"))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from jisr_desktop.models.programme.evaluation import Derived
-from jisr_desktop.models.store import pair_flags, scorings, sync_state
+from jisr_desktop.models.store import pair_flags, scorings, sync_apply_programme, sync_state
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.records import record_columns
 from jisr_desktop.models.store.schema import (
@@ -54,6 +54,8 @@ def apply_page(store: Store, changes: list[Mapping[str, Any]], next_cursor: int,
                     out.held += 1
             elif entity in ("decision", "assessment", "delivery"):
                 out.items += apply_item(s, change)
+            elif entity in sync_apply_programme.ENTITIES:  # referrals... (issue 12)
+                out.items += sync_apply_programme.apply_item(s, change)
             else:
                 if entity == "pair":  # protocol.Entity.PAIR: the same woman twice
                     pair_flags.put_in(s, change)

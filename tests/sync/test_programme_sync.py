@@ -1,0 +1,61 @@
+"""The programme's later items between real devices through the real server (issue 12): an
+incubation and a follow-up recorded by the incubator's staff on one laptop reach the
+agent's laptop, nothing echoes back up, and deleting the record takes them off both."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from jisr_desktop.models.store import sync_state
+from jisr_desktop.models.store.follow_up import FollowUpRepository
+from jisr_desktop.models.store.incubations import IncubationRepository
+from jisr_desktop.models.store.repository import Repository
+from tests.sync.conftest import engine_for, enrol_one, new_device, server_records, sign_in
+
+STAFF = "Khadija Staff"
+
+
+def _sync(store, url: str, username: str):
+    summary = engine_for(store, sign_in(store, url, username), url).run()
+    assert summary.ok and summary.rejected == 0, summary
+    return summary
+
+
+def test_an_incubation_recorded_on_one_device_appears_on_the_other(tmp_path, definitions,
+                                                                  proxy, sync_server):
+    agent = new_device(tmp_path / "agent", definitions)
+    staff = new_device(tmp_path / "staff", definitions, agent=STAFF, role="incubator_staff")
+    other = new_device(tmp_path / "other", definitions, agent="Rachida Agent")
+    record = enrol_one(agent)
+    _sync(agent, proxy.url, "agent_a")
+    _sync(staff, proxy.url, "staff_a")  # the incubator's laptop pulls her registration
+
+    incubation = IncubationRepository(staff).record(
+        record.id, selected_on=date(2026, 11, 20), contract_start=date(2026, 12, 1),
+        funding_amount=50000, funding_source="indh", funded_on=date(2026, 11, 25),
+        logistics="a desk at the incubator")
+    visit = FollowUpRepository(staff).visit(
+        record.id, visited_on=date(2026, 12, 2), visitor="Khadija", topic="e_commerce",
+        notes="her shop is online", next_on=date(2027, 1, 15))
+    pushed = _sync(staff, proxy.url, "staff_a")
+    assert pushed.pushed == 2
+
+    _sync(other, proxy.url, "agent_a")
+    assert IncubationRepository(other).latest(record.id) == incubation
+    assert FollowUpRepository(other).history(record.id) == [visit]
+    assert [v.id for v in FollowUpRepository(other).calendar("07.351", date(2027, 1, 1))] == [
+        visit.id]
+    # Applied from the pull, they wrote nothing to send back up.
+    assert sync_state.counts(other).get("pending", 0) == 0
+    assert _sync(other, proxy.url, "agent_a").pushed == 0
+
+    # The agent deletes the registration: the staff's items leave every laptop with it.
+    assert Repository(agent).delete(record.id)
+    _sync(agent, proxy.url, "agent_a")
+    for store, username in ((other, "agent_a"), (staff, "staff_a")):
+        _sync(store, username=username, url=proxy.url)
+        assert IncubationRepository(store).latest(record.id) is None
+        assert FollowUpRepository(store).history(record.id) == []
+    assert server_records(sync_server.url)[record.id]["deleted"] is True
+    for store in (agent, staff, other):
+        store.close()
