@@ -120,6 +120,9 @@ class Code(StrEnum):
     REASON_REQUIRED = "reason_required"
     KIND_CHANGED = "kind_changed"  # an item replaced by one of another kind
     OP_ID_REUSED = "op_id_reused"  # an op id already used for another record
+    # The committee accepted a woman the record's evaluation finds not eligible without
+    # `override: true` and a reason (issue 12).
+    OVERRIDE_REQUIRED = "override_required"
     # HTTP error bodies
     INVALID_REQUEST = "invalid_request"  # 422: the body does not match the API schema
     HTTP_ERROR = "http_error"  # 400: a request the HTTP layer could not parse

@@ -1,16 +1,26 @@
 """The programme's later items between real devices through the real server (issue 12): an
 incubation and a follow-up recorded by the incubator's staff on one laptop reach the
-agent's laptop, nothing echoes back up, and deleting the record takes them off both."""
+agent's laptop, nothing echoes back up, and deleting the record takes them off both; the
+committee's override of the grid reaches the other laptops with its decision."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from jisr_desktop.models.store import sync_state
+from jisr_desktop.models.store.decisions import DecisionRepository
 from jisr_desktop.models.store.follow_up import FollowUpRepository
 from jisr_desktop.models.store.incubations import IncubationRepository
 from jisr_desktop.models.store.repository import Repository
-from tests.sync.conftest import engine_for, enrol_one, new_device, server_records, sign_in
+from tests.sync.conftest import (
+    SUPERVISOR,
+    SUPERVISOR_PASSPHRASE,
+    engine_for,
+    enrol_one,
+    new_device,
+    server_records,
+    sign_in,
+)
 
 STAFF = "Khadija Staff"
 
@@ -59,3 +69,22 @@ def test_an_incubation_recorded_on_one_device_appears_on_the_other(tmp_path, def
     assert server_records(sync_server.url)[record.id]["deleted"] is True
     for store in (agent, staff, other):
         store.close()
+
+
+def test_the_override_reaches_the_other_devices(tmp_path, definitions, proxy) -> None:
+    centre = new_device(tmp_path / "centre", definitions, agent=SUPERVISOR, role="supervisor",
+                        passphrase=SUPERVISOR_PASSPHRASE)
+    agent = new_device(tmp_path / "agent", definitions)
+    young = enrol_one(centre, date_of_birth="2015-01-01")  # under 18
+    assert young.evaluation["eligible"] is False
+    info = DecisionRepository(centre).committee_decide(
+        young.id, outcome="accepted", decided_on=date(2026, 11, 30), reason="Cas social",
+        override=True)
+    assert info.override is True
+    creds = sign_in(centre, proxy.url, "supervisor_07", SUPERVISOR_PASSPHRASE)
+    pushed = engine_for(centre, creds, proxy.url).run()
+    assert pushed.ok and pushed.pushed == 2 and pushed.rejected == 0, pushed
+    assert engine_for(agent, sign_in(agent, proxy.url), proxy.url).run().ok
+    assert DecisionRepository(agent).latest(young.id, "committee") == info
+    centre.close()
+    agent.close()

@@ -161,6 +161,7 @@ def apply_item(s: Session, change: Mapping[str, Any]) -> int:
         for name in ("kind", "category", "path", "destination", "outcome", "decided_on",
                      "reason", "agent", "at"):
             setattr(row, name, data.get(name))
+        row.override = data.get("override") is True  # the committee's exception (0009)
         row.agent, row.at = row.agent or "", row.at or utcnow()
     elif entity == "assessment":
         row = s.get(Assessment, item_id) or Assessment(id=item_id)
