@@ -5,13 +5,17 @@ committee's override of the grid reaches the other laptops with its decision."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from jisr_desktop.models.store import sync_state
+from jisr_desktop.models.store.assessments import AssessmentRepository
 from jisr_desktop.models.store.decisions import DecisionRepository
 from jisr_desktop.models.store.follow_up import FollowUpRepository
 from jisr_desktop.models.store.incubations import IncubationRepository
 from jisr_desktop.models.store.repository import Repository
+from tests.server.conftest import Client as RawClient
+from tests.server.conftest import assessment_payload, delivery_payload, login
 from tests.sync.conftest import (
     SUPERVISOR,
     SUPERVISOR_PASSPHRASE,
@@ -88,3 +92,36 @@ def test_the_override_reaches_the_other_devices(tmp_path, definitions, proxy) ->
     assert DecisionRepository(agent).latest(young.id, "committee") == info
     centre.close()
     agent.close()
+
+
+def test_a_deleted_record_takes_its_decision_off_the_other_device(tmp_path, definitions,
+                                                                 proxy, sync_server):
+    """Issue 14, point 2 on the device: the server's tombstones of a decision, an assessment
+    and a delivery (their record was deleted) remove the local rows, reason and answers
+    with them, instead of breaking the pull (a NOT NULL failure before)."""
+    agent = new_device(tmp_path / "agent", definitions)
+    other = new_device(tmp_path / "other", definitions, agent="Rachida Agent")
+    record = enrol_one(agent)
+    DecisionRepository(agent).confirm(record.id, category=2, path=None, destination=None,
+                                      reason="she has no project idea yet")
+    _sync(agent, proxy.url, "agent_a")
+    # The incubator's assessment and a service delivered after it, pushed by its staff.
+    assessment = assessment_payload(record.id)
+    delivery = delivery_payload(record.id, assessment_id=assessment["id"])
+    staff = RawClient(sync_server.url, login(sync_server.url, "staff_a", "staff-pc").json()[
+        "token"], "staff-pc")
+    assert [r["status"] for r in staff.results([
+        {"op_id": str(uuid.uuid4()), "record_id": record.id, "op": op, "base_version": 1,
+         "payload": body} for op, body in (("assessment", assessment),
+                                           ("delivery", delivery))])] == ["applied"] * 2
+    _sync(other, proxy.url, "agent_a")
+    assert len(DecisionRepository(other).history(record.id)) == 1
+    assert AssessmentRepository(other).latest(record.id).deliveries
+    assert Repository(agent).delete(record.id)
+    _sync(agent, proxy.url, "agent_a")
+    _sync(other, proxy.url, "agent_a")
+    assert DecisionRepository(other).history(record.id) == []
+    assert AssessmentRepository(other).latest(record.id) is None
+    assert Repository(other).get(record.id) is None
+    agent.close()
+    other.close()
