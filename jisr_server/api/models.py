@@ -52,7 +52,8 @@ class OpIn(BaseModel):
     op_id: str = Id
     record_id: Any = Field(description="A UUID (36 characters); else rejected per op")
     op: Any = Field(
-        description="upsert, delete, decision, assessment or delivery; else rejected per op",
+        description="upsert, delete, decision, assessment, delivery, referral, service_edit, "
+        "incubation or follow_up; else rejected per op",
         json_schema_extra={"examples": list(OpName.__args__)},  # type: ignore[attr-defined]
     )
     base_version: Any = Field(description="An integer >= 0; else rejected per op")
