@@ -61,3 +61,31 @@ def test_incubation_from_the_command_line(cli_store, tmp_path):
     bad = jisr(cli_store, "incubate", woman, "--selected-on", "2026-01-01", "--start",
                "2025-01-01")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_incubator_staff_record_an_incubation_and_a_field_agent_cannot(tmp_path, definitions):
+    """The role table's INCUBATE (issue 12): the incubator's staff and the committee's
+    secretariat; the write goes to the outbox as an `incubation` op for the server."""
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.repository import Repository
+
+    from .conftest import PASSPHRASE
+
+    for role in ("field_agent", "incubator_staff", "supervisor"):
+        store = Store.create(tmp_path / role, f"Agent {role}", PASSPHRASE, role=role,
+                             province_code="07.351")
+        repo = Repository(store)
+        repo.install_definitions(definitions.all())
+        woman = enrol(repo, definitions, make_submission(), today=TODAY).record.id
+        before = repo.pending_outbox_count()
+        incubations = IncubationRepository(store)
+        if role == "field_agent":
+            with pytest.raises(PermissionError):
+                incubations.record(woman, selected_on=date(2026, 11, 20),
+                                   contract_start=date(2026, 12, 1))
+            assert repo.pending_outbox_count() == before
+        else:
+            incubations.record(woman, selected_on=date(2026, 11, 20),
+                               contract_start=date(2026, 12, 1))
+            assert repo.pending_outbox_count() == before + 1
+        store.close()

@@ -157,3 +157,34 @@ def test_the_versions_leave_each_evaluation_for_one_scoring_and_come_back(tmp_pa
             back = conn.execute(text("SELECT evaluation, grid_version FROM records "
                                      "WHERE id = :r"), {"r": rid}).one()
         assert json.loads(back[0]) == evaluation and back[1] == 3
+
+
+def test_0009_keeps_the_decisions_it_finds_as_no_overrides(tmp_path: Path):
+    """0009: a committee decision taken before the override column reads back as no
+    exception; one taken after keeps its override, and a downgrade drops only the column."""
+    from jisr_desktop.models.store.decisions import DecisionRepository
+
+    folder = tmp_path / "old"
+    _make_store_at_first_revision(folder)
+    key = Keyring(folder / store_mod.KEYRING_FILE).unlock(AGENT, PASSPHRASE)
+    engine = store_mod._make_engine(folder / store_mod.STORE_FILE, key)
+    rid = OLD_RECORDS[0][0]
+    with engine.begin() as conn:
+        command.upgrade(store_mod._alembic_config(conn), "0008")
+        conn.execute(text(
+            "INSERT INTO decisions (id, record_id, kind, outcome, decided_on, reason, agent, at)"
+            " VALUES ('d-old', :r, 'committee', 'refused', '2026-11-01', 'quota', :a, "
+            "'2026-11-01')"), {"r": rid, "a": AGENT})
+    engine.dispose()
+    with Store.open(folder, AGENT, PASSPHRASE) as store:
+        assert store.current_revision() == "0009_decision_override" == store_mod.HEAD_REVISION
+        decisions = DecisionRepository(store)
+        [old] = decisions.history(rid)
+        assert (old.outcome, old.override) == ("refused", False)
+        new = decisions.committee_decide(rid, outcome="accepted", decided_on="2026-12-01",
+                                         reason="Cas social", override=True)
+        assert decisions.latest(rid, "committee") == new and new.override is True
+        with store.engine.begin() as conn:
+            command.downgrade(store_mod._alembic_config(conn), "0008")
+            kept = conn.execute(text("SELECT count(*) FROM decisions")).scalar_one()
+        assert kept == 2

@@ -232,7 +232,7 @@ def cmd_incubate(args: argparse.Namespace) -> int:
                 funding_amount=args.amount, funding_source=args.source,
                 funded_on=day(args.funded_on), logistics=args.logistics)
         except PermissionError as exc:
-            raise CliError(_("Only a supervisor may record the selection committee's choice.")) from exc  # noqa: E501
+            raise CliError(_("Only incubator staff or a supervisor may record an incubation.")) from exc  # noqa: E501
         except ValueError as exc:
             raise CliError(_("The incubation cannot be recorded: the contract starts before the selection, or the amount is negative."), EXIT_INVALID) from exc  # noqa: E501
     _print_json(asdict(info))

@@ -25,11 +25,31 @@ class Op(StrEnum):
     DECISION = "decision"
     ASSESSMENT = "assessment"
     DELIVERY = "delivery"
+    # The programme's later items (issue 12; their schemas: models/programme/items.py).
+    REFERRAL = "referral"  # an orientation to a named place, or the incubator's path review
+    SERVICE_EDIT = "service_edit"  # incubator staff's add, remove or schedule on the card
+    INCUBATION = "incubation"  # selection, funding and the 12-month contract
+    FOLLOW_UP = "follow_up"  # a post-incubation follow-up visit
 
 
 # Ops on the registration itself, and ops that attach an item (its own id) to a record.
 RECORD_OPS = frozenset({Op.UPSERT, Op.DELETE})
 ITEM_OPS = frozenset({Op.DECISION, Op.ASSESSMENT, Op.DELIVERY})
+# Items of the programme's later steps: attached to a record like the three above, checked
+# against a strict schema (an unknown key is refused, not dropped).
+PROGRAMME_OPS = frozenset({Op.REFERRAL, Op.SERVICE_EDIT, Op.INCUBATION, Op.FOLLOW_UP})
+ITEM_OPS = ITEM_OPS | PROGRAMME_OPS
+# The payload keys of each, as the desktop sends them (`asdict` of its Info dataclasses).
+PROGRAMME_KEYS: dict[str, tuple[str, ...]] = {
+    "referral": ("id", "record_id", "kind", "place_id", "places_version", "appointment",
+                 "contact", "path", "reason", "agent", "at"),
+    "service_edit": ("id", "record_id", "assessment_id", "action", "service_id",
+                     "scheduled_on", "reason", "agent", "at"),
+    "incubation": ("id", "record_id", "selected_on", "funding_amount", "funding_source",
+                   "funded_on", "contract_start", "contract_end", "logistics", "agent", "at"),
+    "follow_up": ("id", "record_id", "visited_on", "visitor", "topic", "notes", "next_step",
+                  "next_on", "agent", "at"),
+}
 
 
 class Status(StrEnum):
@@ -46,6 +66,10 @@ class Entity(StrEnum):
     DECISION = "decision"
     ASSESSMENT = "assessment"
     DELIVERY = "delivery"
+    REFERRAL = "referral"
+    SERVICE_EDIT = "service_edit"
+    INCUBATION = "incubation"
+    FOLLOW_UP = "follow_up"
     # Pulled only, never pushed: a possible duplicate the server flagged on this record
     # (`data`: pair_id, other_record_id, reasons, status, kept; docs/sync-protocol.md).
     PAIR = "pair"
@@ -96,6 +120,9 @@ class Code(StrEnum):
     REASON_REQUIRED = "reason_required"
     KIND_CHANGED = "kind_changed"  # an item replaced by one of another kind
     OP_ID_REUSED = "op_id_reused"  # an op id already used for another record
+    # The committee accepted a woman the record's evaluation finds not eligible without
+    # `override: true` and a reason (issue 12).
+    OVERRIDE_REQUIRED = "override_required"
     # HTTP error bodies
     INVALID_REQUEST = "invalid_request"  # 422: the body does not match the API schema
     HTTP_ERROR = "http_error"  # 400: a request the HTTP layer could not parse

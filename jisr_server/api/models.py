@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 # character in an id is a client bug better refused at the door.
 PLAIN = r"^[^\x00-\x1f\x7f]+$"
 Id = Field(min_length=1, max_length=64, pattern=PLAIN)
-OpName = Literal["upsert", "delete", "decision", "assessment", "delivery"]
+OpName = Literal["upsert", "delete", "decision", "assessment", "delivery",
+                 "referral", "service_edit", "incubation", "follow_up"]
 Status = Literal["applied", "duplicate", "conflict", "rejected"]
-Entity = Literal["record", "decision", "assessment", "delivery", "pair"]
+Entity = Literal["record", "decision", "assessment", "delivery", "pair",
+                 "referral", "service_edit", "incubation", "follow_up"]
 
 
 class LoginRequest(BaseModel):
@@ -50,7 +52,8 @@ class OpIn(BaseModel):
     op_id: str = Id
     record_id: Any = Field(description="A UUID (36 characters); else rejected per op")
     op: Any = Field(
-        description="upsert, delete, decision, assessment or delivery; else rejected per op",
+        description="upsert, delete, decision, assessment, delivery, referral, service_edit, "
+        "incubation or follow_up; else rejected per op",
         json_schema_extra={"examples": list(OpName.__args__)},  # type: ignore[attr-defined]
     )
     base_version: Any = Field(description="An integer >= 0; else rejected per op")

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, tuple_
 
+from jisr_desktop.models.programme.decisions import PROBLEMS, check_decision
 from jisr_desktop.sync.protocol import ITEM_OPS, Code, Entity, Op, OpResult, Status
 from jisr_server import pairs
 from jisr_server.db import is_sqlite, utcnow
@@ -276,6 +277,10 @@ class Batch:
         if existing is not None and existing["content_hash"] == p.content_hash:
             return OpResult(p.op_id, p.record_id, Status.DUPLICATE, version=record["version"],
                             change=existing["change_no"])
+        if op.op == Op.DECISION:
+            refused = self._against_evaluation(p, record)
+            if refused is not None:
+                return refused
         change = self.take_change()
         row = {
             "kind": str(op.op),
@@ -297,6 +302,18 @@ class Batch:
         self.item_state[key] = row
         return self._applied(p, record, change, Entity(str(op.op)), p.item_id or "",
                              str(op.op), None)
+
+    def _against_evaluation(self, p: Prepared, record: dict[str, Any]) -> OpResult | None:
+        """The decision judged again, now with what the server's own evaluation of the
+        record says of her eligibility (step one had no record): the committee accepts a
+        woman found not eligible only with `override: true` and a reason."""
+        evaluation = json.loads(record["data"]).get("evaluation")
+        eligible = evaluation.get("eligible") if isinstance(evaluation, dict) else None
+        problem = check_decision(json.loads(p.data), self.who.role,
+                                 eligible if isinstance(eligible, bool) else None)
+        if problem is None:
+            return None
+        return rejected(p.op_id, p.record_id, Code(problem), PROBLEMS[problem])
 
     def _applied(
         self,
@@ -338,8 +355,9 @@ class Batch:
 
 
 def _item_kind(row: Mapping[str, Any]) -> str:
-    if row["kind"] != Op.DECISION:
+    if row["kind"] not in (Op.DECISION, Op.REFERRAL):
         return str(row["kind"])
+    # A decision's kind, or a referral's (orientation, path_review): kept for good.
     return str(json.loads(row["data"]).get("kind"))
 
 

@@ -18,11 +18,12 @@ from datetime import date
 from typing import Any
 
 from jisr_desktop.models.programme import decisions
+from jisr_desktop.models.programme import items as programme_items
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.programme.reference import ReferenceData
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.programme.validation import validate
-from jisr_desktop.sync.protocol import Code, Op, OpResult, OutOp, Status
+from jisr_desktop.sync.protocol import PROGRAMME_OPS, Code, Op, OpResult, OutOp, Status
 from jisr_server.evaluation import CONSENT_FIELD, evaluate
 from jisr_server.push.forms import Definitions
 from jisr_server.scope import Principal
@@ -135,6 +136,8 @@ def _prepare_item(who: Principal, op: OutOp, payload: Mapping[str, Any]) -> Prep
         return _refuse(raw, Code.INVALID_ID, "the payload needs an id, a UUID")
     if payload.get("record_id", op.record_id) != op.record_id:
         return _refuse(raw, Code.INVALID_PAYLOAD, "the payload names another record_id")
+    if op.op in PROGRAMME_OPS:
+        return _prepare_programme_item(raw, op, payload, who)
     if op.op == Op.DECISION:
         # The desktop's own rules: a committee decision only by a role that may decide
         # (law 09-08), a known kind, outcome and category, a reason for a waiting list or
@@ -157,6 +160,23 @@ def _prepare_item(who: Principal, op: OutOp, payload: Mapping[str, Any]) -> Prep
         item_id=item_id,
         item_kind=payload.get("kind") if op.op == Op.DECISION else str(op.op),
     )
+
+
+def _prepare_programme_item(raw: RawOp, op: OutOp, payload: Mapping[str, Any],
+                            who: Principal) -> Prepared:
+    """A referral, service edit, incubation or follow-up: its strict schema and the role
+    table (models/programme/items.py); stored as sent, since every key is a known one."""
+    kind = str(op.op)
+    problem = programme_items.check_item(kind, payload, who.role)
+    if problem is not None:
+        code, errors = problem
+        return _refuse(raw, Code(code), programme_items.PROBLEMS[code], errors=errors)
+    kept = dict(payload)
+    data = _encodable(kept)
+    if data is None:
+        return _refuse(raw, Code.INVALID_PAYLOAD, "the payload is not valid Unicode")
+    return Prepared(op.op_id, op.record_id, op, data=data, content_hash=digest(canonical(kept)),
+                    item_id=payload["id"], item_kind=programme_items.sub_kind(kind, payload))
 
 
 def _encodable(value: Any) -> str | None:

@@ -48,7 +48,8 @@ PROBLEMS = {
     "only a role that may confirm records an agent's confirmation",
     INVALID: "not a valid decision: kind must be agent_confirmation or committee; a committee "
     "decision needs an outcome (accepted, waiting_list, refused) and a decided_on date "
-    "YYYY-MM-DD; category 1, 2 or null; path, destination and reason texts or null",
+    "YYYY-MM-DD; category 1, 2 or null; path, destination and reason texts or null; "
+    "override true, false or null",
     REASON_REQUIRED: "a waiting list, a refusal or a change of category or path needs its reason",
     OVERRIDE_REQUIRED: "accepting a woman the grid found not eligible needs override: true "
     "and a reason",
@@ -88,6 +89,9 @@ def check_decision(payload: Mapping[str, Any], role: str,
     if category is not None and (type(category) is not int or category not in CATEGORIES):
         return INVALID
     if not _texts_ok(payload, _TEXTS):
+        return INVALID
+    override = payload.get("override")
+    if override is not None and type(override) is not bool:
         return INVALID
     if not may(role, ACTION_OF_KIND[kind]):
         return FORBIDDEN
@@ -138,7 +142,9 @@ def _texts_ok(payload: Mapping[str, Any], names: tuple[str, ...]) -> bool:
 # nor sent to the other devices of the province.
 
 DECISION_KEYS = ("id", "record_id", "kind", "category", "path", "destination", "outcome",
-                 "decided_on", "reason", "agent", "at")
+                 "decided_on", "reason", "agent", "at",
+                 # the committee's explicit exception for a woman found not eligible
+                 "override")
 ASSESSMENT_KEYS = ("id", "record_id", "definition", "answers", "recommended", "agent",
                    "created_at", "updated_at")
 DELIVERY_KEYS = ("id", "assessment_id", "record_id", "service_id", "delivered_on",

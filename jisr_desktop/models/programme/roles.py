@@ -35,6 +35,9 @@ class Action(StrEnum):
     CREATE_ADMIN = "create_admin"
     PUBLISH = "publish"  # load or publish new definitions
     SETTLE_DUPLICATES = "settle_duplicates"  # merge or dismiss a flagged pair
+    # The programme's later steps (issue 12; models/programme/items.py).
+    INCUBATE = "incubate"  # the selection, funding and contract of her incubation
+    FOLLOW_UP = "follow_up"  # a post-incubation follow-up visit
 
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
@@ -42,10 +45,13 @@ ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 _ALL = frozenset(Action)
 TABLE: dict[Role, frozenset[Action]] = {
     Role.FIELD_AGENT: frozenset({Action.ENROL, Action.DELETE, Action.CONFIRM, Action.PRINT}),
-    Role.INCUBATOR_STAFF: frozenset({Action.ASSESS, Action.DELIVER, Action.PRINT}),
+    Role.INCUBATOR_STAFF: frozenset({Action.ASSESS, Action.DELIVER, Action.PRINT,
+                                     Action.INCUBATE, Action.FOLLOW_UP}),
     Role.SUPERVISOR: frozenset({
         Action.ENROL, Action.CONFIRM, Action.DECIDE, Action.ASSESS, Action.PRINT,
         Action.READ_AUDIT, Action.MANAGE_AGENTS, Action.SETTLE_DUPLICATES,
+        # The selection committee's choice, which the secretariat records too.
+        Action.INCUBATE,
     }),
     Role.ADMIN: _ALL,
 }

@@ -79,6 +79,8 @@ class DecisionInfo:
     reason: str | None
     agent: str
     at: str
+    # The committee's explicit exception: accepting a woman the grid found not eligible.
+    override: bool = False
 
 
 class DecisionRepository:
@@ -176,6 +178,7 @@ class DecisionRepository:
                 reason=reason,
                 action="decision.committee",
                 audit_changes=changes,
+                override=override and outcome == ACCEPTED,
             )
         return info
 
@@ -193,6 +196,7 @@ class DecisionRepository:
         outcome: str | None = None,
         decided_on: str | None = None,
         reason: str | None = None,
+        override: bool = False,
     ) -> DecisionInfo:
         decision = Decision(
             id=str(uuid.uuid4()),
@@ -206,6 +210,7 @@ class DecisionRepository:
             reason=reason,
             agent=self.store.agent,
             at=utcnow(),
+            override=override,
         )
         s.add(decision)
         info = _info(decision)
@@ -273,4 +278,5 @@ def _info(r: Decision) -> DecisionInfo:
         reason=r.reason,
         agent=r.agent,
         at=r.at,
+        override=bool(r.override),
     )

@@ -2,28 +2,26 @@
 visits (when, who, what was seen, the next step) and a calendar of the next steps planned
 per province. Notes stay in the encrypted row, out of the audit and the log.
 
-Every write appends an audit entry and an outbox entry (op `follow_up`, which the server
-does not know yet: see the report of issue 12) in the same transaction.
+Every write appends an audit entry and an outbox entry (op `follow_up`; its schema:
+models/programme/items.py) in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
 
+from jisr_desktop.models.programme.items import FOLLOW_UP, TOPICS
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.programme_tables import FollowUpVisit
 from jisr_desktop.models.store.schema import Record
 
-OP = "follow_up"
-# The services the document lists after incubation (430-449), and a plain visit.
-TOPICS = ("visit", "management_training", "professional_network", "soft_skills", "fairs",
-          "e_commerce", "licences_labels")
+OP = FOLLOW_UP
 
 
 @dataclass(frozen=True)
@@ -47,10 +45,10 @@ class FollowUpRepository:
     def visit(self, record_id: str, *, visited_on: date, visitor: str, topic: str = "visit",
               notes: str | None = None, next_step: str | None = None,
               next_on: date | None = None) -> VisitInfo:
-        """PermissionError unless the role delivers services (incubator staff, admin);
+        """PermissionError unless the role may FOLLOW_UP (incubator staff, admin);
         ValueError for an unknown topic, no visitor, or a next step before the visit."""
         account = self.store.account()
-        if account is None or not account.active or not may(account.role, Action.DELIVER):
+        if account is None or not account.active or not may(account.role, Action.FOLLOW_UP):
             raise PermissionError("only incubator staff record follow-up visits")
         if topic not in TOPICS or not visitor.strip():
             raise ValueError("unknown topic or no visitor")
@@ -66,10 +64,9 @@ class FollowUpRepository:
                 agent=self.store.agent, at=utcnow())
             s.add(visit)
             info = _info(visit)
-            # Local for now: the sync protocol carries no such op yet, and an op the server
-            # refuses would wait in the outbox forever (noted on issue 12).
             Journal(self.store).write(s, "follow_up.visit", row.id,
-                         {"visit": info.id, "topic": topic, "on": info.visited_on})
+                         {"visit": info.id, "topic": topic, "on": info.visited_on},
+                         Op(row.id, OP, row.version, asdict(info)))
         return info
 
     def history(self, record_id: str) -> list[VisitInfo]:

@@ -2,26 +2,27 @@
 committee's choice, the funding (amount, source, date) and the 12-month contract, with the
 warning before it ends (rules: models/programme/incubation.py).
 
-Every write appends an audit entry and an outbox entry (op `incubation`, which the server
-does not know yet: see the report of issue 12) in the same transaction.
+Every write appends an audit entry and an outbox entry (op `incubation`; its schema:
+models/programme/items.py) in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from jisr_desktop.models.programme import incubation as rules
+from jisr_desktop.models.programme.items import INCUBATION
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.programme_tables import Incubation
 from jisr_desktop.models.store.schema import Record
 
-OP = "incubation"
+OP = INCUBATION
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,12 @@ class IncubationRepository:
                funding_amount: int | None = None, funding_source: str | None = None,
                funded_on: date | None = None, logistics: str | None = None,
                months: int = rules.DOMICILIATION_MONTHS) -> IncubationInfo:
-        """Her incubation. PermissionError unless the role records committee decisions
-        (the selection committee's choice); ValueError for an unknown funding source, a
-        negative amount or a start before the selection."""
+        """Her incubation. PermissionError unless the role table lets the role INCUBATE
+        (incubator staff, the committee's secretariat, admins); ValueError for an unknown
+        funding source, a negative amount or a start before the selection."""
         account = self.store.account()
-        if account is None or not account.active or not may(account.role, Action.DECIDE):
-            raise PermissionError("only a supervisor records the selection committee's choice")
+        if account is None or not account.active or not may(account.role, Action.INCUBATE):
+            raise PermissionError("the role may not record an incubation")
         if funding_source is not None and funding_source not in rules.FUNDING_SOURCES:
             raise ValueError(f"unknown funding source {funding_source!r}")
         if funding_amount is not None and funding_amount < 0:
@@ -74,10 +75,9 @@ class IncubationRepository:
                 agent=self.store.agent, at=utcnow())
             s.add(incubation)
             info = _info(incubation)
-            # Local for now: the sync protocol carries no such op yet, and an op the server
-            # refuses would wait in the outbox forever (noted on issue 12).
             Journal(self.store).write(s, "incubation.record", row.id,
-                         {"incubation": info.id, "end": info.contract_end})
+                         {"incubation": info.id, "end": info.contract_end},
+                         Op(row.id, OP, row.version, asdict(info)))
         return info
 
     def latest(self, record_id: str) -> IncubationInfo | None:

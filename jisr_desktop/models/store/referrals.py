@@ -2,30 +2,29 @@
 incubator's review of her path, in the local store (table `referrals`, migration 0008).
 
 Every write appends, in the same transaction, an audit entry and an outbox entry (op
-`referral`, riding the record's outbox). The server does not know that op yet: see the
-report of issue 12. Rows are never overwritten: the newest of a kind is in force.
+`referral`, riding the record's outbox; its schema: models/programme/items.py). Rows are
+never overwritten: the newest of a kind is in force.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
 from jisr_desktop.models.programme.definitions import PLACES_KIND, Definition, load_places
+from jisr_desktop.models.programme.items import ORIENTATION, PATH_REVIEW, REFERRAL
 from jisr_desktop.models.programme.places import Directory
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.decisions import ReasonRequired
-from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.programme_tables import Referral
 from jisr_desktop.models.store.repository import Repository
 
-ORIENTATION = "orientation"
-PATH_REVIEW = "path_review"
-OP = "referral"
+OP = REFERRAL
 
 
 class UnknownPlace(ValueError):
@@ -118,11 +117,11 @@ class ReferralRepository:
                                 agent=self.store.agent, at=utcnow(), **values)
             s.add(referral)
             info = _info(referral)
-            # Contact names and reasons stay in the encrypted row, out of the audit.
-            # Local for now: the sync protocol carries no such op yet, and an op the server
-            # refuses would wait in the outbox forever (noted on issue 12).
+            # Contact names and reasons stay in the encrypted row, out of the audit; the
+            # op carries them to the server under her token (sync).
             Journal(self.store).write(s, f"referral.{kind}", row.id,
-                         {"referral": info.id, "place": info.place_id, "path": info.path})
+                         {"referral": info.id, "place": info.place_id, "path": info.path},
+                         Op(row.id, OP, row.version, asdict(info)))
         return info
 
 

@@ -6,7 +6,7 @@ the normalised columns exist for search and duplicate checks, not for display.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -212,6 +212,9 @@ class Decision(Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     agent: Mapped[str] = mapped_column(String)
     at: Mapped[str] = mapped_column(String)
+    # The committee accepted a woman the grid found not eligible, as an explicit exception
+    # with its reason (migration 0009).
+    override: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Assessment(Base):

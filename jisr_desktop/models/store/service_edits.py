@@ -3,28 +3,28 @@ assessment's recommendations; staff add a service, remove one or schedule one, e
 its reason (a removal or an addition must be explainable to the woman and to the
 committee). Rows are never overwritten; `services_in_force` applies them in order.
 
-Every write appends an audit entry and an outbox entry (op `service_edit`, which the
-server does not know yet: see the report of issue 12) in the same transaction.
+Every write appends an audit entry and an outbox entry (op `service_edit`; its schema:
+models/programme/items.py) in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from jisr_desktop.models.programme.definitions import Definition
+from jisr_desktop.models.programme.items import ADD, REMOVE, SCHEDULE, SERVICE_EDIT
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.decisions import ReasonRequired
-from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.programme_tables import ServiceCardEdit
 
-ADD, REMOVE, SCHEDULE = "add", "remove", "schedule"
-OP = "service_edit"
+OP = SERVICE_EDIT
 
 
 class UnknownService(ValueError):
@@ -78,10 +78,9 @@ class ServiceEdits:
                                    agent=self.store.agent, at=utcnow())
             s.add(edit)
             info = _info(edit)
-            # Local for now: the sync protocol carries no such op yet, and an op the server
-            # refuses would wait in the outbox forever (noted on issue 12).
             Journal(self.store).write(s, f"service_card.{action}", row.id,
-                         {"edit": info.id, "service": service_id, "on": day})
+                         {"edit": info.id, "service": service_id, "on": day},
+                         Op(row.id, OP, row.version, asdict(info)))
         return info
 
     def history(self, record_id: str, assessment_id: str) -> list[ServiceEditInfo]:

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from jisr_desktop.models.programme.evaluation import Derived
-from jisr_desktop.models.store import pair_flags, scorings, sync_state
+from jisr_desktop.models.store import pair_flags, scorings, sync_apply_programme, sync_state
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.records import record_columns
 from jisr_desktop.models.store.schema import (
@@ -54,6 +54,8 @@ def apply_page(store: Store, changes: list[Mapping[str, Any]], next_cursor: int,
                     out.held += 1
             elif entity in ("decision", "assessment", "delivery"):
                 out.items += apply_item(s, change)
+            elif entity in sync_apply_programme.ENTITIES:  # referrals... (issue 12)
+                out.items += sync_apply_programme.apply_item(s, change)
             else:
                 if entity == "pair":  # protocol.Entity.PAIR: the same woman twice
                     pair_flags.put_in(s, change)
@@ -149,6 +151,8 @@ def _tombstone(s: Session, record_id: str, version: int | None = None) -> None:
 
 def apply_item(s: Session, change: Mapping[str, Any]) -> int:
     """A decision, assessment or delivery from the server; 0 when its record is not here."""
+    if change.get("deleted"):
+        return _erase_item(s, str(change["entity"]), str(change.get("id") or ""))
     data = dict(change.get("data") or {})
     record_id = str(change.get("record_id") or data.get("record_id") or "")
     if s.scalar(select(Record.id).where(Record.id == record_id)) is None:
@@ -159,6 +163,7 @@ def apply_item(s: Session, change: Mapping[str, Any]) -> int:
         for name in ("kind", "category", "path", "destination", "outcome", "decided_on",
                      "reason", "agent", "at"):
             setattr(row, name, data.get(name))
+        row.override = data.get("override") is True  # the committee's exception (0009)
         row.agent, row.at = row.agent or "", row.at or utcnow()
     elif entity == "assessment":
         row = s.get(Assessment, item_id) or Assessment(id=item_id)
@@ -177,6 +182,15 @@ def apply_item(s: Session, change: Mapping[str, Any]) -> int:
     row.record_id = record_id
     s.add(row)
     return 1
+
+
+def _erase_item(s: Session, entity: str, item_id: str) -> int:
+    """A tombstone (its record was deleted on the server, issue 14 point 2): the local row
+    goes, with the reason or the answers it held; an assessment takes its deliveries."""
+    if entity == "assessment":
+        s.execute(delete(ServiceDelivery).where(ServiceDelivery.assessment_id == item_id))
+    table = {"decision": Decision, "assessment": Assessment}.get(entity, ServiceDelivery)
+    return 1 if s.execute(delete(table).where(table.id == item_id)).rowcount else 0
 
 
 def release_into(s: Session, change: Mapping[str, Any]) -> None:

@@ -1,0 +1,184 @@
+"""The shapes of the programme's later items (issue 12), with no storage attached: the
+referral to a named place and the incubator's review of the path, the staff's edits of a
+service card, the incubation, and the post-incubation follow-up visit.
+
+Shared by the desktop (which writes them, `models/store/referrals.py` and its siblings) and
+the central server (`jisr_server.push.checks`, which checks pushed ones), so both ends judge
+an item by the same schema and the same role table. Unlike a decision, whose unknown keys
+are dropped, an item here with a key its schema does not name, or a value of the wrong
+type, is refused: these kinds are new, so no older client sends extra keys, and a client
+that does is not one of ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from jisr_desktop.models.programme.decisions import has_reason, is_uuid
+from jisr_desktop.models.programme.incubation import FUNDING_SOURCES
+from jisr_desktop.models.programme.roles import Action, may
+
+# The op (and pulled entity) names, as in sync/protocol.py (Op, Entity).
+REFERRAL = "referral"
+SERVICE_EDIT = "service_edit"
+INCUBATION = "incubation"
+FOLLOW_UP = "follow_up"
+KINDS = (REFERRAL, SERVICE_EDIT, INCUBATION, FOLLOW_UP)
+
+ORIENTATION, PATH_REVIEW = "orientation", "path_review"
+REFERRAL_KINDS = (ORIENTATION, PATH_REVIEW)
+ADD, REMOVE, SCHEDULE = "add", "remove", "schedule"
+EDIT_ACTIONS = (ADD, REMOVE, SCHEDULE)
+# The services the document lists after incubation (430-449), and a plain visit.
+TOPICS = ("visit", "management_training", "professional_network", "soft_skills", "fairs",
+          "e_commerce", "licences_labels")
+
+# What check_item answers (the protocol's codes): a wrong shape, a role the table does not
+# allow, a change without its reason.
+INVALID_PAYLOAD = "invalid_payload"
+FORBIDDEN = "forbidden_op"
+REASON_REQUIRED = "reason_required"
+PROBLEMS = {
+    INVALID_PAYLOAD: "not a valid item of its kind (see docs/sync-protocol.md, "
+    "\"The programme's later items\"); `errors` names the fields",
+    FORBIDDEN: "the role table does not let this role record this item",
+    REASON_REQUIRED: "adding or removing a service needs its reason",
+}
+
+_SHORT, _LONG = 200, 2000
+
+
+def _text(limit: int, *, blank: bool = False) -> Callable[[Any], bool]:
+    """A text of at most `limit` characters; blank only where a missing reason is a rule's
+    business (REASON_REQUIRED), not the shape's."""
+    return lambda v: isinstance(v, str) and len(v) <= limit and (blank or bool(v.strip()))
+
+
+def _day(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _minute(value: Any) -> bool:
+    """YYYY-MM-DDTHH:MM, as referrals.py writes an appointment."""
+    if not isinstance(value, str) or len(value) != 16:
+        return False
+    try:
+        datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return False
+    return True
+
+
+def _count(value: Any) -> bool:
+    return type(value) is int and 0 <= value < 2**31
+
+
+def _one_of(values: tuple[str, ...]) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, str) and v in values
+
+
+_SHORT_TEXT, _LONG_TEXT = _text(_SHORT), _text(_LONG, blank=True)
+_MOMENT = _text(64)  # an ISO timestamp, as utcnow() writes it
+# Every kind: key -> (check, required). A missing optional key reads as null.
+_COMMON: dict[str, tuple[Callable[[Any], bool], bool]] = {
+    "id": (is_uuid, True), "record_id": (is_uuid, True),
+    "agent": (_SHORT_TEXT, True), "at": (_MOMENT, True),
+}
+SCHEMAS: dict[str, dict[str, tuple[Callable[[Any], bool], bool]]] = {
+    REFERRAL: {**_COMMON, "kind": (_one_of(REFERRAL_KINDS), True),
+               "place_id": (_SHORT_TEXT, False), "places_version": (_count, False),
+               "appointment": (_minute, False), "contact": (_LONG_TEXT, False),
+               "path": (_SHORT_TEXT, False), "reason": (_LONG_TEXT, False)},
+    SERVICE_EDIT: {**_COMMON, "assessment_id": (is_uuid, True),
+                   "action": (_one_of(EDIT_ACTIONS), True),
+                   "service_id": (_SHORT_TEXT, True), "scheduled_on": (_day, False),
+                   "reason": (_LONG_TEXT, False)},
+    INCUBATION: {**_COMMON, "selected_on": (_day, True), "funding_amount": (_count, False),
+                 "funding_source": (_one_of(FUNDING_SOURCES), False),
+                 "funded_on": (_day, False), "contract_start": (_day, True),
+                 "contract_end": (_day, True), "logistics": (_LONG_TEXT, False)},
+    FOLLOW_UP: {**_COMMON, "visited_on": (_day, True), "visitor": (_SHORT_TEXT, True),
+                "topic": (_one_of(TOPICS), True), "notes": (_LONG_TEXT, False),
+                "next_step": (_LONG_TEXT, False), "next_on": (_day, False)},
+}
+KEYS = {kind: tuple(schema) for kind, schema in SCHEMAS.items()}
+
+
+def action_of(kind: str, payload: Mapping[str, Any]) -> Action:
+    """What recording this item is, in the role table: an orientation is the agent's
+    (CONFIRM, as her confirmation of the grid's proposal), the path review and the service
+    card are the incubator's (ASSESS), incubations and follow-ups their own actions."""
+    if kind == REFERRAL:
+        return Action.CONFIRM if payload.get("kind") == ORIENTATION else Action.ASSESS
+    return {SERVICE_EDIT: Action.ASSESS, INCUBATION: Action.INCUBATE,
+            FOLLOW_UP: Action.FOLLOW_UP}[kind]
+
+
+def sub_kind(kind: str, payload: Mapping[str, Any]) -> str:
+    """The kind an item keeps for good: a referral stays an orientation or a path review
+    (each recorded by a different role), so a replacement of one by the other is refused."""
+    return str(payload.get("kind")) if kind == REFERRAL else kind
+
+
+def shape_errors(kind: str, payload: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Per field: `unknown_key`, `required` or `wrong_type` (empty when the shape is right)."""
+    schema = SCHEMAS[kind]
+    errors = [{"field": str(k)[:64], "code": "unknown_key"}
+              for k in payload if k not in schema]
+    for key, (check, required) in schema.items():
+        value = payload.get(key)
+        if value is None:
+            if required:
+                errors.append({"field": key, "code": "required"})
+        elif not check(value):
+            errors.append({"field": key, "code": "wrong_type"})
+    return errors
+
+
+def _rule_errors(kind: str, p: Mapping[str, Any]) -> list[dict[str, str]]:
+    """What the desktop's repositories refuse beyond the types (the shape is right)."""
+    found: list[tuple[str, str]] = []
+    if kind == REFERRAL and p["kind"] == ORIENTATION and p.get("place_id") is None:
+        found.append(("place_id", "required"))
+    if kind == REFERRAL and p["kind"] == PATH_REVIEW and p.get("path") is None:
+        found.append(("path", "required"))
+    if kind == SERVICE_EDIT and p["action"] == SCHEDULE and p.get("scheduled_on") is None:
+        found.append(("scheduled_on", "required"))
+    if kind == INCUBATION:
+        if p["contract_start"] < p["selected_on"]:
+            found.append(("contract_start", "before_selection"))
+        if p["contract_end"] <= p["contract_start"]:
+            found.append(("contract_end", "before_start"))
+    if kind == FOLLOW_UP and p.get("next_on") is not None and p["next_on"] < p["visited_on"]:
+        found.append(("next_on", "before_visit"))
+    return [{"field": f, "code": c} for f, c in found]
+
+
+def check_item(kind: str, payload: Mapping[str, Any],
+               role: str) -> tuple[str, list[dict[str, str]]] | None:
+    """None when `payload` is an item of `kind` that `role` may record; else the problem's
+    code (a key of PROBLEMS) and the fields concerned."""
+    errors = shape_errors(kind, payload)
+    if errors:
+        return INVALID_PAYLOAD, errors
+    if not may(role, action_of(kind, payload)):
+        return FORBIDDEN, []
+    errors = _rule_errors(kind, payload)
+    if errors:
+        return INVALID_PAYLOAD, errors
+    if kind == SERVICE_EDIT and payload["action"] in (ADD, REMOVE) and not has_reason(
+            payload.get("reason")):
+        return REASON_REQUIRED, [{"field": "reason", "code": "required"}]
+    return None
+
+
+__all__ = ["FOLLOW_UP", "INCUBATION", "KEYS", "KINDS", "REFERRAL", "SERVICE_EDIT",
+           "TOPICS", "action_of", "check_item", "shape_errors", "sub_kind"]
