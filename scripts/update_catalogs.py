@@ -197,7 +197,13 @@ def merged(template: Catalog, lang: str) -> Catalog:
     else:  # what `pybabel init` does
         catalog = Catalog(project=PROJECT, charset="utf-8", locale=Locale.parse(lang))
         catalog.revision_date = datetime.now(UTC)
+    # A translator's "#. review: ..." note is an extracted comment to Babel, which
+    # update() would replace with the source's comments: carry the notes over.
+    notes = {m.id: list(m.auto_comments) for m in catalog if m.id}
     catalog.update(template)
+    for message in catalog:
+        kept = notes.get(message.id) or []
+        message.auto_comments += [c for c in kept if c not in message.auto_comments]
     return catalog
 
 
