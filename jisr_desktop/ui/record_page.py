@@ -156,6 +156,10 @@ class RecordPage(QWidget):
         self.view: RecordView | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_top())
+        # The programme's steps after orientation put their buttons here
+        # (ui/programme_actions.py), as the role table allows.
+        self.programme_row = QHBoxLayout()
+        layout.addLayout(self.programme_row)
         self.message = wrapped_label()
         layout.addWidget(self.message)
         self.scroll = QScrollArea()

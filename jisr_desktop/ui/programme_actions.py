@@ -1,0 +1,79 @@
+"""The programme's steps after orientation, wired into the main window: buttons on her
+record (orientation to a place, the service card editor, the incubation, the follow-up
+visits) and the follow-up calendar in the Go menu, each shown only to the roles the role
+table lets do or see that step.
+
+`install(window)` is the window's one line for all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
+
+from jisr_desktop.i18n import _
+from jisr_desktop.models.programme.roles import Action, may
+from jisr_desktop.ui.context import AppContext
+
+
+def _open(ctx: AppContext, factory: Callable[..., QDialog], record_id: str,
+          parent: QWidget) -> QDialog:
+    dialog = factory(ctx, record_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+class ProgrammeActions:
+    """The buttons on the record page and the calendar's menu action."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.ctx: AppContext = window.ctx
+        self.page = window.record_view
+        self.last: QDialog | None = None  # the dialog opened last (tests, screenshots)
+        role = self.ctx.account.role
+        self.buttons: dict[str, QPushButton] = {}
+        self._button("referral", self.open_referral,
+                     may(role, Action.CONFIRM) or may(role, Action.ASSESS))
+        self.page.programme_row.addStretch(1)
+        self.ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+
+    def _button(self, name: str, slot: Callable[[], Any], visible: bool) -> None:
+        button = QPushButton()
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        button.setVisible(visible)
+        self.page.programme_row.addWidget(button)
+        self.buttons[name] = button
+
+    def _record(self) -> str | None:
+        return self.page.record_id
+
+    def open_referral(self) -> QDialog | None:
+        from jisr_desktop.ui.referral_dialog import ReferralDialog
+
+        record_id = self._record()
+        if record_id is None:
+            return None
+        self.last = _open(self.ctx, ReferralDialog, record_id, self.window)
+        return self.last
+
+    def retranslate(self) -> None:
+        texts = {
+            "referral": (_("Orientation to a place…"),
+                         _("Choose the place, the appointment and the person to contact")),
+        }
+        for name, (text, tip) in texts.items():
+            if name in self.buttons:
+                self.buttons[name].setText(text)
+                self.buttons[name].setToolTip(tip)
+
+
+def install(window: Any) -> ProgrammeActions:
+    return ProgrammeActions(window)
+
