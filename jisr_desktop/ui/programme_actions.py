@@ -27,6 +27,19 @@ def _open(ctx: AppContext, factory: Callable[..., QDialog], record_id: str,
     return dialog
 
 
+def _factory(name: str) -> Callable[..., QDialog]:
+    """Imported when first opened: the window starts without them."""
+    if name == "referral":
+        from jisr_desktop.ui.referral_dialog import ReferralDialog
+
+        return ReferralDialog
+    if name == "service_card":
+        from jisr_desktop.ui.service_card_editor import ServiceCardEditor
+
+        return ServiceCardEditor
+    raise KeyError(name)
+
+
 class ProgrammeActions:
     """The buttons on the record page and the calendar's menu action."""
 
@@ -37,8 +50,10 @@ class ProgrammeActions:
         self.last: QDialog | None = None  # the dialog opened last (tests, screenshots)
         role = self.ctx.account.role
         self.buttons: dict[str, QPushButton] = {}
-        self._button("referral", self.open_referral,
+        self._button("referral", lambda: self.open("referral"),
                      may(role, Action.CONFIRM) or may(role, Action.ASSESS))
+        self._button("service_card", lambda: self.open("service_card"),
+                     may(role, Action.ASSESS) or may(role, Action.DELIVER))
         self.page.programme_row.addStretch(1)
         self.ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
@@ -54,19 +69,20 @@ class ProgrammeActions:
     def _record(self) -> str | None:
         return self.page.record_id
 
-    def open_referral(self) -> QDialog | None:
-        from jisr_desktop.ui.referral_dialog import ReferralDialog
-
+    def open(self, name: str) -> QDialog | None:
+        """The dialog of `name` on the record shown, window-modal."""
         record_id = self._record()
         if record_id is None:
             return None
-        self.last = _open(self.ctx, ReferralDialog, record_id, self.window)
+        self.last = _open(self.ctx, _factory(name), record_id, self.window)
         return self.last
 
     def retranslate(self) -> None:
         texts = {
             "referral": (_("Orientation to a place…"),
                          _("Choose the place, the appointment and the person to contact")),
+            "service_card": (_("Edit the service card…"),
+                             _("Add, take off or plan a service, with its reason")),
         }
         for name, (text, tip) in texts.items():
             if name in self.buttons:
