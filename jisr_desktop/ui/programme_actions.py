@@ -9,14 +9,17 @@ table lets do or see that step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.ui.context import AppContext
+
+WARNING_STYLE = "color: #8a4b00; font-weight: bold;"
 
 
 def _open(ctx: AppContext, factory: Callable[..., QDialog], record_id: str,
@@ -37,6 +40,10 @@ def _factory(name: str) -> Callable[..., QDialog]:
         from jisr_desktop.ui.service_card_editor import ServiceCardEditor
 
         return ServiceCardEditor
+    if name == "incubation":
+        from jisr_desktop.ui.incubation_dialog import IncubationDialog
+
+        return IncubationDialog
     raise KeyError(name)
 
 
@@ -54,7 +61,18 @@ class ProgrammeActions:
                      may(role, Action.CONFIRM) or may(role, Action.ASSESS))
         self._button("service_card", lambda: self.open("service_card"),
                      may(role, Action.ASSESS) or may(role, Action.DELIVER))
-        self.page.programme_row.addStretch(1)
+        self._button("incubation", lambda: self.open("incubation"),
+                     may(role, Action.DECIDE) or may(role, Action.ASSESS))
+        # Her contract's warning, on her record: ends within 30 days, or has ended.
+        self.warning = QLabel()
+        self.warning.setObjectName("incubationWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setVisible(False)
+        self.page.programme_row.addWidget(self.warning, 1)
+        self.page.programme_row.addStretch(0)
+        self.info: Any = None
+        self.page.loaded.connect(lambda _id: self._page_shown())
         self.ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
 
@@ -77,12 +95,34 @@ class ProgrammeActions:
         self.last = _open(self.ctx, _factory(name), record_id, self.window)
         return self.last
 
+    def _page_shown(self) -> None:
+        record_id = self._record()
+        if record_id is None:
+            return
+        from jisr_desktop.models.store.incubations import IncubationRepository
+
+        incubations = IncubationRepository(self.ctx.store)
+        self.ctx.tasks.run(lambda: incubations.latest(record_id), key="programme.warning",
+                           on_done=self._show_warning)
+
+    def _show_warning(self, info: Any) -> None:
+        from jisr_desktop.ui.incubation_dialog import warning_text
+
+        self.info = info
+        text = warning_text(info, date.today(), self.ctx.lang)
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
+
     def retranslate(self) -> None:
+        if self.info is not None:
+            self._show_warning(self.info)
         texts = {
             "referral": (_("Orientation to a place…"),
                          _("Choose the place, the appointment and the person to contact")),
             "service_card": (_("Edit the service card…"),
                              _("Add, take off or plan a service, with its reason")),
+            "incubation": (_("Incubation…"),
+                           _("The selection, the funding and the 12-month contract")),
         }
         for name, (text, tip) in texts.items():
             if name in self.buttons:

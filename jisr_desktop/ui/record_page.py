@@ -148,6 +148,7 @@ class RecordPage(QWidget):
     edit = Signal(str)  # open the form on her record
     showResult = Signal(str)
     back = Signal()
+    loaded = Signal(str)  # her record is on screen (the programme's buttons follow it)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,6 +232,7 @@ class RecordPage(QWidget):
             return
         self.message.clear()
         self._render()
+        self.loaded.emit(view.record.id)
 
     def _failed(self, error: BaseException) -> None:
         log.error("record view: load failed", exc_info=error)
