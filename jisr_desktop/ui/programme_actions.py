@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from jisr_desktop.i18n import _
@@ -44,6 +45,10 @@ def _factory(name: str) -> Callable[..., QDialog]:
         from jisr_desktop.ui.incubation_dialog import IncubationDialog
 
         return IncubationDialog
+    if name == "follow_up":
+        from jisr_desktop.ui.follow_up_dialog import FollowUpDialog
+
+        return FollowUpDialog
     raise KeyError(name)
 
 
@@ -63,6 +68,8 @@ class ProgrammeActions:
                      may(role, Action.ASSESS) or may(role, Action.DELIVER))
         self._button("incubation", lambda: self.open("incubation"),
                      may(role, Action.DECIDE) or may(role, Action.ASSESS))
+        self._button("follow_up", lambda: self.open("follow_up"),
+                     may(role, Action.DELIVER) or may(role, Action.DECIDE))
         # Her contract's warning, on her record: ends within 30 days, or has ended.
         self.warning = QLabel()
         self.warning.setObjectName("incubationWarning")
@@ -73,6 +80,8 @@ class ProgrammeActions:
         self.page.programme_row.addStretch(0)
         self.info: Any = None
         self.page.loaded.connect(lambda _id: self._page_shown())
+        self._install_calendar(may(role, Action.DELIVER) or may(role, Action.ASSESS)
+                               or may(role, Action.DECIDE))
         self.ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
 
@@ -94,6 +103,27 @@ class ProgrammeActions:
             return None
         self.last = _open(self.ctx, _factory(name), record_id, self.window)
         return self.last
+
+    def _install_calendar(self, visible: bool) -> None:
+        from jisr_desktop.ui.follow_up_calendar import FollowUpCalendarPage
+
+        window = self.window
+        self.calendar = FollowUpCalendarPage(self.ctx)
+        window.stack.addWidget(self.calendar)
+        self.act_calendar = QAction(window)
+        self.act_calendar.setObjectName("followUpCalendar")
+        self.act_calendar.triggered.connect(self.show_calendar)
+        self.act_calendar.setVisible(visible)
+        window.menu_go.addAction(self.act_calendar)
+        self.calendar.openRecord.connect(self.show_record)
+
+    def show_calendar(self) -> None:
+        self.calendar.load_incubators()
+        self.window.show_page(self.calendar)
+
+    def show_record(self, record_id: str) -> None:
+        self.page.show_record(record_id)
+        self.window.show_page(self.page)
 
     def _page_shown(self) -> None:
         record_id = self._record()
@@ -121,9 +151,12 @@ class ProgrammeActions:
                          _("Choose the place, the appointment and the person to contact")),
             "service_card": (_("Edit the service card…"),
                              _("Add, take off or plan a service, with its reason")),
+            "follow_up": (_("Follow-up visits…"),
+                          _("After incubation: her visits and the next steps")),
             "incubation": (_("Incubation…"),
                            _("The selection, the funding and the 12-month contract")),
         }
+        self.act_calendar.setText(_("Follow-up calendar"))
         for name, (text, tip) in texts.items():
             if name in self.buttons:
                 self.buttons[name].setText(text)
