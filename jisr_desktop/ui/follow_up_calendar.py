@@ -139,7 +139,7 @@ class CalendarModel(QAbstractTableModel):
                 return self.ctx.reference.name("provinces", row.province, lang)
             except KeyError:
                 return row.province
-        return row.detail
+        return isolate(row.detail) if row.detail else ""
 
 
 class FollowUpCalendarPage(QWidget):

@@ -119,8 +119,9 @@ class FollowUpDialog(ProgrammeDialog):
     def show_view(self, view: VisitsView) -> None:
         lang = self.ctx.lang
         rows = [(isolate(format_date(v.visited_on, lang)), isolate(v.visitor),
-                 topic_text(v.topic), v.notes or "",
-                 " · ".join(filter(None, [v.next_step or "",
+                 topic_text(v.topic), isolate(v.notes) if v.notes else "",
+                 # Isolated: a French note in an Arabic row keeps its words in order.
+                 " · ".join(filter(None, [isolate(v.next_step) if v.next_step else "",
                                           isolate(format_date(v.next_on, lang))
                                           if v.next_on else ""])))
                 for v in reversed(view.visits)]

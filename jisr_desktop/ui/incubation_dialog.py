@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -34,6 +35,7 @@ from jisr_desktop.textdir import isolate
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import DateInput
 from jisr_desktop.ui.decision_boxes import wrapped_label
+from jisr_desktop.ui.language import QT_LOCALES
 from jisr_desktop.ui.programme_dialog import ProgrammeDialog
 from jisr_desktop.ui.result_model import ResultData, title_text
 from jisr_desktop.ui.tasks import RECORDS
@@ -95,7 +97,8 @@ class IncubationDialog(ProgrammeDialog):
         self.save_button.setObjectName("saveIncubation")
         self.save_button.clicked.connect(self.save)
         self.save_button.setVisible(self.may_record)
-        self.body.addWidget(self.save_button)
+        self.save_button.setDefault(True)
+        self.actions.addWidget(self.save_button)
         self.body.addStretch(1)
         for box in (self.selection_box, self.funding_box, self.contract_box):
             box.setEnabled(self.may_record)
@@ -234,6 +237,7 @@ class IncubationDialog(ProgrammeDialog):
                            (self.start_on, _("First day of the contract"))):
             box.retranslate(lang, label)
         self.amount.setSpecialValueText("—")
+        self.amount.setLocale(QLocale(QT_LOCALES.get(lang, "ar_MA")))  # 50 000 in French
         self.source.setItemText(0, "—")
         for i, code in enumerate(SOURCES, start=1):
             self.source.setItemText(i, _(SOURCES[code]))

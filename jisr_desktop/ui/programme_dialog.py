@@ -18,10 +18,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -55,18 +57,28 @@ class ProgrammeDialog(QDialog):
         font.setBold(True)
         self.heading.setFont(font)
         self.name_label = wrapped_label()
-        self.body = QVBoxLayout()
+        # The body scrolls: on a 768-pixel screen, or with a long history, nothing is
+        # squeezed until its text overlaps.
+        holder = QWidget()
+        self.body = QVBoxLayout(holder)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(holder)
         self.status = wrapped_label()
         self.status.setObjectName("status")
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        self.actions = QHBoxLayout()  # the dialog's main action, kept out of the scrolling
+        bottom.addLayout(self.actions)
         bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.name_label)
-        layout.addLayout(self.body, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(bottom)
         ctx.language.changed.connect(self._language_changed)
         ctx.tasks.changed.connect(self._store_changed)
@@ -179,8 +191,9 @@ def section_title(text: str) -> QLabel:
     return label
 
 
-def list_table(columns: int) -> QTableWidget:
-    """A read-only list whose last column takes the room left and wraps."""
+def list_table(columns: int, stretch: tuple[int, ...] | None = None) -> QTableWidget:
+    """A read-only list; the `stretch` columns (default: from the third on) share the room
+    left and wrap, the others fit their content (a day, a name)."""
     table = QTableWidget(0, columns)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -190,5 +203,10 @@ def list_table(columns: int) -> QTableWidget:
     table.setTextElideMode(Qt.TextElideMode.ElideNone)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(columns - 1, QHeaderView.ResizeMode.Stretch)
+    for column in stretch if stretch is not None else range(2, columns):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setMinimumHeight(150)
+    # Wrapped rows grow again when the columns get their final width.
+    header.sectionResized.connect(lambda *_args: table.resizeRowsToContents())
     return table

@@ -81,9 +81,12 @@ class ReferralDialog(ProgrammeDialog):
         self.place_info = wrapped_label()
         self.fallback_note = wrapped_label()
         self.day = DateInput()
-        self.time = QTimeEdit(QTime(9, 0))
-        self.time.setDisplayFormat("HH:mm")  # 24 hours, digits left to right in every language
+        self.time = QTimeEdit()
+        # Left to right before the format is set: Qt lays the sections out in the
+        # direction of that moment, and "09:30" read "30:09" on an Arabic screen.
         self.time.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.time.setDisplayFormat("HH:mm")  # 24 hours, as the appointment is written
+        self.time.setTime(QTime(9, 0))
         self.contact = QLineEdit()
         self.contact.setObjectName("contact")
         self.orient_button = QPushButton()
@@ -96,9 +99,11 @@ class ReferralDialog(ProgrammeDialog):
         self.labels = {k: QLabel() for k in ("place", "when", "contact", "path", "reason")}
         form = QFormLayout(self.orient_box)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(self.labels["place"], self.place)
-        form.addRow("", self.place_info)
-        form.addRow("", self.fallback_note)
+        where = QVBoxLayout()
+        where.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.place, self.place_info, self.fallback_note):
+            where.addWidget(widget)
+        form.addRow(self.labels["place"], where)
         form.addRow(self.labels["when"], when)
         form.addRow(self.labels["contact"], self.contact)
         form.addRow("", self.orient_button)
@@ -173,7 +178,7 @@ class ReferralDialog(ProgrammeDialog):
         if self.view is None:
             return
         place = self.view.directory.get(self.place.currentData() or "")
-        self.place_info.setText(place_details(place, self.ctx.lang))
+        self.place_info.setText(place_details(self.view.directory, place, self.ctx.lang))
 
     # -- writing ------------------------------------------------------------------------------
 

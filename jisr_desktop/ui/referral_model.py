@@ -85,19 +85,20 @@ def offered_places(directory: Directory, answers: dict[str, Any],
 
 
 def place_text(directory: Directory, place: Place, lang: str) -> str:
-    """The name, its kind and its status, as the list shows it."""
-    kind = localized(directory.kind_label(place.kind), lang)
+    """The name and its status, as the list shows it (the kind is in the details)."""
     status = localized(directory.status_label(place.status), lang)
-    return f"{localized(place.name, lang)} ({kind} · {status})"
+    return f"{localized(place.name, lang)} · {status}"
 
 
-def place_details(place: Place | None, lang: str) -> str:
-    """Address and phone, or what is still missing."""
+def place_details(directory: Directory, place: Place | None, lang: str) -> str:
+    """Its kind, address and phone, or what is still missing."""
     if place is None:
         return ""
+    kind = localized(directory.kind_label(place.kind), lang)
     address = localized(place.address, lang) if place.address else _("address not known yet")
     phone = isolate_ltr(place.phone) if place.phone else _("phone not known yet")
-    return _("Address: {address} · Phone: {phone}").format(address=address, phone=phone)
+    return f"{kind} — " + _("Address: {address} · Phone: {phone}").format(
+        address=address, phone=phone)
 
 
 def path_label(view: ReferralView, path: str | None, lang: str) -> str:
@@ -124,6 +125,7 @@ def history_rows(view: ReferralView, lang: str) -> list[tuple[str, str, str, str
         else:
             what = _("Path confirmed or changed: {path}").format(
                 path=path_label(view, r.path, lang))
-            detail = _("Reason: {reason}").format(reason=r.reason) if r.reason else ""
+            detail = (_("Reason: {reason}").format(reason=isolate(r.reason))
+                      if r.reason else "")
         rows.append((isolate(format_datetime(r.at, lang)), isolate(r.agent), what, detail))
     return rows

@@ -88,7 +88,7 @@ class ServiceCardEditor(ProgrammeDialog):
         self.may_deliver = may(ctx.account.role, Action.DELIVER)
         self.catalogue = {s["id"]: s for s in ctx.defs.services.data["services"]}
         self.card_box = QGroupBox()
-        self.card = list_table(3)
+        self.card = list_table(3, stretch=(0, 2))
         self.card.itemSelectionChanged.connect(self._update_buttons)
         QVBoxLayout(self.card_box).addWidget(self.card)
         self.body.addWidget(self.card_box, 2)
@@ -189,7 +189,7 @@ class ServiceCardEditor(ProgrammeDialog):
                  f"{_(ACTION_NAMES[e.action])} — {self._name(e.service_id)}",
                  " · ".join(filter(None, [
                      format_date(e.scheduled_on, lang) if e.scheduled_on else "",
-                     e.reason or ""])))
+                     isolate(e.reason) if e.reason else ""])))
                 for e in reversed(view.history)]
         self.history.setRowCount(len(rows))
         for i, cells in enumerate(rows):
