@@ -133,3 +133,22 @@ def test_a_field_agent_orients_but_does_not_review_the_path(qapp, qtbot, tmp_pat
         ctx.tasks.shutdown()
         ctx.store.close()
         ctx.language.set_language("ar")
+
+
+def test_a_change_of_language_keeps_what_was_typed_and_turns_the_screen_right_to_left(
+    window, ctx, woman
+) -> None:
+    from PySide6.QtCore import Qt
+
+    ctx.language.set_language("fr")
+    dialog = open_dialog(window, ctx, woman, "referral")
+    type_text(dialog.contact, "Mme Naima Alaoui")
+    type_text(dialog.reason, "Préfère une coopérative")
+    window.set_language("ar")
+    ctx.tasks.wait_idle()
+    assert dialog.orient_button.text() == "تسجيل التوجيه"
+    assert dialog.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert dialog.time.text() == "09:00"  # the time still reads left to right
+    assert dialog.contact.text() == "Mme Naima Alaoui"
+    assert dialog.reason.text() == "Préfère une coopérative"
+    assert "الحاضنة" in dialog.place.currentText()
