@@ -31,6 +31,7 @@ from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.store.decisions import ReasonRequired
 from jisr_desktop.models.store.referrals import ReferralRepository, UnknownPlace
+from jisr_desktop.ui.card_preview import can_print
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import DateInput
 from jisr_desktop.ui.decision_boxes import wrapped_label
@@ -63,7 +64,19 @@ class ReferralDialog(ProgrammeDialog):
         self.history = list_table(4)
         QVBoxLayout(self.history_box).addWidget(self.history)
         self.body.addWidget(self.history_box, 1)
+        # Her card names the place once recorded (a provisional sheet before the
+        # committee accepted her).
+        self.card_button = QPushButton()
+        self.card_button.setObjectName("orientationCard")
+        self.card_button.clicked.connect(self.print_card)
+        self.card_button.setVisible(can_print(ctx.account, "orientation"))
+        self.actions.addWidget(self.card_button)
         self.start()
+
+    def print_card(self) -> None:
+        from jisr_desktop.ui.card_preview import open_card_preview
+
+        self.preview = open_card_preview(self.ctx, self.record_id, "orientation", self)
 
     def loader(self):
         ctx, record_id = self.ctx, self.record_id
@@ -244,6 +257,7 @@ class ReferralDialog(ProgrammeDialog):
         self.review_box.setTitle(_("After the incubator's first interviews"))
         self.review_button.setText(_("Confirm or change the path"))
         self.reason.setPlaceholderText(_("Needed when the path changes"))
+        self.card_button.setText(_("Orientation card…"))
         self.history_box.setTitle(_("History"))
         self.history.setHorizontalHeaderLabels([_("When"), _("By"), _("What"), _("Details")])
 

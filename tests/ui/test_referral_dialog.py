@@ -152,3 +152,22 @@ def test_a_change_of_language_keeps_what_was_typed_and_turns_the_screen_right_to
     assert dialog.contact.text() == "Mme Naima Alaoui"
     assert dialog.reason.text() == "Préfère une coopérative"
     assert "الحاضنة" in dialog.place.currentText()
+
+
+def test_the_card_printed_from_the_dialog_names_the_place_recorded(window, ctx, woman):
+    from jisr_desktop.models.store.decisions import DecisionRepository
+
+    ctx.language.set_language("fr")
+    DecisionRepository(ctx.store).committee_decide(woman, outcome="accepted",
+                                                   decided_on=TODAY)
+    dialog = open_dialog(window, ctx, woman, "referral")
+    type_text(dialog.contact, "Mme Naima Alaoui")
+    dialog.orient_button.click()
+    ctx.tasks.wait_idle()
+    dialog.card_button.click()
+    for _ in range(3):
+        ctx.tasks.wait_idle(20)
+    preview = dialog.preview
+    assert preview.data is not None and not preview.data.provisional
+    assert "Mme Naima Alaoui" in str(preview.data.values)
+    preview.reject()
