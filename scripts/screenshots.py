@@ -40,8 +40,13 @@ from jisr_desktop.ui.fonts import apply_fonts, load_fonts
 from jisr_desktop.ui.language import LanguageManager
 from jisr_desktop.ui.tasks import TaskRunner
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshot_programme import add_programme_data, programme_tour
+
 TODAY = date(2026, 11, 22)
 SIZE = (1366, 728)  # 1366x768 minus a taskbar
+# JISR_SCREENS=referral,incubation takes only those screens (and no cards).
+ONLY = frozenset(filter(None, os.environ.get("JISR_SCREENS", "").split(",")))
 LANGS = ("ar", "fr", "zgh")
 CENTRE = {"ar": "مركز الأمل، مراكش", "fr": "Centre Al Amal, Marrakech"}
 ASSESSMENT = {
@@ -88,6 +93,7 @@ def build_store(folder: Path) -> tuple[Store, dict[str, str]]:
     services = [r.service_id for r in recommend(active.assessment, active.services, answers)]
     AssessmentRepository(store).save(ids["woman"], answers, services,
                                      definition=active.assessment)
+    add_programme_data(store, ids)  # issue 12: orientation, incubation, follow-up
     return store, ids
 
 
@@ -139,6 +145,7 @@ def tour(window: QWidget, ctx: AppContext, ids: dict[str, str]) -> dict[str, Cal
         "assessment": page(lambda: window.open_assessment(ids["woman"])),
         "card-preview": preview,
         "lock": lock,
+        **programme_tour(window, ctx, ids),
     }
 
 
@@ -184,6 +191,8 @@ def main(out: Path, cards_out: Path) -> None:
         for lang in LANGS:
             window.set_language(lang)
             for name, go in tour(window, ctx, ids).items():
+                if ONLY and name not in ONLY:
+                    continue
                 shown = go()
                 settle(app, tasks)
                 shown.grab().save(str(out / f"{name}-{lang}.png"))
@@ -193,7 +202,8 @@ def main(out: Path, cards_out: Path) -> None:
         window.registration.stop_timers()
         window.close()
         settle(app, tasks)
-        cards(store, ids, cards_out)
+        if not ONLY:
+            cards(store, ids, cards_out)
         tasks.shutdown()
         store.close()
     print(f"screenshots in {out}, cards in {cards_out}")

@@ -46,7 +46,8 @@ PROGRAMME_KEYS: dict[str, tuple[str, ...]] = {
     "service_edit": ("id", "record_id", "assessment_id", "action", "service_id",
                      "scheduled_on", "reason", "agent", "at"),
     "incubation": ("id", "record_id", "selected_on", "funding_amount", "funding_source",
-                   "funded_on", "contract_start", "contract_end", "logistics", "agent", "at"),
+                   "funded_on", "contract_start", "contract_end", "logistics", "agent", "at",
+                   "committee"),
     "follow_up": ("id", "record_id", "visited_on", "visitor", "topic", "notes", "next_step",
                   "next_on", "agent", "at"),
 }

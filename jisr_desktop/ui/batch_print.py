@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from jisr_desktop.cards import BatchItem, BatchResult, CardData, render_batch
 from jisr_desktop.formatting import format_number
 from jisr_desktop.i18n import _, ngettext
-from jisr_desktop.ui.card_preview import card_templates, temp_folder
+from jisr_desktop.ui.card_work import card_template, temp_folder
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
 from jisr_desktop.ui.tasks import TaskState
@@ -115,8 +115,10 @@ class BatchPrint(QObject):
         self.phase = "reading"
         today = date.today().isoformat()
         self.pdf = temp_folder(ctx) / f"{name}-{today}-{uuid.uuid4().hex[:8]}.pdf"
-        ctx.tasks.run(lambda: collect_cards(ctx, record_ids, state),
-                      on_done=lambda cards: self._collected(cards, layout),
+        # The template is read with the cards: the one installed in the store, if any.
+        ctx.tasks.run(lambda: (collect_cards(ctx, record_ids, state),
+                               card_template(ctx, "orientation")),
+                      on_done=lambda found: self._collected(*found, layout),
                       on_error=self._failed)
 
     def cancel(self) -> None:
@@ -127,7 +129,7 @@ class BatchPrint(QObject):
             self.progress.setMaximum(max(total, 1))
             self.progress.setValue(min(done, max(total, 1)))
 
-    def _collected(self, cards: list[CardData] | None, layout: str) -> None:
+    def _collected(self, cards: list[CardData] | None, template: Any, layout: str) -> None:
         if cards is None or self.state.cancelled:
             self._finish(BatchOutcome(None, 0, 0, True))
             return
@@ -143,7 +145,7 @@ class BatchPrint(QObject):
             self.progress.setRange(0, len(cards))
             self.progress.setValue(0)
         self.phase = "printing"
-        template, out, state = card_templates()["orientation"], self.pdf, self.state
+        out, state = self.pdf, self.state
         self.ctx.tasks.run(lambda: print_cards(template, cards, layout, out, state),
                            on_done=self._printed, on_error=self._failed, lane="print")
 

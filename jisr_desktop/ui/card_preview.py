@@ -1,14 +1,16 @@
 """Preview, print and save one woman's card (orientation or service).
 
-The card's data is read on the db lane (`cards.for_record`), then the PDF is rendered on
+The card's data and the template in force (installed in the store by an administrator,
+else shipped: `models/workflows/card_templates.py`) are read on the db lane
+(`ui/card_work.py`), then the PDF is rendered on
 the print lane into a temporary file in the data folder (deleted when the dialog closes:
 the card names her and shows her CIN, and the data folder is where the app keeps what is
 hers).
 
 The picture on screen is not a rendering of the PDF: PySide6-Essentials has no QtPdf and a
 Windows PC has no poppler. It is the same drawing replayed with QPainter
-(`cards.drawing` records what `draw_card` draws: HarfBuzz-shaped glyph runs and shapes,
-in points) with the same font files, so the preview and the PDF come from one layout.
+(`ui/card_painting.py`) with the same font files, so the preview and the PDF come from
+one layout.
 Printing paints that drawing on the printer (vector text, through the system's print
 dialog); "Open PDF" hands the PDF to the system viewer, for those who prefer it.
 """
@@ -16,28 +18,17 @@ dialog); "Open PDF" hands the PDF to the system viewer, for those who prefer it.
 from __future__ import annotations
 
 import logging
-import math
 import shutil
-import time
 import uuid
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
     QDesktopServices,
-    QGlyphRun,
     QImage,
     QPageSize,
-    QPainter,
-    QPainterPath,
-    QPen,
     QPixmap,
-    QRawFont,
-    QTransform,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -53,10 +44,12 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.cards.data import CardData
-from jisr_desktop.cards.drawing import CardDrawing, Glyphs, Line, Rect, Style
-from jisr_desktop.cards.drawing import Path as PathOp
+from jisr_desktop.cards.drawing import CardDrawing
 from jisr_desktop.i18n import N_, _
 from jisr_desktop.textdir import isolate_ltr
+from jisr_desktop.ui.card_painting import card_image, print_drawings
+from jisr_desktop.ui.card_painting import paint_card as paint_card  # where it was before
+from jisr_desktop.ui.card_work import card_template, load_card, render_preview, temp_folder
 from jisr_desktop.ui.context import AccountInfo, AppContext
 from jisr_desktop.ui.errors import show_error
 from jisr_desktop.ui.screen_fit import fit
@@ -82,7 +75,6 @@ NO_CARD = {
     "no_orientation": N_("This record has no orientation yet (no consent, or not scored)."),
     "no_assessment": N_("This record has no skills assessment yet."),
 }
-PREVIEW_DPI = 150  # enough to read a CIN on screen; an A6 card is then 620 × 874 pixels
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -92,163 +84,6 @@ def can_print(account: AccountInfo, kind: str) -> bool:
     if kind == "orientation":
         return account.can_enrol or account.can_decide
     return account.can_assess
-
-
-TEMP_MAX_AGE_S = 24 * 3600
-
-
-def temp_folder(ctx: AppContext) -> Path:
-    """The data folder's tmp/, where cards are rendered. PDFs left there by a crash, or
-    still open in a viewer when their dialog closed, are removed after a day: each names a
-    woman and her CIN."""
-    folder = ctx.folder / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in folder.glob("*.pdf"):
-        try:
-            if now - old.stat().st_mtime > TEMP_MAX_AGE_S:
-                old.unlink()
-        except OSError:  # open in a viewer on Windows: next time
-            pass
-    return folder
-
-
-# -- painting ---------------------------------------------------------------------------------
-
-
-@cache
-def _font_bytes(path: str) -> QByteArray:
-    return QByteArray(Path(path).read_bytes())
-
-
-@cache
-def _raw_font(path: str, pixel_size: float) -> QRawFont:
-    return QRawFont(_font_bytes(path), pixel_size)
-
-
-def _colour(rgb: tuple[float, float, float]) -> QColor:
-    return QColor.fromRgbF(*rgb)
-
-
-def _pen(style: Style) -> QPen:
-    if style.stroke is None:
-        return QPen(Qt.PenStyle.NoPen)
-    pen = QPen(_colour(style.stroke))
-    pen.setWidthF(style.width)
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)  # PDF's default butt cap
-    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-    if style.dash and style.width > 0:
-        pen.setDashPattern([d / style.width for d in style.dash])  # Qt counts in pen widths
-    return pen
-
-
-def _brush(style: Style) -> QBrush:
-    return QBrush(_colour(style.fill)) if style.fill is not None else QBrush()
-
-
-def paint_card(painter: QPainter, drawing: CardDrawing, target: QRectF) -> None:
-    """Paint the card into `target` (in the painter's coordinates), keeping its proportions.
-    Shapes go through a y-flipping transform (PDF's y goes up); glyphs are placed one by one
-    at their PDF positions, scaled, so they are not drawn upside down."""
-    k = min(target.width() / drawing.width, target.height() / drawing.height)
-    left, top = target.left(), target.top()
-    base = painter.worldTransform()
-    flip = QTransform(k, 0, 0, -k, left, top + drawing.height * k)
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    painter.fillRect(QRectF(left, top, drawing.width * k, drawing.height * k), Qt.GlobalColor.white)
-    for op in drawing.ops:
-        if isinstance(op, Glyphs):
-            painter.setWorldTransform(base)
-            run = QGlyphRun()
-            run.setRawFont(_raw_font(op.font_file, round(op.size * k, 2)))
-            run.setGlyphIndexes(list(op.glyphs))
-            run.setPositions(
-                [QPointF(left + x * k, top + (drawing.height - y) * k) for x, y in op.positions]
-            )
-            painter.setPen(_colour(op.colour))
-            painter.drawGlyphRun(QPointF(0, 0), run)
-            continue
-        painter.setWorldTransform(flip * base)
-        painter.setPen(_pen(op.style))
-        painter.setBrush(_brush(op.style))
-        if isinstance(op, Line):
-            painter.drawLine(QPointF(op.x1, op.y1), QPointF(op.x2, op.y2))
-        elif isinstance(op, Rect):
-            rect = QRectF(op.x, op.y, op.w, op.h)
-            if op.radius:
-                painter.drawRoundedRect(rect, op.radius, op.radius)
-            else:
-                painter.drawRect(rect)
-        elif isinstance(op, PathOp):
-            path = QPainterPath()
-            path.setFillRule(Qt.FillRule.OddEvenFill)  # reportlab's default fill mode
-            for command in op.commands:
-                if command[0] == "M":
-                    path.moveTo(command[1], command[2])
-                elif command[0] == "L":
-                    path.lineTo(command[1], command[2])
-                else:
-                    path.addRect(QRectF(*command[1:5]))
-            painter.drawPath(path)
-    painter.restore()
-
-
-def card_image(drawing: CardDrawing, dpi: int = PREVIEW_DPI) -> QImage:
-    """The card as a picture at `dpi` (white background)."""
-    # Rounded up, as PDF renderers do: no sliver of the card is cut off.
-    size = QSize(math.ceil(drawing.width * dpi / 72), math.ceil(drawing.height * dpi / 72))
-    image = QImage(size, QImage.Format.Format_RGB32)
-    image.fill(Qt.GlobalColor.white)
-    painter = QPainter(image)
-    paint_card(painter, drawing, QRectF(0, 0, size.width(), size.height()))
-    painter.end()
-    return image
-
-
-def print_drawings(printer: Any, drawings: list[CardDrawing]) -> None:
-    """Each card at its true size (A6) at the top left of a page of `printer`."""
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise OSError("the printer could not be started")
-    try:
-        dpi = printer.resolution()
-        for i, drawing in enumerate(drawings):
-            if i:
-                printer.newPage()
-            paint_card(painter, drawing, QRectF(0, 0, drawing.width * dpi / 72,
-                                                drawing.height * dpi / 72))
-    finally:
-        painter.end()
-
-
-# -- the work on the lanes (no widgets) ------------------------------------------------------
-
-
-def load_card(ctx: AppContext, record_id: str, kind: str) -> CardData:
-    """db lane: the card's data; `NoCard` when there is none."""
-    from jisr_desktop.cards.for_record import card_for_record
-
-    return card_for_record(ctx.repo, ctx.defs, record_id, kind, reference=ctx.reference,
-                           centre=ctx.settings.centre, agent=ctx.account.name)
-
-
-def render_preview(template: Any, data: CardData, layout: str,
-                   out: Path) -> tuple[Path, CardDrawing]:
-    """print lane: the PDF into `out`, and the drawing the preview paints."""
-    from jisr_desktop.cards import render_card
-    from jisr_desktop.cards.drawing import record_card
-
-    render_card(template, data, out, layout)
-    return out, record_card(template, data, layout)
-
-
-@cache
-def card_templates() -> dict[str, Any]:
-    from jisr_desktop.models.programme.definitions import load_card_templates
-
-    return {kind: d.data for kind, d in load_card_templates().items()}
 
 
 # -- the dialog -------------------------------------------------------------------------------
@@ -264,6 +99,7 @@ class CardPreviewDialog(QDialog):
         self.record_id = record_id
         self.kind = kind
         self.data: CardData | None = None
+        self.template: Any = None
         self.drawing: CardDrawing | None = None
         self.pdf: Path | None = None
         self.image: QImage | None = None
@@ -349,13 +185,14 @@ class CardPreviewDialog(QDialog):
 
     def _load(self) -> None:
         ctx, record_id, kind = self.ctx, self.record_id, self.kind
-        ctx.tasks.run(lambda: load_card(ctx, record_id, kind), key=self._key("load"),
-                      on_done=self._loaded, on_error=self._failed)
+        # The template with the data: the one installed in the store when she opens it.
+        ctx.tasks.run(lambda: (load_card(ctx, record_id, kind), card_template(ctx, kind)),
+                      key=self._key("load"), on_done=self._loaded, on_error=self._failed)
 
-    def _loaded(self, data: CardData) -> None:
+    def _loaded(self, found: tuple[CardData, Any]) -> None:
         if self._closed:
             return
-        self.data = data
+        self.data, self.template = found
         self.render()
 
     def render(self) -> None:
@@ -364,7 +201,7 @@ class CardPreviewDialog(QDialog):
             return
         self._set_ready(False)
         self._say(N_("Preparing the card…"))
-        template = card_templates()[self.kind]
+        template = self.template
         data, layout = self.data, self.card_layout
         out = temp_folder(self.ctx) / f"{data.card_no}-{layout.replace('+', '-')}-" \
                                       f"{uuid.uuid4().hex[:8]}.pdf"

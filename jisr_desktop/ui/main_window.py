@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         from jisr_desktop.ui.record_page import install as install_record_view
 
         self.record_view = install_record_view(self)  # her record; Back; Edit (screens-b)
+        from jisr_desktop.ui.programme_actions import install as install_programme
+
+        self.programme = install_programme(self)  # the steps after orientation (issue 12)
         from jisr_desktop.ui.sync_setup import install_sync
 
         self.sync_panel = install_sync(self)  # the sync page, its action, background probe

@@ -148,6 +148,7 @@ class RecordPage(QWidget):
     edit = Signal(str)  # open the form on her record
     showResult = Signal(str)
     back = Signal()
+    loaded = Signal(str)  # her record is on screen (the programme's buttons follow it)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,6 +157,10 @@ class RecordPage(QWidget):
         self.view: RecordView | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_top())
+        # The programme's steps after orientation put their buttons here
+        # (ui/programme_actions.py), as the role table allows.
+        self.programme_row = QHBoxLayout()
+        layout.addLayout(self.programme_row)
         self.message = wrapped_label()
         layout.addWidget(self.message)
         self.scroll = QScrollArea()
@@ -227,6 +232,7 @@ class RecordPage(QWidget):
             return
         self.message.clear()
         self._render()
+        self.loaded.emit(view.record.id)
 
     def _failed(self, error: BaseException) -> None:
         log.error("record view: load failed", exc_info=error)

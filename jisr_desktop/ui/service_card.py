@@ -193,7 +193,8 @@ class ServiceCardPanel(QWidget):
         lang = self.ctx.lang
         types = self.ctx.defs.services.data.get("types") or {}
         chosen = self.selected_service()
-        ids = list(self.current.recommended) if self.current else []
+        # The card as the incubator's staff edited it (a service added by hand too).
+        ids = list(self.current.on_card) if self.current else []
         self.card.setRowCount(len(ids))
         for row, service_id in enumerate(ids):
             service = self._service(service_id)

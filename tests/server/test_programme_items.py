@@ -27,7 +27,7 @@ def payload(kind: str, record_id: str, /, **data: Any) -> dict[str, Any]:
         "incubation": {"selected_on": "2026-11-20", "funding_amount": 50000,
                        "funding_source": "indh", "funded_on": "2026-11-25",
                        "contract_start": "2026-12-01", "contract_end": "2027-12-01",
-                       "logistics": "a desk"},
+                       "logistics": "a desk", "committee": "provincial committee"},
         "follow_up": {"visited_on": "2026-12-02", "visitor": "Khadija", "topic": "visit",
                       "notes": "the workshop is open", "next_step": "fair",
                       "next_on": "2027-01-10"},

@@ -47,7 +47,7 @@ def test_an_incubation_recorded_on_one_device_appears_on_the_other(tmp_path, def
     incubation = IncubationRepository(staff).record(
         record.id, selected_on=date(2026, 11, 20), contract_start=date(2026, 12, 1),
         funding_amount=50000, funding_source="indh", funded_on=date(2026, 11, 25),
-        logistics="a desk at the incubator")
+        logistics="a desk at the incubator", committee="comité provincial")
     visit = FollowUpRepository(staff).visit(
         record.id, visited_on=date(2026, 12, 2), visitor="Khadija", topic="e_commerce",
         notes="her shop is online", next_on=date(2027, 1, 15))

@@ -25,6 +25,7 @@ from jisr_desktop.models.programme.definitions import Definition
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.schema import Assessment, ServiceDelivery
+from jisr_desktop.models.store.service_edits import services_on_card
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class AssessmentRecord:
     def_id: str = ""
     def_version: int = 0
     updated_at: str = ""
+    # The services her card has now: the recommendations after the incubator's edits
+    # (models/store/service_edits.py); what the card prints and what can be delivered.
+    on_card: list[str] = field(default_factory=list)
 
 
 class AssessmentRepository:
@@ -128,8 +132,8 @@ class AssessmentRepository:
         delivered_on: str | date,
         delivered_by: str,
     ) -> None:
-        """Record that a service of the card was given. ValueError for a service the
-        assessment did not recommend (the card would have no line for it), an empty
+        """Record that a service of the card was given. ValueError for a service not on
+        her card (recommended, or added by the incubator's staff, and not taken off), an empty
         `delivered_by` or a bad date; LookupError for an unknown assessment."""
         day = delivered_on if isinstance(delivered_on, date) else date.fromisoformat(delivered_on)
         delivered_by = (delivered_by or "").strip()
@@ -139,7 +143,7 @@ class AssessmentRepository:
             row = s.get(Assessment, assessment_id)
             if row is None:
                 raise LookupError(f"no assessment {assessment_id}")
-            if service_id not in json.loads(row.recommended):
+            if service_id not in services_on_card(s, row.id, json.loads(row.recommended)):
                 raise ValueError(f"{service_id!r} is not on this assessment's service card")
             record = live_record(s, row.record_id)
             delivery = ServiceDelivery(
@@ -192,4 +196,6 @@ class AssessmentRepository:
             def_id=row.def_id,
             def_version=row.def_version,
             updated_at=row.updated_at,
+            on_card=services_on_card(s, row.id, json.loads(row.recommended)),
         )
+

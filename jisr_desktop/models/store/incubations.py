@@ -38,6 +38,7 @@ class IncubationInfo:
     logistics: str | None
     agent: str
     at: str
+    committee: str | None = None  # the selection committee (migration 0009)
 
     def warning(self, today: date, days: int = rules.WARN_DAYS) -> str | None:
         return rules.warning(date.fromisoformat(self.contract_end), today, days)
@@ -50,10 +51,12 @@ class IncubationRepository:
     def record(self, record_id: str, *, selected_on: date, contract_start: date,
                funding_amount: int | None = None, funding_source: str | None = None,
                funded_on: date | None = None, logistics: str | None = None,
-               months: int = rules.DOMICILIATION_MONTHS) -> IncubationInfo:
-        """Her incubation. PermissionError unless the role table lets the role INCUBATE
-        (incubator staff, the committee's secretariat, admins); ValueError for an unknown
-        funding source, a negative amount or a start before the selection."""
+               months: int = rules.DOMICILIATION_MONTHS,
+               committee: str | None = None) -> IncubationInfo:
+        """Her incubation (the selection committee's choice). PermissionError unless the
+        role table lets the role INCUBATE (incubator staff, the committee's secretariat,
+        admins); ValueError for an unknown funding source, a negative amount or a start
+        before the selection."""
         account = self.store.account()
         if account is None or not account.active or not may(account.role, Action.INCUBATE):
             raise PermissionError("the role may not record an incubation")
@@ -72,6 +75,7 @@ class IncubationRepository:
                 contract_start=contract_start.isoformat(),
                 contract_end=rules.contract_end(contract_start, months).isoformat(),
                 logistics=(logistics or "").strip() or None,
+                committee=(committee or "").strip() or None,
                 agent=self.store.agent, at=utcnow())
             s.add(incubation)
             info = _info(incubation)
@@ -103,4 +107,4 @@ def _info(r: Incubation) -> IncubationInfo:
                           funding_amount=r.funding_amount, funding_source=r.funding_source,
                           funded_on=r.funded_on, contract_start=r.contract_start,
                           contract_end=r.contract_end, logistics=r.logistics,
-                          agent=r.agent, at=r.at)
+                          agent=r.agent, at=r.at, committee=r.committee)

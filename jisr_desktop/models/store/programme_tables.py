@@ -70,6 +70,7 @@ class Incubation(Base):
     logistics: Mapped[str | None] = mapped_column(Text, nullable=True)
     agent: Mapped[str] = mapped_column(String)
     at: Mapped[str] = mapped_column(String)
+    committee: Mapped[str | None] = mapped_column(Text, nullable=True)  # migration 0009
 
 
 class FollowUpVisit(Base):

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jisr_desktop.models.programme.definitions import Definition
 from jisr_desktop.models.programme.items import ADD, REMOVE, SCHEDULE, SERVICE_EDIT
@@ -107,6 +108,14 @@ def services_in_force(recommended: Iterable[str],
         if e.action == ADD and e.scheduled_on:
             planned[e.service_id] = e.scheduled_on
     return services, planned
+
+
+def services_on_card(s: Session, assessment_id: str, recommended: Iterable[str]) -> list[str]:
+    """In an open session: the services her card has now (a service added by hand can be
+    marked delivered; one taken off cannot)."""
+    rows = s.scalars(select(ServiceCardEdit).where(ServiceCardEdit.assessment_id == assessment_id)
+                     .order_by(ServiceCardEdit.seq))
+    return services_in_force(recommended, [_info(r) for r in rows])[0]
 
 
 def _info(r: ServiceCardEdit) -> ServiceEditInfo:
