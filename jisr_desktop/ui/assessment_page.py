@@ -38,7 +38,8 @@ from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.card_preview import CardPreviewDialog, open_card_preview
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
-from jisr_desktop.ui.form_widgets import FieldWidget, make_field_widget
+from jisr_desktop.ui.field_widget import FieldWidget
+from jisr_desktop.ui.form_widgets import make_field_widget
 from jisr_desktop.ui.recommendations_view import RecommendationsView
 from jisr_desktop.ui.service_card import ServiceCardPanel
 from jisr_desktop.ui.tasks import ASSESSMENTS, Changes

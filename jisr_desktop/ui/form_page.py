@@ -44,16 +44,18 @@ from jisr_desktop.models.programme.expressions import references
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.store.repository import DraftInfo, RecordDetail
 from jisr_desktop.ui.age_notice import age_rules
+from jisr_desktop.ui.choice_widgets import ReferenceWidget
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.duplicates_panel import DuplicatesPanel
 from jisr_desktop.ui.errors import show_error
+from jisr_desktop.ui.field_widget import FieldWidget
 from jisr_desktop.ui.form_display import FormDisplay
 from jisr_desktop.ui.form_drafts import DraftKeeping
 from jisr_desktop.ui.form_duplicates import KEY_DUPLICATES, DuplicateLookup
 from jisr_desktop.ui.form_model import DUPLICATE_KEYS, FormModel
 from jisr_desktop.ui.form_saving import KEY_SAVE, Saving
 from jisr_desktop.ui.form_status import ST_LOADING, ST_NOT_FOUND, status_text
-from jisr_desktop.ui.form_widgets import FieldWidget, ReferenceWidget, make_field_widget
+from jisr_desktop.ui.form_widgets import make_field_widget
 
 DRAFT_DELAY_MS = 300
 RECORDED_BY = "consent_recorded_by"  # a field-name contract (docs/definitions.md)
