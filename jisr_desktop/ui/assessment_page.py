@@ -10,17 +10,11 @@ marked as delivered, with the date and who delivered them.
 from __future__ import annotations
 
 import logging
-from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
     QSplitter,
     QStyle,
     QVBoxLayout,
@@ -31,15 +25,14 @@ from jisr_desktop.formatting import format_datetime, format_number
 from jisr_desktop.i18n import N_, _, ngettext
 from jisr_desktop.models.programme.assessment import Recommendation, recommend, validate_assessment
 from jisr_desktop.models.programme.definitions import localized
-from jisr_desktop.models.programme.form import LEVELS_LIST, Form, assessment_form
+from jisr_desktop.models.programme.form import Form, assessment_form
 from jisr_desktop.models.store.assessments import AssessmentRecord, AssessmentRepository
 from jisr_desktop.models.store.repository import RecordDetail, full_name
 from jisr_desktop.textdir import isolate, isolate_ltr
+from jisr_desktop.ui.assessment_layout import AssessmentLayout
 from jisr_desktop.ui.card_preview import CardPreviewDialog, open_card_preview
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.errors import show_error
-from jisr_desktop.ui.form_widgets import FieldWidget, make_field_widget
-from jisr_desktop.ui.recommendations_view import RecommendationsView
 from jisr_desktop.ui.service_card import ServiceCardPanel
 from jisr_desktop.ui.tasks import ASSESSMENTS, Changes
 
@@ -50,7 +43,7 @@ MISSING_ANSWERS = N_("{n} answer is missing or not valid.")
 PLURALS = {MISSING_ANSWERS: N_("{n} answers are missing or not valid.")}
 
 
-class AssessmentPage(QWidget):
+class AssessmentPage(AssessmentLayout, QWidget):
     saved = Signal(str)  # record id
     openRecord = Signal(str)  # back to the woman's result page
 
@@ -86,91 +79,6 @@ class AssessmentPage(QWidget):
         ctx.language.changed.connect(lambda _lang: self.retranslate())
         self.retranslate()
         self._set_editable(False)
-
-    # -- building -----------------------------------------------------------------------------
-
-    def _build_header(self) -> QHBoxLayout:
-        self.back_button = QPushButton()
-        self.back_button.setObjectName("backToRecord")
-        self.back_button.clicked.connect(self._back)
-        self.title = QLabel()
-        self.title.setObjectName("title")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.who = QLabel()
-        self.who.setWordWrap(True)
-        self.who.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.last_saved = QLabel()
-        names = QVBoxLayout()
-        for label in (self.title, self.who, self.last_saved):
-            names.addWidget(label)
-        header = QHBoxLayout()
-        header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(names, 1)
-        return header
-
-    def _build_phases(self) -> QScrollArea:
-        """The three phases, one box each, built from the assessment definition."""
-        self.inputs: dict[str, FieldWidget] = {}
-        self.phase_boxes: list[tuple[QGroupBox, Any]] = []
-        self.competence_headers: dict[str, QLabel] = {}
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        phase_data = {p["name"]: p for p in self.ctx.defs.assessment.data.get("phases") or ()}
-        for section in self.form.sections:
-            box = QGroupBox()
-            box.setObjectName(f"section_{section.name}")
-            box_layout = QVBoxLayout(box)
-            if phase_data[section.name].get("competences"):
-                header = QLabel()
-                header.setWordWrap(True)
-                self.competence_headers[section.name] = header
-                box_layout.addWidget(header)
-            for fld in section.fields:
-                # The competence levels are a scale: radios along a row, four or not.
-                item = make_field_widget(fld, self.ctx.reference, radio_lists=(LEVELS_LIST,))
-                item.setObjectName(f"field_{fld.name}")
-                item.edited.connect(self._answers_changed)
-                self.inputs[fld.name] = item
-                box_layout.addWidget(item)
-            self.phase_boxes.append((box, section))
-            column.addWidget(box)
-        column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(holder)
-        return self.scroll
-
-    def _build_side(self) -> QWidget:
-        """Live recommendations above, the service card and its deliveries below."""
-        self.recommendations_view = RecommendationsView(self.ctx)
-        self.recommended = self.recommendations_view.tree  # the tests read it
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(self.recommendations_view, 2)
-        side_layout.addWidget(self.service_card, 3)
-        return side
-
-    def _build_bottom(self) -> QHBoxLayout:
-        self.save_button = QPushButton()
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.status, 1)
-        bottom.addWidget(self.save_button)
-        return bottom
-
-    def _build_timers(self) -> None:
-        # Recomputing on every keystroke in a text box is cheap, but coalescing keeps the
-        # tree from being rebuilt several times per event loop turn.
-        self.recompute_timer = QTimer(self)
-        self.recompute_timer.setSingleShot(True)
-        self.recompute_timer.setInterval(0)
-        self.recompute_timer.timeout.connect(self.refresh_recommendations)
 
     # The service card's parts under the page's names (tests, the card preview).
     current = property(
@@ -291,15 +199,7 @@ class AssessmentPage(QWidget):
             return
         result = validate_assessment(self.ctx.defs.assessment, self.answers())
         if not result.ok:
-            self._show_errors = True
-            self.refresh_recommendations()
-            first = next((n for n in self.inputs if n in {i.field for i in result.errors}), None)
-            if first:
-                widget = self.inputs[first].focus_target()
-                self.scroll.ensureWidgetVisible(widget)
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            count = len({i.field for i in result.errors})
-            self._set_status(MISSING_ANSWERS, count)
+            self._show_invalid({i.field for i in result.errors})
             return
         self._show_errors = False
         answers = result.answers
@@ -333,6 +233,17 @@ class AssessmentPage(QWidget):
             always=lambda: self._set_busy(False),
             key="assessment.save",
         )
+
+    def _show_invalid(self, failing: set[str]) -> None:
+        """Refused: the messages at their fields, the first one in view and focused."""
+        self._show_errors = True
+        self.refresh_recommendations()
+        first = next((n for n in self.inputs if n in failing), None)
+        if first:
+            widget = self.inputs[first].focus_target()
+            self.scroll.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._set_status(MISSING_ANSWERS, len(failing))
 
     def _saved(self, saved: AssessmentRecord) -> None:
         self.current = saved
@@ -386,14 +297,6 @@ class AssessmentPage(QWidget):
         else:
             text = _(msgid)
         self.status.setText(text)
-
-    def _set_tab_order(self) -> None:
-        chain: list[QWidget] = []
-        for item in self.inputs.values():
-            chain.extend(item.focus_chain())
-        chain += [self.save_button, self.recommended, *self.service_card.focus_chain()]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
 
     # -- language -----------------------------------------------------------------------------
 

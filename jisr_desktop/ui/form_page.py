@@ -1,5 +1,7 @@
-"""New registration / edit: the form built from the definition, live checks, drafts,
-duplicates, save.
+"""New registration / edit: the form built from the definition, opened, edited and
+re-labelled. Its other jobs live beside it as mixins of `RegistrationPage`:
+`form_display` (showing a FormState), `form_drafts`, `form_duplicates` (the lookup) and
+`form_saving`.
 
 How it fits together:
 - The widgets are built once per form version (`_build_form`), one `FieldWidget` per
@@ -19,7 +21,6 @@ How it fits together:
 
 from __future__ import annotations
 
-import logging
 import uuid
 from itertools import pairwise
 from typing import Any
@@ -37,57 +38,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jisr_desktop.formatting import format_number
-from jisr_desktop.i18n import N_, _, ngettext
+from jisr_desktop.i18n import N_, _
 from jisr_desktop.models.programme.definitions import Definition, localized
 from jisr_desktop.models.programme.expressions import references
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.store.repository import DraftInfo, RecordDetail
-from jisr_desktop.models.workflows.enrolment import EnrolOutcome, enrol
-from jisr_desktop.ui.age_notice import AGE_FIELD, age_notice, age_rules
+from jisr_desktop.ui.age_notice import age_rules
+from jisr_desktop.ui.choice_widgets import ReferenceWidget
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.duplicates_panel import DuplicatesPanel
 from jisr_desktop.ui.errors import show_error
-from jisr_desktop.ui.form_dialogs import discard_box, duplicate_box
-from jisr_desktop.ui.form_model import (
-    DUPLICATE_KEYS,
-    FormModel,
-    FormState,
-    find_duplicate_views,
-    reason_text,
-    render,
-)
-from jisr_desktop.ui.form_widgets import (
-    CalculatedWidget,
-    FieldWidget,
-    ReferenceWidget,
-    make_field_widget,
-)
-from jisr_desktop.ui.tasks import DRAFTS, RECORDS, Changes
-
-log = logging.getLogger(__name__)
+from jisr_desktop.ui.field_widget import FieldWidget
+from jisr_desktop.ui.form_display import FormDisplay
+from jisr_desktop.ui.form_drafts import DraftKeeping
+from jisr_desktop.ui.form_duplicates import KEY_DUPLICATES, DuplicateLookup
+from jisr_desktop.ui.form_model import DUPLICATE_KEYS, FormModel
+from jisr_desktop.ui.form_saving import KEY_SAVE, Saving
+from jisr_desktop.ui.form_status import ST_LOADING, ST_NOT_FOUND, status_text
+from jisr_desktop.ui.form_widgets import make_field_widget
 
 DRAFT_DELAY_MS = 300
 RECORDED_BY = "consent_recorded_by"  # a field-name contract (docs/definitions.md)
 DUPLICATE_DELAY_MS = 400
 # Task keys: a newer task of the same key supersedes the older one's answer.
 KEY_OPEN = "form.open"
-KEY_SAVE = "form.save"
-KEY_DUPLICATES = "form.duplicates"
-
-# Status lines, kept as msgids so a language switch re-renders them.
-ST_DRAFT_SAVED = N_("Draft saved.")
-ST_SAVING = N_("Saving…")
-ST_LOADING = N_("Loading…")
-ST_DUPLICATE_KEPT = N_("Not saved: a woman with this CIN is already registered.")
-ST_SAVED = N_("Registration saved.")
-ST_DRAFT_FAILED = N_("The draft could not be saved; the answers are still on screen.")
-ST_NOT_FOUND = N_("This registration or draft no longer exists.")
-MISSING = N_("{n} answer is missing or not valid.")
-MISSING_PLURAL = N_("{n} answers are missing or not valid.")
 
 
-class RegistrationPage(QWidget):
+
+class RegistrationPage(FormDisplay, DraftKeeping, DuplicateLookup, Saving, QWidget):
     saved = Signal(str)  # record id, after a successful save
     openRecord = Signal(str)  # the agent chose an existing (duplicate) record instead
     draftSaved = Signal(str)  # draft id, once the draft is on disk
@@ -102,7 +80,15 @@ class RegistrationPage(QWidget):
         self._dup_key: tuple[Any, ...] = ()
         self._saving = False
         self._status: tuple[str, int | None] = ("", None)
+        self._build_chrome()
+        self._make_timers()
+        self.form_definition: Definition | None = None
+        self._build_form(ctx.defs.form)
+        ctx.language.changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
 
+    def _build_chrome(self) -> None:
+        """What stays the same across form versions: title, progress, buttons, status."""
         self.title = QLabel()
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
@@ -139,7 +125,12 @@ class RegistrationPage(QWidget):
         self.duplicates: DuplicatesPanel | None = None
         self.body.addWidget(self.scroll, 1)
         self.body.addLayout(bottom)
+        # Ctrl+S while anything on this page has focus; the main window has no Save action.
+        self.save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        self.save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.save_shortcut.activated.connect(self.save)
 
+    def _make_timers(self) -> None:
         self.draft_timer = QTimer(self)
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(DRAFT_DELAY_MS)
@@ -148,16 +139,6 @@ class RegistrationPage(QWidget):
         self.dup_timer.setSingleShot(True)
         self.dup_timer.setInterval(DUPLICATE_DELAY_MS)
         self.dup_timer.timeout.connect(self._look_for_duplicates)
-
-        # Ctrl+S while anything on this page has focus; the main window has no Save action.
-        self.save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
-        self.save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.save_shortcut.activated.connect(self.save)
-
-        self.form_definition: Definition | None = None
-        self._build_form(ctx.defs.form)
-        ctx.language.changed.connect(lambda _lang: self.retranslate())
-        self.retranslate()
 
     # -- building (once per form version) -----------------------------------------------------
 
@@ -338,115 +319,6 @@ class RegistrationPage(QWidget):
                 self.model.set(child.field.name, None, touch=False)
                 self._update_children(child.field.name, None)
 
-    def _apply(self, state: FormState) -> None:
-        """Show a state: visibility, marks, messages, calculated values, progress."""
-        lang = self.ctx.lang
-        for name, widget in self.widgets.items():
-            visible = name in state.relevant
-            if widget.isHidden() == visible:  # setVisible only on change: it re-lays out
-                widget.setVisible(visible)
-            widget.set_required(name in state.required)
-            msg = state.messages.get(name)
-            if msg is None:
-                widget.set_message(None)
-            else:
-                widget.set_message(render(msg.text, self.form, lang), msg.severity)
-            if isinstance(widget, CalculatedWidget):
-                self._show_calculated(name, widget, state, msg is None)
-        for name, box in self.section_boxes.items():
-            visible = name in state.visible_sections
-            if box.isHidden() == visible:
-                box.setVisible(visible)
-        # Only on change: this runs on every keystroke, and each Qt setter call counts
-        # (see the shiboken note in the tests).
-        if self.progress.maximum() != max(state.total_required, 1):
-            self.progress.setMaximum(max(state.total_required, 1))
-        if self.progress.value() != state.answered:
-            self.progress.setValue(state.answered)
-        text = _("Required answers: {answered} of {total}").format(
-            answered=state.answered, total=state.total_required
-        )
-        if self.progress_label.text() != text:
-            self.progress_label.setText(text)
-
-    def _show_calculated(self, name: str, widget: CalculatedWidget, state: FormState,
-                         free: bool) -> None:
-        # An age from a birth date in the future is no age ("-4"): nothing is shown until
-        # what it is computed from is right.
-        failing = {i.field for i in state.result.errors}
-        value = None if self._inputs_of.get(name, set()) & failing else \
-            state.calculated.get(name)
-        widget.show_value(value)
-        if name == AGE_FIELD and free:
-            lang = self.ctx.lang
-            notice = age_notice(value, self.age_rules, lang, format_number(value, lang))
-            if notice is None:
-                widget.set_message(None)
-            else:
-                widget.set_message(notice.text, notice.severity)
-
-    # -- drafts -------------------------------------------------------------------------------
-
-    def write_draft(self) -> None:
-        """Write the draft now (the debounce timer calls this; so do hide and save)."""
-        self.draft_timer.stop()
-        answers = self.model.draft_answers()
-        if not answers and not self.draft_written:
-            return  # nothing typed yet: no empty draft to offer back later
-        repo, definition = self.ctx.repo, self.form_definition
-        draft_id, record_id = self.draft_id, self.record_id
-        self.draft_written = True
-        self.ctx.tasks.write(
-            lambda: repo.save_draft(draft_id, definition, answers, record_id=record_id),
-            changes={DRAFTS},
-            origin=self,
-            on_done=self._draft_done,
-            on_error=self._draft_failed,
-        )
-
-    def flush_draft(self) -> None:
-        """Write a pending draft at once (leaving the page, closing the window)."""
-        if self.draft_timer.isActive():
-            self.write_draft()
-
-    def _draft_done(self, draft_id: str) -> None:
-        if draft_id == self.draft_id and not self._saving:
-            self._set_status(ST_DRAFT_SAVED)
-        self.draftSaved.emit(draft_id)
-
-    def _draft_failed(self, error: BaseException) -> None:
-        # Said on the status line, not in a dialog: drafts are written after every pause,
-        # and a full disk must not bury her under one dialog per word. The save itself
-        # still reports its errors in full.
-        log.error("draft not saved", exc_info=error)
-        self._set_status(ST_DRAFT_FAILED)
-
-    def keep_as_draft(self) -> bool:
-        """Write what was typed as a draft now (she is going to another page); True when
-        there is a draft to come back to."""
-        # Every edit restarts the draft timer: if it is idle, the draft on disk is current
-        # (or nothing was typed).
-        self.flush_draft()
-        return self.draft_written
-
-    def confirm_discard(self) -> bool:
-        """Asked first. The safe answer is the default: Enter or Escape keeps the form."""
-        box, delete = discard_box(self)
-        self.discard_box = box
-        box.exec()
-        return box.clickedButton() is delete
-
-    def discard(self) -> None:
-        """Drop what was typed (and its draft) after asking."""
-        if not self.model.answers or not self.confirm_discard():
-            return
-        self.draft_timer.stop()
-        if self.draft_written:
-            draft_id = self.draft_id
-            self.ctx.tasks.write(lambda: self.ctx.repo.delete_draft(draft_id),
-                                 changes={DRAFTS}, origin=self)
-        self._open(None, {}, title=N_("New registration"))
-
     def hideEvent(self, event: QHideEvent) -> None:
         # Leaving the page (or the window closing): what was typed is on disk first, and
         # no lookup fires later into a task runner that may be shutting down.
@@ -464,140 +336,6 @@ class RegistrationPage(QWidget):
         """Write a pending draft and cancel the pending lookup (before the runner stops)."""
         self.flush_draft()
         self.dup_timer.stop()
-
-    # -- duplicates ---------------------------------------------------------------------------
-
-    def _schedule_duplicates(self) -> None:
-        key = self.model.duplicate_key()
-        if key == self._dup_key:
-            return
-        self._dup_key = key
-        self.ctx.tasks.discard(KEY_DUPLICATES)
-        if not self.model.duplicate_query():
-            self.dup_timer.stop()
-            self.duplicates.clear()
-            return
-        self.dup_timer.start()
-
-    def _look_for_duplicates(self) -> None:
-        query = self.model.duplicate_query()
-        repo, exclude = self.ctx.repo, self.record_id
-        self.ctx.tasks.run(
-            lambda: find_duplicate_views(repo, query, exclude),
-            key=KEY_DUPLICATES,
-            on_done=self.duplicates.set_matches,
-            # A failed lookup only costs the warning; the save checks the CIN again.
-            on_error=lambda error: log.warning("duplicate lookup failed", exc_info=error),
-        )
-
-    # -- saving -------------------------------------------------------------------------------
-
-    def save(self) -> None:
-        if self._saving:
-            return
-        # A pending draft is written first (same lane, so before the enrol): if the save
-        # is refused, the draft still has the latest answers.
-        self.flush_draft()
-        self.model.show_all = True
-        self._apply(self.model.evaluate())
-        self._run_enrol(allow_duplicate=False)
-
-    def _run_enrol(self, *, allow_duplicate: bool) -> None:
-        self._saving = True
-        self.scroll.setEnabled(False)
-        self.save_button.setEnabled(False)
-        self._set_status(ST_SAVING)
-        ctx = self.ctx
-        repo, defs, reference = ctx.repo, ctx.defs, ctx.reference
-        submission = self.model.submission()
-        record_id, draft_id, had_draft = self.record_id, self.draft_id, self.draft_written
-        base_version = self.record_version
-
-        def work() -> EnrolOutcome:
-            nonlocal base_version
-            if record_id and base_version is None:  # a resumed draft of an edit
-                current = repo.get(record_id)
-                base_version = current.version if current else None
-            outcome = enrol(
-                repo,
-                defs,
-                submission,
-                record_id=record_id,
-                base_version=base_version,
-                reference=reference,
-                allow_duplicate=allow_duplicate,
-            )
-            # Same lane as the draft writes, so any draft write queued before is already
-            # done: deleting now leaves nothing behind.
-            if outcome.saved and had_draft:
-                repo.delete_draft(draft_id)
-            return outcome
-
-        def changed(outcome: EnrolOutcome) -> Changes | None:
-            if outcome.record is None:
-                return None  # refused: nothing was written
-            kinds = {RECORDS, DRAFTS} if had_draft else {RECORDS}
-            return Changes.of(kinds, record_ids=[outcome.record.id], origin=self)
-
-        # Keyed: if she opens another registration while this one saves, the outcome must
-        # not re-target the form now on screen (a later save would overwrite the other
-        # woman's record) nor take her away from it. A refused save keeps its draft.
-        self.ctx.tasks.write(
-            work,
-            changes=changed,
-            key=KEY_SAVE,
-            on_done=self._enrolled,
-            on_error=self._save_failed,
-            always=self._save_over,
-        )
-
-    def _save_over(self) -> None:
-        self._saving = False
-        self.scroll.setEnabled(True)
-        self.save_button.setEnabled(True)
-
-    def _enrolled(self, outcome: EnrolOutcome) -> None:
-        validation = outcome.evaluation.validation
-        if not validation.ok:
-            self._set_status(MISSING, len(validation.errors))
-            names = {i.field for i in validation.errors}
-            first = next((f.name for f in self.form.fields if f.name in names), None)
-            if first is not None:
-                self.focus_field(first)
-            return
-        if outcome.record is None:
-            if outcome.blocked_by_duplicate and self.confirm_duplicate(outcome):
-                self._run_enrol(allow_duplicate=True)
-            else:
-                self._set_status(ST_DUPLICATE_KEPT)
-            return
-        self.record_id = outcome.record.id
-        self.record_version = outcome.record.version
-        self.draft_id = str(uuid.uuid4())
-        self.draft_written = False
-        self._title = N_("Edit registration")
-        self.title.setText(_(self._title))
-        self._set_status(ST_SAVED)
-        self.saved.emit(outcome.record.id)
-
-    def confirm_duplicate(self, outcome: EnrolOutcome) -> bool:
-        """Ask whether this is a different woman with the same CIN (a typo on an old card,
-        a reissued number). Only her explicit yes saves the record."""
-        box, save = duplicate_box(self, self.duplicates_text(outcome))
-        box.exec()
-        return box.clickedButton() is save
-
-    def duplicates_text(self, outcome: EnrolOutcome) -> str:
-        return "\n".join(
-            " ".join(reason_text(r, self.form, self.ctx.lang) for r in d.reasons)
-            for d in outcome.duplicates[:3]
-        )
-
-    def _save_failed(self, error: BaseException) -> None:
-        self._set_status("")
-        # Nothing is lost: the draft still holds every answer.
-        self.draft_timer.start()
-        self._failed(_("The registration could not be saved."), error)
 
     def _failed(self, message: str, error: BaseException) -> None:
         self.scroll.setEnabled(True)
@@ -631,12 +369,7 @@ class RegistrationPage(QWidget):
 
     def _set_status(self, msgid: str, n: int | None = None) -> None:
         self._status = (msgid, n)
-        if not msgid:
-            self.status.setText("")
-        elif msgid == MISSING and n is not None:
-            self.status.setText(ngettext(MISSING, MISSING_PLURAL, n).format(n=n))
-        else:
-            self.status.setText(_(msgid))
+        self.status.setText(status_text(msgid, n))
 
     # -- for tests and the main window --------------------------------------------------------
 

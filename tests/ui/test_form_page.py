@@ -11,18 +11,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.messages import Message
 from jisr_desktop.models.workflows.enrolment import enrol
+from jisr_desktop.ui.choice_widgets import ChecksWidget, ComboWidget, RadioWidget, ReferenceWidget
 from jisr_desktop.ui.form_model import FormModel
 from jisr_desktop.ui.form_page import RegistrationPage
-from jisr_desktop.ui.form_widgets import (
-    CalculatedWidget,
-    ChecksWidget,
+from jisr_desktop.ui.form_widgets import CalculatedWidget
+from jisr_desktop.ui.text_widgets import (
     CodeWidget,
-    ComboWidget,
     DateWidget,
     LongTextWidget,
     NumberWidget,
-    RadioWidget,
-    ReferenceWidget,
     TextWidget,
 )
 from tests.conftest import AGENT, make_submission
@@ -414,7 +411,7 @@ def test_the_province_picker_finds_the_documents_spelling(qapp) -> None:
     from jisr_desktop.models.programme.definitions import load_directory
     from jisr_desktop.models.programme.form import from_definition
     from jisr_desktop.models.programme.reference import load_reference
-    from jisr_desktop.ui.form_widgets import ReferenceWidget
+    from jisr_desktop.ui.choice_widgets import ReferenceWidget
 
     form = from_definition(load_directory().form)
     widget = ReferenceWidget(form.field("province"), load_reference())
