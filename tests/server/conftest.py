@@ -30,7 +30,9 @@ REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get(
     "JISR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-FORM = {"id": "jisr.registration", "version": 1}
+# The shipped form's version (2 since the text bounds moved into it, issue 14 point 11).
+FORM = {"id": "jisr.registration", "version": json.loads(
+    (REPO / "resources" / "definitions" / "registration.json").read_text("utf-8"))["version"]}
 PASSWORD = "correct horse battery"
 # Province A (Marrakech, region 07), another province of region 07, province B (Tanger, 01).
 PROVINCE_A = {"region": "07", "province": "07.351", "commune": "07.351.01.01"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from tests.server.conftest import PROVINCE_A, Backend, delete_op, upsert
+from tests.server.conftest import FORM, PROVINCE_A, Backend, delete_op, upsert
 
 
 def test_create_update_delete_in_one_batch(backend: Backend) -> None:
@@ -71,7 +71,7 @@ def test_stale_base_version_is_a_conflict_with_the_server_copy(backend: Backend)
     server = result["server"]
     assert server["id"] == rid and server["version"] == 2
     assert server["answers"]["household_size"] == 3
-    assert server["form"] == {"id": "jisr.registration", "version": 1}
+    assert server["form"] == FORM
 
 
 def test_update_of_a_record_the_server_lacks_is_a_conflict(backend: Backend) -> None:
