@@ -19,14 +19,16 @@ TEXT_BOUNDS = {
     "cin": ("max_length", "max_typed_length", "text_class"),
     "phone": ("max_length", "max_typed_length", "text_class"),
 }
-# The versions published before the definitions carried their text bounds, by (id,
-# version): their content hash. They stay readable (records name them; a version is never
-# replaced) and are validated with text_rules.LEGACY; any other content must carry bounds.
-UNBOUNDED_VERSIONS = {
-    ("jisr.registration", 1): "3d115f48adc67ce8a00bf1d08fbbc45ef383ca0fa51358f10f058dea1a7c3758",
-    ("jisr.assessment", 1): "b82ba8e792e619355db1ab58e0c0b8badde1ea9d793e2770d9bd69b5b68e16f5",
-    ("jisr.assessment", 2): "faed4cb1c2d586e57012ae713e34df0df093a480cf7442d08b4c555ca14f4157",
-}
+# The versions published before the definitions carried their text bounds: (id, version,
+# content hash). They stay readable (records name them; a version is never replaced) and
+# are validated with text_rules.LEGACY; any other content must carry bounds. Registration
+# 1 had two contents before release (the first until 315ecb9).
+UNBOUNDED_VERSIONS = frozenset({
+    ("jisr.registration", 1, "3d115f48adc67ce8a00bf1d08fbbc45ef383ca0fa51358f10f058dea1a7c3758"),
+    ("jisr.registration", 1, "ee5f8b1f680ff263b20ed6bc10f4badd9c2d22d33065996902a61285c9ffd96f"),
+    ("jisr.assessment", 1, "b82ba8e792e619355db1ab58e0c0b8badde1ea9d793e2770d9bd69b5b68e16f5"),
+    ("jisr.assessment", 2, "faed4cb1c2d586e57012ae713e34df0df093a480cf7442d08b4c555ca14f4157"),
+})
 
 
 # --- checks a schema cannot express ---------------------------------------------------------
@@ -124,12 +126,12 @@ def _text_bounds_problems(
 
 
 def _unbounded_version(data: Mapping[str, Any]) -> bool:
-    expected = UNBOUNDED_VERSIONS.get((data.get("id"), data.get("version")))
-    if expected is None:
+    known = {(i, v) for i, v, _ in UNBOUNDED_VERSIONS}
+    if (data.get("id"), data.get("version")) not in known:
         return False
     from jisr_desktop.models.programme.definitions import content_hash  # imports this module
 
-    return content_hash(data) == expected
+    return (data["id"], data["version"], content_hash(data)) in UNBOUNDED_VERSIONS
 
 
 def _filter_problems(
