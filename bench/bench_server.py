@@ -369,7 +369,7 @@ def write_results(rows: list[dict[str, Any]], workers: int) -> None:
         f"are threads of one process on the same machine (they share its {os.cpu_count()} "
         "cores); every request body is built and gzipped before the clock starts.",
         f"- Load: each device pushes gzip batches of {BATCH} new registrations, each validated "
-        "by the server against form version 1, then pulls its province; "
+        "by the server against the shipped form version, then pulls its province; "
         f"{BATCHES} batches per device per level, at most {TIME_LIMIT:.0f} s.",
         "- Targets: 2,000 records/s at 10 devices; p95 of a 200-op push under 500 ms.",
         "",

@@ -288,3 +288,33 @@ def revoke(engine: Engine, principal: Principal) -> None:
                 entity_id=str(principal.token_id),
             )
         )
+
+
+def revoke_tokens(
+    engine: Engine, username: str, device_id: str | None = None, *, disable: bool = False
+) -> int:
+    """Revoke the live tokens of `username` (only `device_id`'s when given): a lost or
+    stolen laptop. With `disable`, the account too, so its password no longer logs in (a
+    leaked password). Audited; the number of tokens revoked is returned."""
+    now = utcnow()
+    with engine.begin() as conn:
+        user_id = conn.scalar(select(users.c.id).where(users.c.username == username))
+        if user_id is None:
+            raise UserError(f"no user named {username!r}")
+        live = (tokens.c.user_id == user_id) & tokens.c.revoked_at.is_(None)
+        if device_id is not None:
+            live &= tokens.c.device_id == device_id
+        count = conn.execute(update(tokens).where(live).values(revoked_at=now)).rowcount
+        if disable:
+            conn.execute(update(users).where(users.c.id == user_id).values(active=False))
+        conn.execute(
+            insert(audit).values(
+                at=now,
+                action="disable_user" if disable else "revoke_tokens",
+                entity="user",
+                entity_id=username,
+                device_id=device_id,
+                details=json.dumps({"tokens": count}),
+            )
+        )
+    return int(count)

@@ -1,4 +1,4 @@
-"""`jisr-server`: init-db, create-user, publish-definitions, prune, serve.
+"""`jisr-server`: init-db, create-user, revoke-tokens, publish-definitions, prune, serve.
 
 Every command takes --database-url (else JISR_SERVER_DATABASE_URL, else a SQLite file in
 the user's data folder), so the demo needs no flag at all and production names PostgreSQL.
@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from jisr_desktop.models.programme.definitions import DefinitionError
 from jisr_server import catalog
-from jisr_server.auth import UserError, create_user, prune_login_failures
+from jisr_server.auth import UserError, create_user, prune_login_failures, revoke_tokens
 from jisr_server.config import ENV_PREFIX, Settings
 from jisr_server.db import make_engine, migrate
 from jisr_server.prune import prune_tombstones
@@ -54,6 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--scope", required=True, help="province:CODE, region:CODE or national")
     p.set_defaults(handler=_create_user)
+
+    p = sub.add_parser(
+        "revoke-tokens",
+        parents=[common],
+        help="a lost or stolen device: refuse its tokens (all of the user's without --device)",
+    )
+    p.add_argument("username")
+    p.add_argument("--device", help="only this device id's tokens")
+    p.add_argument("--disable", action="store_true",
+                   help="also disable the account: its password no longer logs in")
+    p.set_defaults(handler=_revoke_tokens)
 
     p = sub.add_parser(
         "publish-definitions",
@@ -109,6 +120,16 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
     create_user(engine, args.username, password, args.role, args.scope)
     print(f"user {args.username} created ({args.role}, {args.scope})")
+    return 0
+
+
+def _revoke_tokens(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _ready(settings)
+    count = revoke_tokens(engine, args.username, args.device, disable=args.disable)
+    where = f" on device {args.device}" if args.device else ""
+    print(f"{count} tokens of {args.username}{where} revoked")
+    if args.disable:
+        print(f"user {args.username} disabled")
     return 0
 
 

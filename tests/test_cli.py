@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,25 @@ def test_enrol_with_an_id_of_the_wrong_type_is_a_message(cli_store, tmp_path):
     done = jisr(cli_store, "enrol", _write(tmp_path / "f.json", dict(make_submission(), id=7)))
     assert done.returncode == 2 and "UUID" in done.stderr
     assert json.loads(jisr(cli_store, "stats").stdout)["total"] == 0
+
+
+def test_enrol_and_import_refuse_an_id_that_is_not_a_uuid(cli_store, tmp_path):
+    # The server takes only UUIDs (issue 14, point 9): a 37-character id saved here would
+    # sit in the outbox for ever and hold back every later op of the device.
+    long_id = str(uuid.uuid4()) + "x"
+    done = jisr(cli_store, "enrol", _write(tmp_path / "f.json", dict(make_submission(),
+                                                                      id=long_id)))
+    assert done.returncode == 2 and "UUID" in done.stderr
+    rows = [dict(make_submission(cin="AB123456"), id=str(uuid.uuid4())),
+            dict(make_submission(cin="AB123457"), id=str(uuid.uuid4()).upper()),
+            dict(make_submission(cin="AB123458"), id="femme-1")]
+    done = jisr(cli_store, "import", _write(tmp_path / "rows.json", rows))
+    report = json.loads(done.stdout)
+    assert done.returncode == 2 and report["saved"] == 1 and report["rejected_lines"] == [2, 3]
+    out = tmp_path / "out.json"
+    assert jisr(cli_store, "export", "--format", "json", "--out", str(out)).returncode == 0
+    saved = json.loads(out.read_text(encoding="utf-8"))["records"]
+    assert [r["id"] for r in saved] == [rows[0]["id"]]
 
 
 def test_an_agent_name_with_control_characters_is_refused(tmp_path):

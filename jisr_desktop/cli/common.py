@@ -123,9 +123,7 @@ def agent_name(name: str) -> str:
     from jisr_desktop.models.programme.text_rules import free_text_problem
 
     cleaned = name.strip()
-    if not cleaned or free_text_problem(cleaned, AGENT_NAME_MAX) is not None or len(
-        cleaned
-    ) > AGENT_NAME_MAX:
+    if not cleaned or free_text_problem(cleaned, AGENT_NAME_MAX, text_class="name") is not None:
         raise CliError(
             _("An agent's name needs letters, at most {n} characters, and no control "
               "characters.").format(n=AGENT_NAME_MAX),

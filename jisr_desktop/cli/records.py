@@ -17,6 +17,7 @@ from jisr_desktop.cli.common import (
     today,
 )
 from jisr_desktop.i18n import N_, _
+from jisr_desktop.models.programme.decisions import is_uuid
 from jisr_desktop.user_messages import error_text
 
 DUPLICATE_CIN = N_(
@@ -83,6 +84,13 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             _("The record id must be text (a UUID), not {kind}; nothing was saved.").format(
                 kind=type(record_id).__name__
             ),
+            EXIT_INVALID,
+        )
+    if record_id is not None and not is_uuid(record_id):
+        # The server takes only UUIDs: any other id would stay in the outbox for ever.
+        raise CliError(
+            _("The record id must be a UUID (36 characters, as the app makes them); "
+              "nothing was saved."),
             EXIT_INVALID,
         )
     store, repo, defs = session(args)

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from jisr_server import auth
 from jisr_server.api.deps import Caller, State
+from jisr_server.api.links import links
 from jisr_server.api.models import LoginRequest, LoginResponse, LogoutResponse, UserInfo
 from jisr_server.errors import responses
 from jisr_server.throttle import too_many_from_address
@@ -20,7 +21,11 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
     "/login",
     response_model=LoginResponse,
     operation_id="login",
-    responses=responses(400, 401, 408, 413, 415, 422, 429, 503),
+    responses={
+        **responses(400, 401, 408, 413, 415, 422, 429, 503),
+        # With the token as "Authorization: Bearer <token>": pull, download, log out.
+        **links(Pull=("pull", {}), Manifest=("manifest", {}), LogOut=("logout", {})),
+    },
 )
 async def login(body: LoginRequest, st: State, request: Request) -> LoginResponse:
     """A token bound to `device_id`. Each failure is slowed down; repeated failures lock the
@@ -58,7 +63,10 @@ async def login(body: LoginRequest, st: State, request: Request) -> LoginRespons
 
 
 @router.post(
-    "/logout", response_model=LogoutResponse, operation_id="logout", responses=responses(401, 422)
+    "/logout",
+    response_model=LogoutResponse,
+    operation_id="logout",
+    responses={**responses(401, 422), **links(LogInAgain=("login", {}))},
 )
 def logout(who: Caller, st: State) -> LogoutResponse:
     """Revoke the token of this request; it is refused from now on."""

@@ -54,6 +54,8 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
                 "list_id": "$response.body#/reference/0/id",
                 "version": "$response.body#/reference/0/version",
             }),
+            # A device's sync run: the definitions first, then its outbox (sync/engine.py).
+            PushOutbox=("push", {}),
         ),
     },
 )

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from jisr_server import __version__
 from jisr_server.api.deps import State
+from jisr_server.api.links import links
 from jisr_server.api.models import Health
 from jisr_server.errors import ApiError, responses
 
@@ -14,7 +15,10 @@ router = APIRouter(tags=["health"])
 
 
 @router.get(
-    "/v1/health", response_model=Health, operation_id="health", responses=responses(503)
+    "/v1/health",
+    response_model=Health,
+    operation_id="health",
+    responses={**responses(503), **links(LogIn=("login", {}))},
 )
 def health(st: State) -> Health:
     try:

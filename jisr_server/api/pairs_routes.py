@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from jisr_server import pair_settle
 from jisr_server.api.deps import Caller, State
+from jisr_server.api.links import links
 from jisr_server.api.models import PLAIN
 from jisr_server.errors import responses
 
@@ -48,7 +49,22 @@ class MergeRequest(BaseModel):
                       description="The record that stays; the other becomes its tombstone")
 
 
-@router.get("/v1/pairs", response_model=PairList, responses=responses(401, 403, 422))
+_FIRST_PAIR = {"pair_id": "$response.body#/pairs/0/pair_id"}
+
+
+@router.get(
+    "/v1/pairs",
+    response_model=PairList,
+    operation_id="list_pairs",
+    responses={
+        **responses(401, 403, 422),
+        **links(
+            MergePair=("merge_pair", _FIRST_PAIR,
+                       {"keep": "$response.body#/pairs/0/records/0/record_id"}),
+            DismissPair=("dismiss_pair", _FIRST_PAIR),
+        ),
+    },
+)
 def list_pairs(
     who: Caller,
     st: State,
@@ -59,16 +75,31 @@ def list_pairs(
     return {"pairs": pair_settle.list_pairs(st.engine, who, status, limit)}
 
 
-@router.post("/v1/pairs/{pair_id}/merge", response_model=Pair,
-             responses=responses(401, 403, 404, 409, 422))
+@router.post(
+    "/v1/pairs/{pair_id}/merge",
+    response_model=Pair,
+    operation_id="merge_pair",
+    responses={
+        # 400, 408, 413, 415: the body's checks (limits.py), as for every request body.
+        **responses(400, 401, 403, 404, 408, 409, 413, 415, 422),
+        **links(GetKept=("get_record", {"record_id": "$response.body#/kept"})),
+    },
+)
 def merge(pair_id: PairId, body: MergeRequest, who: Caller, st: State) -> dict[str, Any]:
     """Keep one record; the other becomes a tombstone pointing to it (`data.merged_into`)
     and its decisions, assessments and deliveries move over, in one transaction."""
     return pair_settle.merge(st.engine, who, pair_id, body.keep)
 
 
-@router.post("/v1/pairs/{pair_id}/dismiss", response_model=Pair,
-             responses=responses(401, 403, 404, 409, 422))
+@router.post(
+    "/v1/pairs/{pair_id}/dismiss",
+    response_model=Pair,
+    operation_id="dismiss_pair",
+    responses={
+        **responses(401, 403, 404, 409, 422),
+        **links(ReadPairAudit=("read_audit", {"record_id": "$response.body#/records/0/record_id"})),
+    },
+)
 def dismiss(pair_id: PairId, who: Caller, st: State) -> dict[str, Any]:
     """Two different women: the flag is lifted on both devices, and never raised again."""
     return pair_settle.dismiss(st.engine, who, pair_id)

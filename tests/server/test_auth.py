@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import requests
 from sqlalchemy import select, update
 
-from jisr_server.auth import hash_token, prune_login_failures
+from jisr_server.auth import create_user, hash_token, prune_login_failures
 from jisr_server.db import utcnow
 from jisr_server.schema import login_failures, tokens
-from tests.server.conftest import Backend, Client, login
+from tests.server.conftest import PASSWORD, Backend, Client, login, run_cli
 
 
 def test_login_gives_a_device_bound_token(backend: Backend) -> None:
@@ -164,3 +165,30 @@ def test_prune_forgets_old_failed_login_counts(backend: Backend) -> None:
         )
     engine.dispose()
     assert left is None
+
+
+def test_a_stolen_laptop_and_then_the_account_are_cut_off(backend: Backend) -> None:
+    # A token stolen with a laptop (the device id comes with it): the administrator
+    # revokes that device's tokens; if the password leaked too, disables the account.
+    name = f"lost-{uuid.uuid4().hex[:8]}"
+    engine = backend.engine()
+    create_user(engine, name, PASSWORD, "field_agent", "province:07.351")
+    engine.dispose()
+    stolen = Client(backend.url, login(backend.url, name, "stolen-laptop").json()["token"],
+                    "stolen-laptop")
+    office = Client(backend.url, login(backend.url, name, "office-laptop").json()["token"],
+                    "office-laptop")
+    url = backend.server.database_url
+    done = run_cli("revoke-tokens", name, "--device", "stolen-laptop", url=url)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"1 tokens of {name} on device stolen-laptop revoked")
+    refused = stolen.get("/v1/sync/pull")
+    assert refused.status_code == 401 and refused.json()["code"] == "revoked_token"
+    assert office.get("/v1/sync/pull").status_code == 200
+    # The password leaked too: every token refused, and the password logs in no more.
+    assert run_cli("revoke-tokens", name, "--disable", url=url).returncode == 0
+    assert office.get("/v1/sync/pull").status_code == 401
+    again = login(backend.url, name, "stolen-laptop")
+    assert again.status_code == 401 and again.json()["code"] == "bad_credentials"
+    unknown = run_cli("revoke-tokens", "nobody-at-all", url=url)
+    assert unknown.returncode == 2 and "no user named" in unknown.stderr

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.server.conftest import PROVINCE_A, PROVINCE_B, Backend, delete_op, upsert
+import uuid
+
+from tests.server.conftest import PROVINCE_A, PROVINCE_B, Backend, delete_op, upsert, woman
 
 
 def test_agent_cannot_write_another_province(backend: Backend) -> None:
@@ -72,3 +74,22 @@ def test_audit_is_for_supervisors_and_admins(backend: Backend) -> None:
     response = backend.client("agent_a").get("/v1/audit")
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden_role"
+
+
+def test_a_supervisor_cannot_settle_a_pair_outside_her_region(backend: Backend) -> None:
+    # One woman registered twice in Marrakech (region 07): Tanger's supervisor (region 01)
+    # can neither see the pair nor merge or dismiss it; the pair stays open.
+    same = woman(str(uuid.uuid4()))
+    ops = [upsert(**same), upsert(**same)]
+    assert {r["status"] for r in backend.client("agent_a").results(ops)} == {"applied"}
+    ours = backend.client("supervisor_07").get("/v1/pairs", params={"limit": 1000}).json()["pairs"]
+    (pair,) = [p for p in ours if {s["record_id"] for s in p["records"]}
+               == {op["record_id"] for op in ops}]
+    outsider = backend.client("supervisor_01")
+    assert pair["pair_id"] not in outsider.get("/v1/pairs").text
+    merge = outsider.post(f"/v1/pairs/{pair['pair_id']}/merge",
+                          json={"keep": ops[0]["record_id"]})
+    dismiss = outsider.post(f"/v1/pairs/{pair['pair_id']}/dismiss")
+    assert merge.status_code == dismiss.status_code == 404
+    after = backend.client("supervisor_07").get("/v1/pairs", params={"limit": 1000}).json()["pairs"]
+    assert [p["status"] for p in after if p["pair_id"] == pair["pair_id"]] == ["open"]

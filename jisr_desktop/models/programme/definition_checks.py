@@ -13,6 +13,22 @@ from jisr_desktop.models.programme.expressions import ExpressionError, parse, re
 Problem = tuple[str, str]  # (path, what is wrong)
 # Which list a `filter_by` parent must come from, by the child's list.
 PARENT_REFERENCE = {"provinces": "regions", "communes": "provinces"}
+# The keys that bound a text answer (text_rules.py), by field type.
+TEXT_BOUNDS = {
+    "text": ("max_length", "text_class"),
+    "cin": ("max_length", "max_typed_length", "text_class"),
+    "phone": ("max_length", "max_typed_length", "text_class"),
+}
+# The versions published before the definitions carried their text bounds: (id, version,
+# content hash). They stay readable (records name them; a version is never replaced) and
+# are validated with text_rules.LEGACY; any other content must carry bounds. Registration
+# 1 had two contents before release (the first until 315ecb9).
+UNBOUNDED_VERSIONS = frozenset({
+    ("jisr.registration", 1, "3d115f48adc67ce8a00bf1d08fbbc45ef383ca0fa51358f10f058dea1a7c3758"),
+    ("jisr.registration", 1, "ee5f8b1f680ff263b20ed6bc10f4badd9c2d22d33065996902a61285c9ffd96f"),
+    ("jisr.assessment", 1, "b82ba8e792e619355db1ab58e0c0b8badde1ea9d793e2770d9bd69b5b68e16f5"),
+    ("jisr.assessment", 2, "faed4cb1c2d586e57012ae713e34df0df093a480cf7442d08b4c555ca14f4157"),
+})
 
 
 # --- checks a schema cannot express ---------------------------------------------------------
@@ -66,6 +82,7 @@ def _fields_problems(
     groups: list[tuple[str, Mapping[str, Any]]],
     choices: Mapping[str, Any],
     extra_names: list[tuple[str, str]],
+    data: Mapping[str, Any],
 ) -> Iterator[Problem]:
     """Checks shared by the form and the assessment. `groups` are (path, section or phase);
     `extra_names` are other answer names (competences) sharing the fields' namespace."""
@@ -83,6 +100,7 @@ def _fields_problems(
         if "filter_by" in fld:
             yield from _filter_problems(fld, seen, f"{path}/filter_by")
         seen[fld["name"]] = fld
+    yield from _text_bounds_problems(located, data)
     known = frozenset(seen) | {name for _, name in extra_names}
     for path, group in groups:
         if "relevant" in group:
@@ -90,6 +108,30 @@ def _fields_problems(
     for path, fld in located:
         for expr_path, text in _field_expressions(fld, path):
             yield from _expression_problems(text, expr_path, known)
+
+
+def _text_bounds_problems(
+    located: list[tuple[str, Mapping[str, Any]]], data: Mapping[str, Any]
+) -> Iterator[Problem]:
+    """A text, CIN or phone field without its bounds (a 1 MB "CIN" would be accepted)."""
+    missing = [
+        (path, key)
+        for path, fld in located
+        for key in TEXT_BOUNDS.get(fld["type"], ())
+        if key not in fld
+    ]
+    if missing and not _unbounded_version(data):
+        for path, key in missing:
+            yield f"{path}/{key}", f"a {key} is needed: every text field carries its bounds"
+
+
+def _unbounded_version(data: Mapping[str, Any]) -> bool:
+    known = {(i, v) for i, v, _ in UNBOUNDED_VERSIONS}
+    if (data.get("id"), data.get("version")) not in known:
+        return False
+    from jisr_desktop.models.programme.definitions import content_hash  # imports this module
+
+    return (data["id"], data["version"], content_hash(data)) in UNBOUNDED_VERSIONS
 
 
 def _filter_problems(
@@ -110,7 +152,7 @@ def _filter_problems(
 def _form_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
     sections = [(f"sections/{i}", s) for i, s in enumerate(data["sections"])]
     yield from _duplicates(((f"{p}/name", s["name"]) for p, s in sections), "section name")
-    yield from _fields_problems(sections, data["choices"], [])
+    yield from _fields_problems(sections, data["choices"], [], data)
 
 
 def _assessment_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
@@ -125,7 +167,7 @@ def _assessment_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
         ((f"levels/{i}/value", str(lv["value"])) for i, lv in enumerate(data["levels"])),
         "level",
     )
-    yield from _fields_problems(phases, data["choices"], competences)
+    yield from _fields_problems(phases, data["choices"], competences, data)
     yield from _ids(data["recommendations"], "recommendations")
     names = frozenset(
         [name for _, name in competences]

@@ -45,6 +45,8 @@ class Field:
     min: float | None = None
     max: float | None = None
     max_length: int | None = None
+    max_typed_length: int | None = None  # a CIN or phone as typed (text_rules.py)
+    text_class: str | None = None  # name | free_text | cin | phone (text_rules.py)
     default: Any = None
     pii: bool = False
     section: str = ""
@@ -179,6 +181,8 @@ def _field(raw: Mapping[str, Any], lists: Mapping[str, Any], section: str) -> Fi
         min=raw.get("min"),
         max=raw.get("max"),
         max_length=raw.get("max_length"),
+        max_typed_length=raw.get("max_typed_length"),
+        text_class=raw.get("text_class"),
         default=raw.get("default"),
         pii=bool(raw.get("pii", False)),
         section=section,

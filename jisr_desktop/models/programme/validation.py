@@ -404,7 +404,7 @@ def _text(f: Field, raw: Any) -> Coerced:
     text = str(raw).strip()
     if not text:
         return None, []
-    problem = text_rules.free_text_problem(text, f.max_length)
+    problem = text_rules.text_problem(f, text)
     if problem is not None:
         return None, [Issue(f.name, problem, "error")]
     return text, []
@@ -502,7 +502,7 @@ def _select_multiple(f: Field, raw: Any, index: Mapping[str, Any] | None = None)
 
 
 def _phone(f: Field, raw: Any) -> Coerced:
-    problem = text_rules.raw_code_problem(str(raw))
+    problem = text_rules.typed_code_problem(f, str(raw))
     if problem is not None:
         return None, [Issue(f.name, problem, "error")]
     check = normalize_phone(str(raw))
@@ -517,13 +517,13 @@ def _phone(f: Field, raw: Any) -> Coerced:
 
 
 def _cin(f: Field, raw: Any) -> Coerced:
-    problem = text_rules.raw_code_problem(str(raw))
+    problem = text_rules.typed_code_problem(f, str(raw))
     if problem is not None:
         return None, [Issue(f.name, problem, "error")]
     cin = normalize_cin(str(raw))
     if not cin:
         return None, []
-    problem = text_rules.cin_problem(cin)
+    problem = text_rules.cin_problem(f, cin)
     if problem is not None:
         return None, [Issue(f.name, problem, "error")]
     if not cin_looks_standard(cin):

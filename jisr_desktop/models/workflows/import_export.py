@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from jisr_desktop.models.programme.decisions import is_uuid
 from jisr_desktop.models.programme.definitions import DefinitionSet, localized
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.programme.identity import normalize_cin
@@ -175,7 +176,8 @@ def _judge(repo, defs, form, reference, line, row, report, seen_cins, today):
     if not isinstance(row, Mapping):
         return _reject(report, line, "row", ROW_MESSAGES["bad_row"])
     record_id, submission = _split(row)
-    if record_id is not None and not isinstance(record_id, str):
+    if record_id is not None and not is_uuid(record_id):
+        # The server takes only UUIDs: any other id would stay in the outbox for ever.
         return _reject(report, line, "id", ROW_MESSAGES["bad_id"])
     evaluation = evaluate(defs, submission, today=today, reference=reference)
     if not evaluation.validation.ok:
