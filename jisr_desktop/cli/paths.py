@@ -45,36 +45,9 @@ def _woman(repo: Any, ref: str) -> Any:
 
 def _refused(exc: Exception) -> CliError:
     """The sentence for a refusal of the path rules or of a group's membership."""
-    code, detail = getattr(exc, "code", ""), str(exc).partition(": ")[2]
-    texts = {
-        "not_en_path": _("Her path is not at Entraide Nationale: it is for category 2, or "
-                         "for a committee decision for the employability path."),
-        "not_an_en_centre": _("No Entraide Nationale centre {place} in the directory: see "
-                              "the places command.").format(place=detail),
-        "step_out_of_order": _("The steps go in order: programme, enrolment, completion, "
-                               "what she did after."),
-        "date_before_previous_step": _("A day cannot come before the day of the step before."),
-        "enrolment_needs_centre_and_date": _("An enrolment needs its centre and its day; a "
-                                             "completion its day and its result."),
-        "completion_needs_date_and_result": _("An enrolment needs its centre and its day; a "
-                                              "completion its day and its result."),
-        "status_not_allowed": _("This change of status is not allowed: {change}.").format(
-            change=detail),
-        "licence_needs_name": _("Name the licence or label (--name)."),
-        "group_needs_name": _("A group needs its name, and a cooperative or a company its "
-                              "legal identifier (--legal-id)."),
-        "group_needs_legal_id": _("A group needs its name, and a cooperative or a company its "
-                                  "legal identifier (--legal-id)."),
-        "no_consent": _("She has not consented to the processing of her data: she cannot "
-                        "join a group."),
-        "in_other_group": _("She is already a member of a group."),
-        "already_member": _("She is already a member of a group."),
-        "is_responsible": _("The responsible member cannot leave her group."),
-        "not_member": _("She is not a member of this group."),
-    }
-    text = texts.get(code) or _("Not in the lists: {value} (see the path-lists command)."
-                                ).format(value=detail or code)
-    return CliError(text, EXIT_INVALID)
+    from jisr_desktop.user_messages import path_refusal_text
+
+    return CliError(path_refusal_text(exc), EXIT_INVALID)
 
 
 def cmd_en_path(args: argparse.Namespace) -> int:
