@@ -106,3 +106,30 @@ def test_the_group_box_finds_a_cooperative_by_a_members_cin(qtbot, ctx):
     qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
     ctx.tasks.wait_idle()
     assert "Aucune femme" in box.message.text()
+
+
+def test_the_later_paths_page_is_in_the_go_menu_and_opens_a_woman_by_her_cin(qtbot, ctx):
+    from PySide6.QtWidgets import QApplication
+
+    from jisr_desktop.ui.main_window import MainWindow
+
+    ctx.language.set_language("fr")
+    _woman(ctx, **NO_IDEA)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    try:
+        page = window.paths_page
+        assert page.action in window.menu_go.actions() and page.action.text() == "Parcours suivants"
+        page.action.trigger()
+        assert window.stack.currentWidget() is page and not page.en_path.isEnabled()
+        type_text(page.cin, "ee-123456")
+        qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+        ctx.tasks.wait_idle()
+        ctx.tasks.wait_idle()
+        assert "Fatima-Zahra" in page.who.text() and page.en_path.isEnabled()
+        assert page.tabs.tabText(1) == "Autorisations et labels"
+    finally:
+        window.registration.draft_timer.stop()
+        window.registration.dup_timer.stop()
+        window.idle_timer.stop()
+        QApplication.instance().removeEventFilter(window.idle)
