@@ -211,3 +211,54 @@ def test_a_member_needs_her_consent_and_one_group_at_a_time(repo, definitions, c
     # A group below the minimum is not eligible; its members are still not ranked alone.
     assert score_group(repo, other).eligible is False
     assert json.loads(_audit(repo, "group.create")[0].changes)["kind"] == "cooperative"
+
+
+# --- the lists as data, and the migration ---------------------------------------------------
+
+
+def test_the_lists_are_checked_when_an_administrator_edits_them():
+    from jisr_desktop.models.programme.definitions import (
+        DefinitionError,
+        load_programme_paths,
+        parse_definition,
+    )
+
+    data = copy.deepcopy(dict(load_programme_paths().data))
+    data["licence_statuses"]["needed"]["next"] = ["sent"]
+    with pytest.raises(DefinitionError) as bad:
+        parse_definition(json.dumps(data), "programme_paths.json")
+    assert bad.value.path == "licence_statuses/needed/next/0"
+    data = copy.deepcopy(dict(load_programme_paths().data))
+    del data["en_programmes"]["apprenticeship"]["label"]["zgh"]
+    with pytest.raises(DefinitionError):
+        parse_definition(json.dumps(data), "programme_paths.json")
+
+
+def test_a_newer_list_version_in_the_store_is_the_one_in_force(repo):
+    from jisr_desktop.models.programme.definitions import load_programme_paths
+
+    data = copy.deepcopy(dict(load_programme_paths().data))
+    data["version"] += 1
+    data["licences"]["organic_label"] = {"label": {"ar": "شارة المنتوج البيولوجي",
+                                                   "fr": "Label bio", "zgh": "Label bio"}}
+    repo.install_definitions([Definition("programme_paths", data["id"], data["version"],
+                                         content_hash(data), data)])
+    catalogue = catalogue_in_force(repo)
+    assert catalogue.version == 2 and "organic_label" in catalogue.ids("licences")
+
+
+def test_the_migration_goes_down_to_0008_and_up_again(store):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from jisr_desktop.models.store import database as store_mod
+
+    tables = ("en_path_steps", "licence_steps", "applicant_groups", "group_members")
+    with store.engine.begin() as conn:
+        assert set(tables) <= set(inspect(conn).get_table_names())
+        command.downgrade(store_mod._alembic_config(conn), "0008")
+    with store.engine.begin() as conn:
+        assert not set(tables) & set(inspect(conn).get_table_names())
+        command.upgrade(store_mod._alembic_config(conn), "head")
+    with store.engine.begin() as conn:
+        assert set(tables) <= set(inspect(conn).get_table_names())
