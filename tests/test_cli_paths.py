@@ -75,3 +75,5 @@ def test_a_cooperative_of_three_from_the_command_line(cli_store, tmp_path):
     listed = json.loads(jisr(cli_store, "committee", "--province", "07.351").stdout)
     assert [(e["id"], e["name_lat"]) for e in listed["entries"]] == [
         (lead, "Coopérative Tissage Al Amal")]
+    assert listed["entries"][0]["group"]["id"] == group
+    assert len(listed["entries"][0]["group"]["members"]) == 3
