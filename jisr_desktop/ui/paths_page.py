@@ -24,6 +24,7 @@ from jisr_desktop.ui.decision_boxes import say, wrapped_label
 from jisr_desktop.ui.en_path_box import EnPathBox
 from jisr_desktop.ui.errors import show_error
 from jisr_desktop.ui.group_box import GroupBox
+from jisr_desktop.ui.group_form import GroupFormBox
 from jisr_desktop.ui.licences_box import LicencesBox
 
 
@@ -44,8 +45,14 @@ class PathsPage(QWidget):
         layout.addWidget(self.who)
         self.tabs = QTabWidget()
         self.en_path, self.licences, self.group = EnPathBox(ctx), LicencesBox(ctx), GroupBox(ctx)
-        for box in (self.en_path, self.licences, self.group):
-            self.tabs.addTab(box, "")
+        self.group_form = GroupFormBox(ctx)
+        self.group_form.created.connect(self._show_group)
+        groups = QWidget()
+        column = QVBoxLayout(groups)
+        column.addWidget(self.group, 1)
+        column.addWidget(self.group_form)
+        for tab in (self.en_path, self.licences, groups):
+            self.tabs.addTab(tab, "")
         layout.addWidget(self.tabs, 1)
         self.en_path.setEnabled(False)
         self.licences.setEnabled(False)
@@ -75,10 +82,14 @@ class PathsPage(QWidget):
             box.setEnabled(True)
             box.show_record(record_id)
 
+    def _show_group(self, cin: str) -> None:
+        self.group.cin.setText(cin)
+        self.group.find()
+
     def retranslate(self) -> None:
         self.cin_label.setText(_("CIN"))
         self.open_button.setText(_("Open"))
-        for box in (self.en_path, self.licences, self.group):
+        for box in (self.en_path, self.licences, self.group, self.group_form):
             box.retranslate()
         self.tabs.setTabText(0, _("Entraide Nationale path"))
         self.tabs.setTabText(1, _("Licences and labels"))

@@ -133,3 +133,26 @@ def test_the_later_paths_page_is_in_the_go_menu_and_opens_a_woman_by_her_cin(qtb
         window.registration.dup_timer.stop()
         window.idle_timer.stop()
         QApplication.instance().removeEventFilter(window.idle)
+
+
+def test_an_agent_forms_a_cooperative_and_sees_it_found_by_the_responsible_cin(qtbot, ctx):
+    from jisr_desktop.ui.paths_page import PathsPage
+
+    ctx.language.set_language("fr")
+    _woman(ctx, legal_status="cooperative")
+    page = PathsPage(ctx)
+    qtbot.addWidget(page)
+    form = page.group_form
+    _choose(form.kind, "cooperative")
+    type_text(form.name, "Coopérative Tissage Al Amal")
+    type_text(form.responsible, "EE123456")
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    ctx.tasks.wait_idle()
+    assert "--legal-id" in form.message.text()  # a cooperative names its legal identifier
+    type_text(form.legal_id, "COOP-2026-117")
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    ctx.tasks.wait_idle()
+    ctx.tasks.wait_idle()
+    assert form.message.text() == "Le groupe est formé."
+    assert "Coopérative Tissage Al Amal (COOP-2026-117)" in page.group.summary.text()
+    assert "non éligible" in page.group.summary.text()  # one member: below the minimum
