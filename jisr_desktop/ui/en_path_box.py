@@ -25,7 +25,7 @@ from jisr_desktop.models.store.referrals import directory_in_force
 from jisr_desktop.models.workflows.en_path import record_en_step
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import apply_date_format, from_qdate
-from jisr_desktop.ui.path_box import PathBox, date_edit
+from jisr_desktop.ui.path_box import PathBox, date_edit, shipped_lists
 
 # The list each step chooses from (the enrolment: the directory's EN centres).
 _LISTS = {PROGRAMME: "en_programmes", COMPLETION: "en_results", OUTCOME: "en_outcomes"}
@@ -39,8 +39,9 @@ def step_text(step: str) -> str:
 class EnPathBox(PathBox):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, 3, parent)
-        self.catalogue = catalogue_in_force(ctx.repo)
-        self.directory = directory_in_force(ctx.repo)
+        # The shipped lists until the store's newest arrive with her record (no query here:
+        # the store is read only through the task runner).
+        self.catalogue, self.directory = shipped_lists()
         form = QFormLayout(self)
         form.addRow(self.table)
         self.step, self.choice, self.on = QComboBox(), QComboBox(), date_edit()
@@ -60,10 +61,16 @@ class EnPathBox(PathBox):
     def show_record(self, record_id: str) -> None:
         self.record_id = record_id
         self.message.clear()
-        steps = EnPathRepository(self.ctx.store)
-        self.load(lambda: steps.in_force(record_id), self._show)
+        steps, repo = EnPathRepository(self.ctx.store), self.ctx.repo
+        self.load(lambda: (catalogue_in_force(repo), directory_in_force(repo),
+                           steps.in_force(record_id)), self._show)
 
-    def _show(self, path: dict[str, Any]) -> None:
+    def _show(self, found: tuple[Any, Any, dict[str, Any]]) -> None:
+        catalogue, directory, path = found
+        if (catalogue.version, directory.version) != (self.catalogue.version,
+                                                      self.directory.version):
+            self.catalogue, self.directory = catalogue, directory
+            self._fill_choices()
         self.fill([(step_text(s), self._value_text(s, i), i.on or "") for s, i in path.items()])
 
     def _value_text(self, step: str, info: Any) -> str:

@@ -13,7 +13,7 @@ from jisr_desktop.models.store.groups import GroupInfo, GroupRepository, MemberR
 from jisr_desktop.models.store.path_lists import catalogue_in_force
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import apply_date_format, from_qdate
-from jisr_desktop.ui.path_box import PathBox, date_edit
+from jisr_desktop.ui.path_box import PathBox, date_edit, shipped_lists
 
 
 class GroupFormBox(PathBox):
@@ -23,7 +23,7 @@ class GroupFormBox(PathBox):
         super().__init__(ctx, 0, parent)
         self.table.setParent(self)  # no list here: only the form
         self.table.hide()
-        self.catalogue = catalogue_in_force(ctx.repo)
+        self.catalogue = shipped_lists()[0]  # the kinds; the store's newest list decides
         form = QFormLayout(self)
         self.kind, self.name, self.legal_id = QComboBox(), QLineEdit(), QLineEdit()
         self.responsible, self.consent_on = QLineEdit(), date_edit()
@@ -42,14 +42,14 @@ class GroupFormBox(PathBox):
     def form_group(self) -> None:
         kind, name, legal_id = self.kind.currentData(), self.name.text(), self.legal_id.text()
         cin, on = self.responsible.text(), from_qdate(self.consent_on.date())
-        repo, catalogue, groups = self.ctx.repo, self.catalogue, GroupRepository(self.ctx.store)
+        repo, groups = self.ctx.repo, GroupRepository(self.ctx.store)
 
         def write() -> GroupInfo:
             key = normalize_cin(cin)
             found = [s.id for s in repo.search(key, limit=5) if key and s.cin == key]
             if len(found) != 1:
                 raise MemberRefused("no_woman")
-            return groups.create(catalogue, kind=kind, name=name, legal_id=legal_id,
+            return groups.create(catalogue_in_force(repo), kind=kind, name=name, legal_id=legal_id,
                                  responsible_id=found[0], consent_on=on)
 
         def after(group: GroupInfo) -> None:

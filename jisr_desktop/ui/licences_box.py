@@ -4,6 +4,8 @@ changes allowed are the programme paths' data; the store checks them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from jisr_desktop.i18n import _
@@ -11,13 +13,13 @@ from jisr_desktop.models.store.licences import LicenceRepository, LicenceState
 from jisr_desktop.models.store.path_lists import catalogue_in_force
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import apply_date_format, from_qdate
-from jisr_desktop.ui.path_box import PathBox, date_edit
+from jisr_desktop.ui.path_box import PathBox, date_edit, shipped_lists
 
 
 class LicencesBox(PathBox):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, 3, parent)
-        self.catalogue = catalogue_in_force(ctx.repo)
+        self.catalogue = shipped_lists()[0]  # the store's newest come with her record
         form = QFormLayout(self)
         form.addRow(self.table)
         self.licence, self.status, self.on = QComboBox(), QComboBox(), date_edit()
@@ -36,10 +38,14 @@ class LicencesBox(PathBox):
     def show_record(self, record_id: str) -> None:
         self.record_id = record_id
         self.message.clear()
-        licences = LicenceRepository(self.ctx.store)
-        self.load(lambda: licences.in_force(record_id), self._show)
+        licences, repo = LicenceRepository(self.ctx.store), self.ctx.repo
+        self.load(lambda: (catalogue_in_force(repo), licences.in_force(record_id)), self._show)
 
-    def _show(self, states: list[LicenceState]) -> None:
+    def _show(self, found: tuple[Any, list[LicenceState]]) -> None:
+        catalogue, states = found
+        if catalogue.version != self.catalogue.version:
+            self.catalogue = catalogue
+            self.retranslate()
         lang = self.ctx.lang
         self.fill([(s.name or self.catalogue.label("licences", s.licence_id, lang),
                     self.catalogue.label("licence_statuses", s.status, lang),
@@ -52,9 +58,9 @@ class LicencesBox(PathBox):
             return
         licence, status = self.licence.currentData(), self.status.currentData()
         on, name = from_qdate(self.on.date()), self.name.text()
-        licences, catalogue = LicenceRepository(self.ctx.store), self.catalogue
-        self.save(lambda: licences.set_status(record_id, catalogue, licence, status, on,
-                                              name=name),
+        licences, repo = LicenceRepository(self.ctx.store), self.ctx.repo
+        self.save(lambda: licences.set_status(record_id, catalogue_in_force(repo), licence,
+                                              status, on, name=name),
                   _("The status is recorded."), lambda _info: self.show_record(record_id))
 
     def retranslate(self) -> None:

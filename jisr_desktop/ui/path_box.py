@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.i18n import _
+from jisr_desktop.models.programme.definitions import load_places, load_programme_paths
+from jisr_desktop.models.programme.places import Directory
+from jisr_desktop.models.programme.programme_paths import Catalogue
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.decision_boxes import say, wrapped_label
 from jisr_desktop.ui.errors import show_error
@@ -37,6 +40,14 @@ def refusal(error: BaseException) -> str | None:
     if isinstance(error, ValueError) and hasattr(error, "code"):
         return path_refusal_text(error)
     return None
+
+
+def shipped_lists() -> tuple[Catalogue, Directory]:
+    """The programme paths' lists and the directory shipped with the app (files, no query)."""
+    paths, places = load_programme_paths(), load_places()
+    if paths is None or places is None:
+        raise LookupError("the app ships without its programme paths or directory")
+    return Catalogue(paths), Directory(places)
 
 
 def date_edit() -> QDateEdit:
