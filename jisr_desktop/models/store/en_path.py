@@ -2,7 +2,10 @@
 migration 0010_programme_paths): the EN programme chosen, the enrolment in a centre of
 the directory, the completion and what she did after (programme document, 186-232).
 
-Rows are never overwritten: the newest of each step is in force. Every write appends
+Whom the path is for (category 2, or the committee's employability path) and which
+centres are EN's are checked by models/workflows/en_path.py, which the CLI and the
+screens call; this layer checks the order, the lists and the role. Rows are never
+overwritten: the newest of each step is in force. Every write appends
 its audit entry through the journal in the same transaction; local for now, like the
 other later steps (the sync protocol carries no such op yet: noted on issue 12). Notes
 stay in the encrypted row, out of the audit.

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from jisr_desktop.models.programme.programme_paths import GroupScore, MemberScore, group_score
+from jisr_desktop.models.programme.programme_paths import (
+    Catalogue,
+    GroupScore,
+    MemberScore,
+    group_score,
+)
 from jisr_desktop.models.programme.programme_paths import min_members as kind_minimum
 from jisr_desktop.models.store.groups import GroupInfo, GroupRepository
 from jisr_desktop.models.store.path_lists import catalogue_in_force
 from jisr_desktop.models.store.repository import Repository, ScoredRecord
 
 
-def score_group(repo: Repository, group: GroupInfo) -> GroupScore:
-    """The group's one score from its members' stored scores (the one grid's)."""
+def score_group(repo: Repository, group: GroupInfo,
+                catalogue: Catalogue | None = None) -> GroupScore:
+    """The group's one score from its members' stored scores (the one grid's); pass the
+    lists in force when scoring many groups (reading them parses and checks a file)."""
     members = []
     for m in group.members:
         record = repo.get(m.record_id)
@@ -26,7 +33,7 @@ def score_group(repo: Repository, group: GroupInfo) -> GroupScore:
         members.append(MemberScore(record.id, record.eligible, record.score_total,
                                    subtotals, record.category))
     try:
-        minimum = kind_minimum(catalogue_in_force(repo), group.kind)
+        minimum = kind_minimum(catalogue or catalogue_in_force(repo), group.kind)
     except ValueError:  # a kind a newer list dropped: the document's two or more
         minimum = 2
     return group_score(members, group.responsible_id, minimum)
@@ -39,13 +46,14 @@ def fold_groups(repo: Repository, scored: list[ScoredRecord]) -> list[ScoredReco
     if not membership:
         return scored
     groups = {g: GroupRepository(repo.store).get(g) for g in set(membership.values())}
+    catalogue = catalogue_in_force(repo)
     out: list[ScoredRecord] = []
     for r in scored:
         group = groups.get(membership.get(r.id, ""))
         if group is None:
             out.append(r)
         elif r.id == group.responsible_id:
-            score = score_group(repo, group)
+            score = score_group(repo, group, catalogue)
             out.append(replace(r, name_ar=group.name, name_lat=group.name,
                                cin=group.legal_id or "", eligible=score.eligible,
                                category=score.category, total=score.total or 0,
