@@ -97,3 +97,42 @@ def file_problem_text(code: str, params: dict[str, object]) -> str:
         return _(message).format(**params)
     except (KeyError, IndexError):
         return _(message)
+
+
+# Refusals of the programme paths (models/programme/programme_paths.PathRuleError) and of
+# a group's membership (models/store/groups.MemberRefused), by their `code`.
+_STEPS_NEED = N_("An enrolment needs its centre and its day; a completion its day and its "
+                 "result.")
+_GROUP_NEEDS = N_("A group needs its name, and a cooperative or a company its legal "
+                  "identifier (--legal-id).")
+_IN_A_GROUP = N_("She is already a member of a group.")
+PATH_MESSAGES = {
+    "not_en_path": N_("Her path is not at Entraide Nationale: it is for category 2, or for a "
+                      "committee decision for the employability path."),
+    "not_an_en_centre": N_("No Entraide Nationale centre {detail} in the directory: see the "
+                           "places command."),
+    "step_out_of_order": N_("The steps go in order: programme, enrolment, completion, what "
+                            "she did after."),
+    "date_before_previous_step": N_("A day cannot come before the day of the step before."),
+    "enrolment_needs_centre_and_date": _STEPS_NEED,
+    "completion_needs_date_and_result": _STEPS_NEED,
+    "status_not_allowed": N_("This change of status is not allowed: {detail}."),
+    "licence_needs_name": N_("Name the licence or label (--name)."),
+    "group_needs_name": _GROUP_NEEDS,
+    "group_needs_legal_id": _GROUP_NEEDS,
+    "no_consent": N_("She has not consented to the processing of her data: she cannot join "
+                     "a group."),
+    "in_other_group": _IN_A_GROUP,
+    "already_member": _IN_A_GROUP,
+    "is_responsible": N_("The responsible member cannot leave her group."),
+    "not_member": N_("She is not a member of this group."),
+    "no_woman": N_("No woman with this CIN in the registry."),
+}
+_NOT_LISTED = N_("Not in the lists: {detail} (see the path-lists command).")
+
+
+def path_refusal_text(exc: Exception) -> str:
+    """The translated sentence for a PathRuleError or a MemberRefused."""
+    code = str(getattr(exc, "code", ""))
+    detail = str(exc).partition(": ")[2] or code
+    return _(PATH_MESSAGES.get(code, _NOT_LISTED)).format(detail=detail)

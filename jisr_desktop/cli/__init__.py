@@ -19,7 +19,16 @@ import sys
 from collections.abc import Callable
 
 from jisr_desktop import __version__
-from jisr_desktop.cli import admin, printing, programme, records, sync, transfer
+from jisr_desktop.cli import (
+    admin,
+    incubation,
+    paths,
+    printing,
+    programme,
+    records,
+    sync,
+    transfer,
+)
 from jisr_desktop.cli.common import (
     EXIT_DAMAGED,
     EXIT_DUPLICATE,
@@ -51,7 +60,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-COMMAND_GROUPS = (admin, records, transfer, printing, programme, sync)
+COMMAND_GROUPS = (admin, records, transfer, printing, programme, incubation, sync, paths)
 
 
 def build_parser() -> argparse.ArgumentParser:

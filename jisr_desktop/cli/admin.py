@@ -50,7 +50,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         store = Store.create(
             folder(args), args.agent, secret, role=args.role, province_code=args.province,
             setup=lambda s: Repository(s).install_definitions(
-                [*definitions.all(), *_places(None), *_cards(definitions_dir())]),
+                [*definitions.all(), *_places(None), *_cards(definitions_dir()),
+                 *_programme_paths(definitions_dir())]),
         )
     except StoreError as exc:
         raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
@@ -142,7 +143,8 @@ def cmd_definitions(args: argparse.Namespace) -> int:
                 raise CliError(str(exc), EXIT_INVALID) from exc
             try:
                 installed = repo.install_definitions(
-                    [*new.all(), *_places(Path(args.load)), *_cards(Path(args.load))])
+                    [*new.all(), *_places(Path(args.load)), *_cards(Path(args.load)),
+                     *_programme_paths(Path(args.load))])
             except ValueError as exc:  # same id and version, other content: nothing installed
                 raise CliError(_("An edited definition keeps the version number of an installed one; raise its version number and load again ({detail}).").format(detail=exc), EXIT_INVALID) from exc  # noqa: E501
             say(ngettext("{n} new definition version installed.",
@@ -159,6 +161,17 @@ def _places(folder: Path | None) -> list:
 
     try:
         found = load_places(folder)
+    except DefinitionError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
+    return [found] if found is not None else []
+
+
+def _programme_paths(folder: Path) -> list:
+    """The folder's lists of the EN path, licences and groups (issue 12), if it has them."""
+    from jisr_desktop.models.programme.definitions import DefinitionError, load_programme_paths
+
+    try:
+        found = load_programme_paths(folder)
     except DefinitionError as exc:
         raise CliError(str(exc), EXIT_INVALID) from exc
     return [found] if found is not None else []

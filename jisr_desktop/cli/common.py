@@ -165,3 +165,13 @@ def read_json(path: str) -> Any:
         return load_json(data)
     except FileProblem as exc:
         raise CliError(file_problem_text(exc.code, exc.params), EXIT_INVALID) from exc
+
+
+def find_record(repo: Any, record_id: str) -> Any:
+    """The record an id (or its first characters) names; a clear refusal if none."""
+    from jisr_desktop.cards.for_record import find_record as found
+
+    record = found(repo, record_id)
+    if record is None:
+        raise CliError(_("No record with id {id}.").format(id=record_id))
+    return record

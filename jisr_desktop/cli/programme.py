@@ -1,6 +1,7 @@
 """The programme's workflow after registration, headless: the committee's ranked lists
 (one per province and category), its decisions, the directory of places, the orientation
-to a named place and the incubator's review of the path.
+to a named place and the incubator's review of the path, the service card's edits.
+Incubation and follow-up are in `incubation`; the EN path, licences and groups in `paths`.
 
 Registered by `jisr_desktop.cli.build_parser` through `register(add)`.
 """
@@ -11,7 +12,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from jisr_desktop.cli.common import EXIT_INVALID, CliError
+from jisr_desktop.cli.common import EXIT_INVALID, CliError, find_record
 from jisr_desktop.cli.common import print_json as _print_json
 from jisr_desktop.cli.common import session as _session
 from jisr_desktop.cli.common import today as _today
@@ -20,31 +21,32 @@ from jisr_desktop.i18n import _
 Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
-def _record(repo: Any, record_id: str) -> Any:
-    """The record an id (or its first characters) names; a clear refusal if none."""
-    from jisr_desktop.cards.for_record import find_record
-
-    record = find_record(repo, record_id)
-    if record is None:
-        raise CliError(_("No record with id {id}.").format(id=record_id))
-    return record
-
-
 def cmd_committee(args: argparse.Namespace) -> int:
+    from jisr_desktop.models.store.groups import GroupRepository
     from jisr_desktop.models.workflows.committee import ranking
 
     store, repo, _defs = _session(args)
     with store:
         result = ranking(repo, args.province, args.category)
+        # A group is ranked once, under its responsible member's record: say which.
+        groups = {g.responsible_id: g for g in GroupRepository(store).in_province(args.province)}
     _print_json({
         "province": result.province_code,
         "category": result.category,
         "quota": result.quota,
         "counts": result.counts,
         "not_eligible": result.not_eligible,
-        "entries": [_entry(e) for e in result.entries],
+        "entries": [{**_entry(e), "group": _group(groups.get(e.record_id))}
+                    for e in result.entries],
     })
     return 0
+
+
+def _group(group: Any) -> dict[str, Any] | None:
+    if group is None:
+        return None
+    return {"id": group.id, "kind": group.kind, "legal_id": group.legal_id,
+            "members": [m.record_id for m in group.members]}
 
 
 def _entry(e: Any) -> dict[str, Any]:
@@ -66,7 +68,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
     store, repo, defs = _session(args)
     with store:
-        record = _record(repo, args.id)
+        record = find_record(repo, args.id)
         if args.path and args.path not in defs.orientation.data["paths"]:
             raise CliError(_("Unknown path {path}.").format(path=args.path), EXIT_INVALID)
         try:
@@ -116,7 +118,7 @@ def cmd_orient(args: argparse.Namespace) -> int:
 
     store, repo, _defs = _session(args)
     with store:
-        record = _record(repo, args.id)
+        record = find_record(repo, args.id)
         try:
             info = ReferralRepository(store).orient(
                 record.id, directory_in_force(repo), place_id=args.place,
@@ -141,7 +143,7 @@ def cmd_review_path(args: argparse.Namespace) -> int:
 
     store, repo, defs = _session(args)
     with store:
-        record = _record(repo, args.id)
+        record = find_record(repo, args.id)
         if args.path not in defs.orientation.data["paths"]:
             raise CliError(_("Unknown path {path}.").format(path=args.path), EXIT_INVALID)
         current = _path_of(repo, defs, record)
@@ -185,7 +187,7 @@ def cmd_service_card(args: argparse.Namespace) -> int:
                             if getattr(args, a)), (None, None))
     store, repo, defs = _session(args)
     with store:
-        record = _record(repo, args.id)
+        record = find_record(repo, args.id)
         assessment = AssessmentRepository(store).latest(record.id)
         if assessment is None:
             raise CliError(_("This record has no skills assessment yet."), EXIT_INVALID)
@@ -208,87 +210,6 @@ def cmd_service_card(args: argparse.Namespace) -> int:
         services, planned = services_in_force(assessment.recommended, history)
     _print_json({"services": services, "planned": planned,
                  "history": [asdict(e) for e in history]})
-    return 0
-
-
-def cmd_incubate(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-    from datetime import date
-
-    from jisr_desktop.models.store.incubations import IncubationRepository
-
-    def day(text: str | None) -> date | None:
-        try:
-            return date.fromisoformat(text) if text else None
-        except ValueError as exc:
-            raise CliError(_("The date must be written YYYY-MM-DD."), EXIT_INVALID) from exc
-
-    store, repo, _defs = _session(args)
-    with store:
-        record = _record(repo, args.id)
-        try:
-            info = IncubationRepository(store).record(
-                record.id, selected_on=day(args.selected_on), contract_start=day(args.start),
-                funding_amount=args.amount, funding_source=args.source,
-                funded_on=day(args.funded_on), logistics=args.logistics)
-        except PermissionError as exc:
-            raise CliError(_("Only incubator staff or a supervisor may record an incubation.")) from exc  # noqa: E501
-        except ValueError as exc:
-            raise CliError(_("The incubation cannot be recorded: the contract starts before the selection, or the amount is negative."), EXIT_INVALID) from exc  # noqa: E501
-    _print_json(asdict(info))
-    return 0
-
-
-def cmd_incubations(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-    from datetime import date
-
-    from jisr_desktop.models.store.incubations import IncubationRepository
-
-    today = _today(args) or date.today()
-    store, _repo, _defs = _session(args)
-    with store:
-        found = IncubationRepository(store).warnings(args.province, today, args.days)
-    _print_json([{**asdict(info), "warning": warning} for info, warning in found])
-    return 0
-
-
-def cmd_follow_up(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-    from datetime import date
-
-    from jisr_desktop.models.store.follow_up import FollowUpRepository
-
-    store, repo, _defs = _session(args)
-    with store:
-        record = _record(repo, args.id)
-        visits = FollowUpRepository(store)
-        if args.on:
-            try:
-                visits.visit(record.id, visited_on=date.fromisoformat(args.on),
-                             visitor=args.visitor or store.agent, topic=args.topic,
-                             notes=args.notes, next_step=args.next,
-                             next_on=date.fromisoformat(args.next_on) if args.next_on else None)
-            except PermissionError as exc:
-                raise CliError(_("Only incubator staff may record a follow-up visit.")) from exc
-            except ValueError as exc:
-                raise CliError(_("Dates are written YYYY-MM-DD, and the next step comes after the visit."), EXIT_INVALID) from exc  # noqa: E501
-        history = [asdict(v) for v in visits.history(record.id)]
-    _print_json(history)
-    return 0
-
-
-def cmd_follow_up_calendar(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-    from datetime import date
-
-    from jisr_desktop.models.store.follow_up import FollowUpRepository
-
-    since = _today(args) or date.today()
-    store, _repo, _defs = _session(args)
-    with store:
-        planned = FollowUpRepository(store).calendar(args.province, since)
-    _print_json([asdict(v) for v in planned])
     return 0
 
 
@@ -387,36 +308,3 @@ def register(add: Add) -> None:
     what.add_argument("--schedule", metavar="SERVICE", help=_("plan a service on a day (--on)"))
     p.add_argument("--on", help=_("the day it is planned, YYYY-MM-DD"))
     p.add_argument("--reason")
-
-    p = add("incubate", cmd_incubate,
-            _("record her incubation: selection, funding and the 12-month contract"))
-    p.add_argument("id")
-    p.add_argument("--selected-on", required=True, help=_("day of the selection committee"))
-    p.add_argument("--start", required=True, help=_("first day of the contract, YYYY-MM-DD"))
-    p.add_argument("--amount", type=int, help=_("funding in dirhams"))
-    p.add_argument("--source", choices=("programme", "indh", "other"))
-    p.add_argument("--funded-on", help=_("day of the funding, YYYY-MM-DD"))
-    p.add_argument("--logistics", help=_("equipment lent by the incubator"))
-
-    p = add("incubations", cmd_incubations,
-            _("the province's incubation contracts that end soon or have ended"))
-    p.add_argument("--province", required=True, help=_("HCP province code, e.g. 07.351"))
-    p.add_argument("--days", type=int, default=30, help=_("how many days ahead to warn"))
-    p.add_argument("--today", help=argparse.SUPPRESS)
-
-    p = add("follow-up", cmd_follow_up,
-            _("after incubation: her follow-up visits, or record one (--on)"))
-    p.add_argument("id")
-    p.add_argument("--on", help=_("day of the visit, YYYY-MM-DD"))
-    p.add_argument("--visitor", help=_("who visited (default: the agent)"))
-    p.add_argument("--topic", default="visit",
-                   choices=("visit", "management_training", "professional_network",
-                            "soft_skills", "fairs", "e_commerce", "licences_labels"))
-    p.add_argument("--notes")
-    p.add_argument("--next", help=_("the next step"))
-    p.add_argument("--next-on", help=_("day of the next step, YYYY-MM-DD"))
-
-    p = add("follow-up-calendar", cmd_follow_up_calendar,
-            _("the next follow-up steps planned in a province"))
-    p.add_argument("--province", required=True, help=_("HCP province code, e.g. 07.351"))
-    p.add_argument("--today", help=argparse.SUPPRESS)

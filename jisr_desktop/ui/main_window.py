@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         from jisr_desktop.ui.store_check import install as install_store_check
 
         self.store_check = install_store_check(self, ctx)  # every page, once, in the background
+        from jisr_desktop.ui.paths_page import install as install_paths
+
+        self.paths_page = install_paths(self)  # EN path, licences, groups (issue 12)
         self.sync_label = QLabel()
         self.agent_label = QLabel()
         self.statusBar().addPermanentWidget(self.agent_label)

@@ -262,8 +262,17 @@ def _places_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
             yield f"places/{i}/province", f"{province} is not in region {place['region']}"
 
 
+def _paths_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
+    statuses = data["licence_statuses"]
+    for status, entry in statuses.items():
+        for i, name in enumerate(entry.get("next", [])):
+            if name not in statuses:
+                yield f"licence_statuses/{status}/next/{i}", f"no status {name!r}"
+
+
 _SEMANTIC_CHECKS = {
     "card": _card_problems,
+    "programme_paths": _paths_problems,
     "places": _places_problems,
     "form": _form_problems,
     "grid": _grid_problems,

@@ -40,7 +40,11 @@ CARD_KIND = "card"
 # like the others, outside the DefinitionSet too (no score reads it). `load_places`.
 PLACES_KIND = "places"
 PLACES_FILE = "places.json"
-EXTRA_KINDS = (CARD_KIND, PLACES_KIND)
+# The answer lists of the EN path, the licences and labels, and the applicant groups
+# (issue 12), published like the directory: `load_programme_paths`.
+PATHS_KIND = "programme_paths"
+PATHS_FILE = "programme_paths.json"
+EXTRA_KINDS = (CARD_KIND, PLACES_KIND, PATHS_KIND)
 FILE_NAMES = {
     "form": "registration.json",
     "grid": "grid.json",
@@ -200,6 +204,19 @@ def load_places(path: Path | None = None) -> Definition | None:
     if definition.kind != PLACES_KIND:
         raise DefinitionError(
             definition.source, "kind", f"{PLACES_FILE} must hold 'places', not {definition.kind!r}"
+        )
+    return definition
+
+
+def load_programme_paths(path: Path | None = None) -> Definition | None:
+    """The programme paths' lists of a folder (default: the shipped one); None if none."""
+    file = (Path(path) if path is not None else paths.definitions_dir()) / PATHS_FILE
+    if not file.exists():
+        return None
+    definition = load_definition(file)
+    if definition.kind != PATHS_KIND:
+        raise DefinitionError(
+            definition.source, "kind", f"{PATHS_FILE} must hold {PATHS_KIND!r}"
         )
     return definition
 

@@ -105,3 +105,7 @@ class CommitteeSession(Base):
     members: Mapped[str] = mapped_column(Text)
     agent: Mapped[str] = mapped_column(String)
     at: Mapped[str] = mapped_column(String)
+
+
+# The EN path, licences and applicant groups (migration 0011_programme_paths).
+from jisr_desktop.models.store import paths_tables as paths_tables  # noqa: E402

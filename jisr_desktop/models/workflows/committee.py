@@ -34,6 +34,7 @@ from jisr_desktop.models.store.decisions import (
     DecisionRepository,
 )
 from jisr_desktop.models.store.repository import Repository, ScoredRecord
+from jisr_desktop.models.workflows.groups import fold_groups
 
 DEFAULT_TIE_BREAKERS = ("vulnerability", "readiness")
 
@@ -106,7 +107,8 @@ def ranking(repo: Repository, province_code: str, category: int | None = None) -
     one category only when `category` is given (its category in force)."""
     grid = _grid(repo)
     tie_breakers = _tie_breakers(grid)
-    scored = repo.scored_in_province(province_code)
+    # An applicant group is ranked once, in place of its members (workflows/groups.py).
+    scored = fold_groups(repo, repo.scored_in_province(province_code))
     eligible = [r for r in scored if r.eligible]
     decisions_store = DecisionRepository(repo.store)
     ids = [r.id for r in eligible]

@@ -1,0 +1,103 @@
+"""Applicant groups (programme document, 108 and 267): a member's CIN finds her group,
+its members and its one score (the mean of the members' vulnerability, the responsible
+member's readiness: docs/workflow.md); a woman of the registry is added by her CIN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from jisr_desktop.i18n import _
+from jisr_desktop.models.programme.identity import normalize_cin
+from jisr_desktop.models.store.groups import GroupInfo, GroupRepository, MemberRefused
+from jisr_desktop.models.workflows.groups import score_group
+from jisr_desktop.ui.context import AppContext
+from jisr_desktop.ui.date_input import apply_date_format, from_qdate
+from jisr_desktop.ui.decision_boxes import say, wrapped_label
+from jisr_desktop.ui.path_box import PathBox, date_edit
+
+
+class GroupBox(PathBox):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, 2, parent)
+        self.group: GroupInfo | None = None
+        form = QFormLayout(self)
+        self.cin, self.find_label = QLineEdit(), QLabel()
+        self.find_label.setBuddy(self.cin)
+        self.find_button = QPushButton()
+        self.find_button.clicked.connect(self.find)
+        self.cin.returnPressed.connect(self.find)
+        form.addRow(self.find_label, self.cin)
+        form.addRow(self.find_button)
+        self.summary = wrapped_label()
+        form.addRow(self.summary)
+        form.addRow(self.table)
+        self.member_cin, self.member_label = QLineEdit(), QLabel()
+        self.consent_on, self.consent_label = date_edit(), QLabel()
+        for label, widget in ((self.member_label, self.member_cin),
+                              (self.consent_label, self.consent_on)):
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.add_member)
+        form.addRow(self.message, self.add_button)
+        self.retranslate()
+
+    def find(self) -> None:
+        cin, repo = self.cin.text(), self.ctx.repo
+        groups = GroupRepository(self.ctx.store)
+
+        def read() -> tuple[GroupInfo, Any] | None:
+            found = groups.find_by_cin(cin)
+            return (found[0], score_group(repo, found[0])) if found else None
+
+        self.load(read, self._show)
+
+    def _show(self, found: tuple[GroupInfo, Any] | None) -> None:
+        self.group = found[0] if found else None
+        self.add_button.setEnabled(self.group is not None)
+        if found is None:
+            self.summary.setText(_("No group has a member with this CIN."))
+            self.fill([])
+            return
+        group, score = found
+        total = f"{score.total:g}" if score.total is not None else _("not eligible")
+        self.summary.setText(_("{name} ({legal_id}): {n} members, score {total}").format(
+            name=group.name, legal_id=group.legal_id or "-", n=score.members, total=total))
+        script = "ar" if self.ctx.lang == "ar" else "lat"
+        self.fill([(m.name_ar if script == "ar" else m.name_lat, m.cin) for m in group.members])
+
+    def add_member(self) -> None:
+        group = self.group
+        if group is None:
+            return
+        cin, on = self.member_cin.text(), from_qdate(self.consent_on.date())
+        groups = GroupRepository(self.ctx.store)
+
+        def write() -> GroupInfo:
+            key = normalize_cin(cin)
+            members = [s.id for s in self.ctx.repo.search(key, limit=5) if key and s.cin == key]
+            if len(members) != 1:
+                raise MemberRefused("no_woman")
+            return groups.add_member(group.id, members[0], on)
+
+        self.save(write, _("She is added to the group."), lambda _g: self._refind(group))
+
+    def _refind(self, group: GroupInfo) -> None:
+        self.member_cin.clear()
+        self.cin.setText(group.members[0].cin if group.members else self.cin.text())
+        self.find()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Cooperative or group"))
+        self.find_label.setText(_("CIN of a member"))
+        self.find_button.setText(_("Find her group"))
+        self.table.setHorizontalHeaderLabels([_("Member"), _("CIN")])
+        self.member_label.setText(_("CIN of the woman to add"))
+        self.consent_label.setText(_("Day of her consent to the group"))
+        apply_date_format(self.consent_on, self.ctx.lang)
+        self.add_button.setText(_("Add to the group"))
+        self.add_button.setEnabled(self.group is not None)
+        if self.group is None and self.summary.text():
+            say(self.summary, "", False)
