@@ -19,17 +19,14 @@ from datetime import date
 from typing import Any
 
 from jisr_desktop.i18n import text_direction
+from jisr_desktop.models.programme.coercion import is_empty
 from jisr_desktop.models.programme.expressions import holds
 from jisr_desktop.models.programme.form import Field, Form
 from jisr_desktop.models.programme.messages import Message
 from jisr_desktop.models.programme.people import full_name
 from jisr_desktop.models.programme.reference import ReferenceData
-from jisr_desktop.models.programme.validation import (
-    Issue,
-    ValidationResult,
-    is_empty,
-    validate,
-)
+from jisr_desktop.models.programme.validation import validate
+from jisr_desktop.models.programme.validation_result import Issue, ValidationResult
 from jisr_desktop.models.store.repository import Repository
 
 # What a duplicate lookup reads: the identifiers and the names with the date of birth.
