@@ -61,7 +61,7 @@ def _report_problems(report, lang: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.workflows.import_export import export_file
+    from jisr_desktop.models.workflows.export import export_file
 
     store, repo, defs = session(args)
     with store:
