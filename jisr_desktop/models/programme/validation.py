@@ -12,14 +12,15 @@ then finds not eligible, with the reason written out for the committee.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from jisr_desktop.models.programme.calculations import calculate
 from jisr_desktop.models.programme.coercion import coercer, is_empty
-from jisr_desktop.models.programme.expressions import evaluate, holds, satisfies
-from jisr_desktop.models.programme.form import Field, Form, Section
+from jisr_desktop.models.programme.expressions import holds, satisfies
+from jisr_desktop.models.programme.form import Field, Form
 from jisr_desktop.models.programme.messages import Message
 from jisr_desktop.models.programme.reference import ReferenceData, load_reference
 from jisr_desktop.models.programme.validation_result import Issue, ValidationResult
@@ -74,35 +75,6 @@ def check_field(
     form.field(name)  # a misspelt name is a bug in the caller, not a field without issues
     result = validate(form, answers, today=today, reference=reference)
     return [i for i in (*result.errors, *result.warnings) if i.field == name]
-
-
-def recalculate(
-    form: Form, answers: Mapping[str, Any], today: date | None = None
-) -> dict[str, Any]:
-    """Stored (already validated) `answers` with the form's calculations evaluated again as
-    of `today`.
-
-    A stored `age` was true on the day of registration; a re-scoring months later must
-    see the age on its own day. The answers were coerced when saved, so only the
-    calculations run here: this is the hot path of re-scoring 100,000 records.
-    """
-    day = today or date.today()
-    out = dict(answers)
-    for section, f in _calculations(form):
-        shown = all(holds(e, out, today=day) for e in (section.relevant, f.relevant) if e)
-        value = evaluate(f.calculation, out, today=day) if shown and f.calculation else ""
-        if value == "" or value is None:
-            out.pop(f.name, None)
-        else:
-            out[f.name] = value
-    return out
-
-
-def _calculations(form: Form) -> Iterator[tuple[Section, Field]]:
-    for section in form.sections:
-        for f in section.fields:
-            if f.type == "calculate":
-                yield section, f
 
 
 class _Run:
@@ -178,11 +150,11 @@ class _Run:
     # -- pass 2: per relevant field, in document order -----------------------------------
 
     def _calculate(self, f: Field) -> None:
-        result = evaluate(f.calculation, self.values, today=self.today) if f.calculation else ""
-        if result is None or result == "":
+        value = calculate(f, self.values, self.today)
+        if value is None:
             self.values.pop(f.name, None)
         else:
-            self.values[f.name] = result
+            self.values[f.name] = value
 
     def _check(self, f: Field) -> None:
         pending = self._coercion.get(f.name)
