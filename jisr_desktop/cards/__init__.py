@@ -2,8 +2,9 @@
 
 No Qt and no SQL here: the desktop app, the CLI and the batch give `CardData` (built with
 `build.py` from a record and its definitions) and a template from
-`resources/definitions/cards/`; `render_card` writes one A6 card, `render_batch` A4 sheets
-of four. Text layout (HarfBuzz shaping, bidi, font chain) is in `text.py`.
+`resources/definitions/cards/`; `render_card` writes one A6 card (`render.py`, drawn with
+`painter.py` and `blocks.py`), `render_batch` A4 sheets of four (`batch.py`). Text layout
+(HarfBuzz shaping, bidi, font chain) is in `text.py`.
 """
 
 from jisr_desktop.cards.batch import BatchItem, BatchResult, render_batch
