@@ -14,7 +14,8 @@ import pytest
 
 from jisr_desktop import paths
 from jisr_desktop.models.demo import names as demo_names
-from jisr_desktop.models.demo.data import REGION_WEIGHTS, generate
+from jisr_desktop.models.demo.data import generate
+from jisr_desktop.models.demo.weights import REGION_WEIGHTS
 from jisr_desktop.models.programme.reference import load_reference
 
 N = 20_000

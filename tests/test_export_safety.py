@@ -14,13 +14,9 @@ from openpyxl import load_workbook
 from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.models.workflows import import_export
 from jisr_desktop.models.workflows.enrolment import enrol
+from jisr_desktop.models.workflows.export import export_file
 from jisr_desktop.models.workflows.file_io import decode_text
-from jisr_desktop.models.workflows.import_export import (
-    ImportStopped,
-    export_file,
-    import_file,
-    save_many,
-)
+from jisr_desktop.models.workflows.import_export import ImportStopped, import_file, save_many
 
 from .conftest import TODAY, make_submission
 from .test_cli import jisr

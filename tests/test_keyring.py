@@ -8,7 +8,8 @@ import time
 import pytest
 
 from jisr_desktop.models.store import keyring as kr
-from jisr_desktop.models.store.database import Store, StoreLocked
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.errors import StoreLocked
 from jisr_desktop.user_messages import error_text
 
 from .conftest import AGENT, PASSPHRASE

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from jisr_desktop.models.programme.normalize import normalize_name
 from jisr_desktop.models.store import database as store_mod
 from jisr_desktop.models.store import records as repository_mod
+from jisr_desktop.models.store import revisions
 from jisr_desktop.models.store.database import Store
 from jisr_desktop.models.store.decisions import DecisionRepository
 from jisr_desktop.models.store.keyring import Keyring, new_store_key
@@ -120,7 +121,7 @@ def _store_at_0002(folder: Path) -> str:
     record_id = "33333333-3333-4333-8333-333333333333"
     answers = make_submission(phone=None)
     with engine.begin() as conn:
-        command.upgrade(store_mod._alembic_config(conn), "0002")
+        command.upgrade(revisions.alembic_config(conn), "0002")
         conn.execute(text("INSERT INTO meta VALUES ('store_id', 'old')"))
         conn.execute(text("INSERT INTO accounts VALUES (:n, 'supervisor', '07.351', "
                           "'2025-01-01', 1)"), {"n": AGENT})
@@ -144,7 +145,7 @@ def _store_at_0002(folder: Path) -> str:
 def test_a_0002_store_is_upgraded_with_its_rows(tmp_path):
     record_id = _store_at_0002(tmp_path / "old")
     with Store.open(tmp_path / "old", AGENT, PASSPHRASE) as store:
-        assert store.current_revision() == store_mod.head_revision()
+        assert store.current_revision() == revisions.head_revision()
         repo = Repository(store)
         assert [r.id for r in repo.page(RecordFilter(text="bennani"))] == [record_id]
         assert repo.count_matching(RecordFilter(province_code="07.351", category=1)) == 1

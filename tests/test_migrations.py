@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from jisr_desktop.models.programme.normalize import normalize_name
 from jisr_desktop.models.store import database as store_mod
+from jisr_desktop.models.store import revisions
 from jisr_desktop.models.store.database import Store
 from jisr_desktop.models.store.keyring import Keyring, new_store_key
 from jisr_desktop.models.store.repository import Repository
@@ -32,7 +33,7 @@ def _make_store_at_first_revision(folder: Path) -> None:
     key = new_store_key()
     engine = store_mod._make_engine(folder / store_mod.STORE_FILE, key)
     with engine.begin() as conn:
-        command.upgrade(store_mod._alembic_config(conn), "0001")
+        command.upgrade(revisions.alembic_config(conn), "0001")
         conn.execute(text("INSERT INTO meta VALUES ('store_id', 'old'), ('home_province', "
                           "'07.351')"))
         conn.execute(text("INSERT INTO accounts VALUES (:n, 'admin', '07.351', '2025-01-01', 1)"),
@@ -61,7 +62,7 @@ def test_first_revision_store_is_upgraded_with_every_row(tmp_path: Path):
     folder = tmp_path / "old"
     _make_store_at_first_revision(folder)
     with Store.open(folder, AGENT, PASSPHRASE) as store:
-        assert store.current_revision() == store_mod.head_revision() != "0001"
+        assert store.current_revision() == revisions.head_revision() != "0001"
         repo = Repository(store)
         assert repo.count() == 2
         assert repo.pending_outbox_count() == 2
@@ -88,7 +89,7 @@ def test_the_migrations_build_exactly_the_tables_the_code_expects(store):
 def test_the_head_constant_is_the_head_of_the_migration_scripts():
     # Store.open skips alembic when the store is at HEAD_REVISION: a migration added
     # without moving the constant would never run on existing stores.
-    assert store_mod.head_revision() == store_mod.HEAD_REVISION
+    assert revisions.head_revision() == revisions.HEAD_REVISION
 
 
 def test_a_store_at_head_opens_without_loading_alembic(store, store_dir):
@@ -104,7 +105,7 @@ def test_a_store_at_head_opens_without_loading_alembic(store, store_dir):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, encoding="utf-8").stdout.split()
-    assert out == [store_mod.HEAD_REVISION, "False"]
+    assert out == [revisions.HEAD_REVISION, "False"]
 
 
 def test_a_store_behind_head_is_upgraded_and_one_at_head_is_left_alone(tmp_path: Path,
@@ -112,7 +113,7 @@ def test_a_store_behind_head_is_upgraded_and_one_at_head_is_left_alone(tmp_path:
     folder = tmp_path / "old"
     _make_store_at_first_revision(folder)
     with Store.open(folder, AGENT, PASSPHRASE) as store:
-        assert store.current_revision() == store_mod.HEAD_REVISION
+        assert store.current_revision() == revisions.HEAD_REVISION
     import alembic.command
 
     def no_upgrade(*_args, **_kwargs):
@@ -138,7 +139,7 @@ def test_the_versions_leave_each_evaluation_for_one_scoring_and_come_back(tmp_pa
     evaluation = {"versions": VERSIONS, "eligible": True, "category": 1, "total": 42,
                   "points": {"social_status": 10}}
     with engine.begin() as conn:
-        command.upgrade(store_mod._alembic_config(conn), "0004")
+        command.upgrade(revisions.alembic_config(conn), "0004")
         conn.execute(text("UPDATE records SET evaluation = :e, grid_version = 3, "
                           "score_total = 42 WHERE id = :r"),
                      {"e": json.dumps(evaluation), "r": OLD_RECORDS[0][0]})
@@ -153,7 +154,7 @@ def test_the_versions_leave_each_evaluation_for_one_scoring_and_come_back(tmp_pa
                 text("SELECT evaluation FROM records WHERE id = :r"), {"r": rid}).scalar_one())
             assert "versions" not in stored and stored["total"] == 42
             assert conn.execute(text("SELECT count(*) FROM scorings")).scalar_one() == 1
-            command.downgrade(store_mod._alembic_config(conn), "0004")
+            command.downgrade(revisions.alembic_config(conn), "0004")
             back = conn.execute(text("SELECT evaluation, grid_version FROM records "
                                      "WHERE id = :r"), {"r": rid}).one()
         assert json.loads(back[0]) == evaluation and back[1] == 3
@@ -170,7 +171,7 @@ def test_0009_keeps_the_decisions_it_finds_as_no_overrides(tmp_path: Path):
     engine = store_mod._make_engine(folder / store_mod.STORE_FILE, key)
     rid = OLD_RECORDS[0][0]
     with engine.begin() as conn:
-        command.upgrade(store_mod._alembic_config(conn), "0008")
+        command.upgrade(revisions.alembic_config(conn), "0008")
         conn.execute(text(
             "INSERT INTO decisions (id, record_id, kind, outcome, decided_on, reason, agent, at)"
             " VALUES ('d-old', :r, 'committee', 'refused', '2026-11-01', 'quota', :a, "
@@ -185,6 +186,6 @@ def test_0009_keeps_the_decisions_it_finds_as_no_overrides(tmp_path: Path):
                                          reason="Cas social", override=True)
         assert decisions.latest(rid, "committee") == new and new.override is True
         with store.engine.begin() as conn:
-            command.downgrade(store_mod._alembic_config(conn), "0008")
+            command.downgrade(revisions.alembic_config(conn), "0008")
             kept = conn.execute(text("SELECT count(*) FROM decisions")).scalar_one()
         assert kept == 2

@@ -253,14 +253,14 @@ def test_the_migration_goes_down_to_0008_and_up_again(store):
     from alembic import command
     from sqlalchemy import inspect
 
-    from jisr_desktop.models.store import database as store_mod
+    from jisr_desktop.models.store import revisions
 
     tables = ("en_path_steps", "licence_steps", "applicant_groups", "group_members")
     with store.engine.begin() as conn:
         assert set(tables) <= set(inspect(conn).get_table_names())
-        command.downgrade(store_mod._alembic_config(conn), "0008")
+        command.downgrade(revisions.alembic_config(conn), "0008")
     with store.engine.begin() as conn:
         assert not set(tables) & set(inspect(conn).get_table_names())
-        command.upgrade(store_mod._alembic_config(conn), "head")
+        command.upgrade(revisions.alembic_config(conn), "head")
     with store.engine.begin() as conn:
         assert set(tables) <= set(inspect(conn).get_table_names())

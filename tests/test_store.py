@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from jisr_desktop.models.store.database import (
-    Store,
-    StoreCorrupt,
-    StoreExists,
-    StoreLocked,
-    StoreMissing,
-)
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.errors import StoreCorrupt, StoreExists, StoreLocked, StoreMissing
 from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.models.workflows.enrolment import enrol
 

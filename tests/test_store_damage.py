@@ -13,7 +13,8 @@ import pytest
 
 from jisr_desktop.models.demo.data import generate
 from jisr_desktop.models.store import database
-from jisr_desktop.models.store.database import Store, StoreCorrupt, StoreDamaged
+from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.errors import StoreCorrupt, StoreDamaged
 from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.models.workflows.import_export import save_many

@@ -41,7 +41,8 @@ from jisr_desktop.cli.common import (
 )
 from jisr_desktop.i18n import _, language_from_env, set_language
 from jisr_desktop.logs import configure as configure_logging
-from jisr_desktop.models.store.database import StoreError, is_busy
+from jisr_desktop.models.store.errors import StoreError
+from jisr_desktop.models.store.integrity import is_busy
 from jisr_desktop.paths import data_dir
 from jisr_desktop.user_messages import error_text
 

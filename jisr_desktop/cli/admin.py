@@ -28,7 +28,8 @@ from jisr_desktop.user_messages import error_text
 def cmd_init(args: argparse.Namespace) -> int:
     from jisr_desktop.models.programme.definitions import load_directory
     from jisr_desktop.models.programme.reference import load_reference
-    from jisr_desktop.models.store.database import ROLES, Store, StoreError
+    from jisr_desktop.models.store.database import ROLES, Store
+    from jisr_desktop.models.store.errors import StoreError
     from jisr_desktop.models.store.repository import Repository
 
     reference = load_reference()
@@ -77,7 +78,7 @@ def _unknown_role(role: str) -> str:
 
 
 def cmd_add_agent(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.store.database import AgentRefused
+    from jisr_desktop.models.store.errors import AgentRefused
     from jisr_desktop.models.store.keyring import KeyringError
 
     args.name = agent_name(args.name)

@@ -94,7 +94,8 @@ def today(args: argparse.Namespace) -> date | None:
 
 
 def open_store(args: argparse.Namespace):
-    from jisr_desktop.models.store.database import Store, StoreError
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.errors import StoreError
     from jisr_desktop.models.store.keyring import KeyringError
 
     where = folder(args)

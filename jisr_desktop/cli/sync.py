@@ -33,7 +33,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 def _open(args: argparse.Namespace):
     """The store and the passphrase that opened it (the token is sealed with it)."""
     from jisr_desktop.cli import common as base
-    from jisr_desktop.models.store.database import Store, StoreError
+    from jisr_desktop.models.store.database import Store
+    from jisr_desktop.models.store.errors import StoreError
 
     folder = base.folder(args)
     agent = args.agent or os.environ.get("JISR_AGENT")

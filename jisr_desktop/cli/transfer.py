@@ -20,7 +20,7 @@ from jisr_desktop.user_messages import error_text, file_problem_text
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.store.database import StoreError
+    from jisr_desktop.models.store.errors import StoreError
     from jisr_desktop.models.workflows.file_io import FileProblem
     from jisr_desktop.models.workflows.import_export import ImportStopped, import_file
 
@@ -61,7 +61,7 @@ def _report_problems(report, lang: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from jisr_desktop.models.workflows.import_export import export_file
+    from jisr_desktop.models.workflows.export import export_file
 
     store, repo, defs = session(args)
     with store:

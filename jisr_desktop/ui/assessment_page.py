@@ -279,9 +279,10 @@ class AssessmentPage(AssessmentLayout, QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        can = self.ctx.account.can_assess and self.record is not None and not self._busy
-        self.save_button.setEnabled(can and not self._loading)
-        self.service_card.set_enabled_for(can)
+        account = self.ctx.account
+        ready = self.record is not None and not self._busy
+        self.save_button.setEnabled(account.can_assess and ready and not self._loading)
+        self.service_card.set_enabled_for(account.can_deliver and ready)
 
     def _set_status(self, msgid: str | None, n: int | None = None) -> None:
         # Kept as a msgid (and count) so a language switch re-translates it in place.

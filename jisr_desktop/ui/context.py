@@ -34,6 +34,12 @@ class AccountInfo:
     def can_assess(self) -> bool:
         return may(self.role, Action.ASSESS)
 
+    @property
+    def can_deliver(self) -> bool:
+        """Marking a service delivered: the server accepts a delivery only from a role
+        that may deliver (roles.OP_ACTIONS), so the screen offers it to no other."""
+        return may(self.role, Action.DELIVER)
+
 
 @dataclass
 class AppContext:

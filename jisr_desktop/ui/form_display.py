@@ -50,11 +50,9 @@ class FormDisplay:
 
     def _show_calculated(self, name: str, widget: CalculatedWidget, state: FormState,
                          free: bool) -> None:
-        # An age from a birth date in the future is no age ("-4"): nothing is shown until
-        # what it is computed from is right.
-        failing = {i.field for i in state.result.errors}
-        value = None if self._inputs_of.get(name, set()) & failing else \
-            state.calculated.get(name)
+        # The model's value is the domain's (models/programme/calculations.py): None
+        # while what it is computed from is wrong.
+        value = state.calculated.get(name)
         widget.show_value(value)
         if name == AGE_FIELD and free:
             lang = self.ctx.lang

@@ -19,17 +19,15 @@ from datetime import date
 from typing import Any
 
 from jisr_desktop.i18n import text_direction
+from jisr_desktop.models.programme.calculations import calculated_values
+from jisr_desktop.models.programme.coercion import is_empty
 from jisr_desktop.models.programme.expressions import holds
 from jisr_desktop.models.programme.form import Field, Form
 from jisr_desktop.models.programme.messages import Message
 from jisr_desktop.models.programme.people import full_name
 from jisr_desktop.models.programme.reference import ReferenceData
-from jisr_desktop.models.programme.validation import (
-    Issue,
-    ValidationResult,
-    is_empty,
-    validate,
-)
+from jisr_desktop.models.programme.validation import validate
+from jisr_desktop.models.programme.validation_result import Issue, ValidationResult
 from jisr_desktop.models.store.repository import Repository
 
 # What a duplicate lookup reads: the identifiers and the names with the date of birth.
@@ -147,11 +145,8 @@ class FormModel:
             if issue.field in messages or not self._shown(issue):
                 continue
             messages[issue.field] = FieldMessage(issue.message, issue.severity)
-        calculated = {
-            f.name: result.answers[f.name]
-            for f in form.fields
-            if f.type == "calculate" and f.name in result.answers
-        }
+        # The domain's rule: what the record stores, withheld while its inputs fail.
+        calculated = calculated_values(form, result)
         # "Answered" means answered acceptably: a household of 0 is not one step nearer
         # to a record that can be saved.
         failing = {i.field for i in result.errors}

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.i18n import N_, _
 from jisr_desktop.models.programme.definitions import Definition, localized
-from jisr_desktop.models.programme.expressions import references
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.store.repository import DraftInfo, RecordDetail
 from jisr_desktop.ui.age_notice import age_rules
@@ -150,10 +149,6 @@ class RegistrationPage(FormDisplay, DraftKeeping, DuplicateLookup, Saving, QWidg
         self.section_boxes: dict[str, QGroupBox] = {}
         # Reference fields filtered by another field: parent name -> children.
         self.children_of: dict[str, list[ReferenceWidget]] = {}
-        # Calculated fields and the answers they are computed from.
-        self._inputs_of = {
-            f.name: set(references(f.calculation)) for f in self.form.fields if f.calculation
-        }
         self.age_rules = age_rules(self.ctx.defs.grid)
 
         if self.duplicates is None:

@@ -33,7 +33,7 @@ from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import N_, _
 from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.programme.form import Field, Form, from_definition
-from jisr_desktop.models.store.audit_trail import TrailEntry, record_trail
+from jisr_desktop.models.store.audit import AuditInfo
 from jisr_desktop.models.store.repository import RecordDetail
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.context import AppContext
@@ -57,11 +57,15 @@ ACTIONS = {
 LTR_TYPES = frozenset({"cin", "phone"})
 
 
+# The record view shows this many of her newest audit entries.
+RECORD_TRAIL_LIMIT = 200
+
+
 @dataclass
 class RecordView:
     record: RecordDetail
     form: Form
-    trail: list[TrailEntry]
+    trail: list[AuditInfo]
 
 
 def load_record_view(ctx: AppContext, record_id: str) -> RecordView | None:
@@ -70,7 +74,8 @@ def load_record_view(ctx: AppContext, record_id: str) -> RecordView | None:
     if record is None:
         return None
     definition = record_form(ctx, record)
-    return RecordView(record, from_definition(definition), record_trail(ctx.store, record_id))
+    trail = ctx.repo.audit_trail(record_id, limit=RECORD_TRAIL_LIMIT)
+    return RecordView(record, from_definition(definition), trail)
 
 
 def value_text(fld: Field | None, value: Any, reference: Any, lang: str) -> str:

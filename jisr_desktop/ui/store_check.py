@@ -17,7 +17,7 @@ import logging
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from jisr_desktop.i18n import _
-from jisr_desktop.models.store.database import StoreError
+from jisr_desktop.models.store.errors import StoreError
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.user_messages import error_text
 

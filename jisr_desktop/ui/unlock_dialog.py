@@ -32,7 +32,8 @@ from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.normalize import normalize_name
 from jisr_desktop.models.programme.passphrase import problems
 from jisr_desktop.models.programme.reference import ReferenceData, place_name
-from jisr_desktop.models.store.database import KEYRING_FILE, Store, StoreError
+from jisr_desktop.models.store.database import KEYRING_FILE, Store
+from jisr_desktop.models.store.errors import StoreError
 from jisr_desktop.models.store.keyring import Keyring, KeyringError
 from jisr_desktop.ui.language import LanguageManager
 from jisr_desktop.ui.tasks import TaskRunner

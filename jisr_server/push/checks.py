@@ -21,7 +21,7 @@ from jisr_desktop.models.programme import decisions
 from jisr_desktop.models.programme import items as programme_items
 from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.programme.reference import ReferenceData
-from jisr_desktop.models.programme.roles import Action, may
+from jisr_desktop.models.programme.roles import OP_ACTIONS, may
 from jisr_desktop.models.programme.validation import validate
 from jisr_desktop.sync.protocol import PROGRAMME_OPS, Code, Op, OpResult, OutOp, Status
 from jisr_server.evaluation import CONSENT_FIELD, evaluate
@@ -30,12 +30,8 @@ from jisr_server.scope import Principal
 
 PROVINCE_FIELD = "province"
 # What each op is, in the role table (a decision: by its kind, see decisions.py).
-ACTION_OF_OP = {
-    Op.UPSERT: Action.ENROL,
-    Op.DELETE: Action.DELETE,
-    Op.ASSESSMENT: Action.ASSESS,
-    Op.DELIVERY: Action.DELIVER,
-}
+# Op(name) fails at import if the table names an op the protocol does not know.
+ACTION_OF_OP = {Op(name): action for name, action in OP_ACTIONS.items()}
 _MAX_VERSION = 2**31 - 1
 
 

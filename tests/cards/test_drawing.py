@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import A4, A6
 from jisr_desktop.cards import BatchItem, render_batch
 from jisr_desktop.cards.drawing import Glyphs, Path, RecordingCanvas, record_card
 from jisr_desktop.cards.fonts import font
-from jisr_desktop.cards.render import _canvas, draw_card
+from jisr_desktop.cards.render import draw_card, pdf_canvas
 from jisr_desktop.cards.text import layout_line
 
 
@@ -59,7 +59,7 @@ def test_batch_pages_are_compressed_when_finished(tmp_path, templates, orientati
     """Each finished sheet is kept compressed, not as text until save(): the batch's memory
     grows by what the file will weigh, not ten times that."""
     out = tmp_path / "c.pdf"
-    canvas = _canvas(out, A4, "t")
+    canvas = pdf_canvas(out, A4, "t")
     draw_card(canvas, templates["orientation"], orientation_data, "ar+fr")
     canvas.showPage()
     page = canvas._doc.Pages.pages[-1]

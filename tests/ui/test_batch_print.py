@@ -10,7 +10,7 @@ import time
 import pytest
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton
 
-from jisr_desktop.cards import render as card_render
+from jisr_desktop.cards import batch as card_batch
 from jisr_desktop.models.store.decisions import ACCEPTED, DecisionRepository
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.committee_page import CommitteePage
@@ -119,13 +119,13 @@ def test_the_accepted_womens_cards_four_per_sheet(qtbot, ctx, women, tmp_path, m
 def test_cancel_stops_the_batch_and_keeps_no_file(qtbot, ctx, women, monkeypatch):
     page = _page(qtbot, ctx)
     page.print_scope.setCurrentIndex(page.print_scope.findData("ranked"))
-    slow = card_render.draw_card
+    slow = card_batch.draw_card
 
     def draw_slowly(*args, **kwargs):
         time.sleep(0.15)  # a slow PC: the batch is still running when she presses Cancel
         return slow(*args, **kwargs)
 
-    monkeypatch.setattr(card_render, "draw_card", draw_slowly)
+    monkeypatch.setattr(card_batch, "draw_card", draw_slowly)
     page.print_button.click()
     batch = page.batch
     # Wait for the print lane's first card, then press the dialog's own Cancel button.

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.i18n import _
 from jisr_desktop.models.store import database
-from jisr_desktop.models.store.database import StoreDamaged
+from jisr_desktop.models.store.errors import StoreDamaged
 from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.main_window import MainWindow

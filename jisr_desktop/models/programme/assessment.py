@@ -16,7 +16,8 @@ from typing import Any
 from jisr_desktop.models.programme.definitions import Definition, localized
 from jisr_desktop.models.programme.expressions import evaluate, truthy
 from jisr_desktop.models.programme.form import assessment_form
-from jisr_desktop.models.programme.validation import ValidationResult, validate
+from jisr_desktop.models.programme.validation import validate
+from jisr_desktop.models.programme.validation_result import ValidationResult
 
 LocalizedText = Mapping[str, str]
 

@@ -12,7 +12,8 @@ from jisr_desktop.models.programme.form import Form, from_definition
 from jisr_desktop.models.programme.orientation import Orientation, orient
 from jisr_desktop.models.programme.reference import ReferenceData
 from jisr_desktop.models.programme.scoring import ScoreResult, score
-from jisr_desktop.models.programme.validation import Issue, ValidationResult, validate
+from jisr_desktop.models.programme.validation import validate
+from jisr_desktop.models.programme.validation_result import Issue, ValidationResult
 
 LANGS = ("ar", "fr", "zgh")
 

@@ -42,6 +42,18 @@ class Action(StrEnum):
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 
+# What each sync op is in this table, by the op's name (sync/protocol.py's `Op`; the
+# server checks the names match): a role may send an op when it may do its action. A
+# decision goes by its kind instead (decisions.ACTION_OF_KIND: a confirmation or the
+# committee's decision). The desktop offers the same actions on its screens, so a device
+# never queues an op its own server would refuse.
+OP_ACTIONS: dict[str, Action] = {
+    "upsert": Action.ENROL,
+    "delete": Action.DELETE,
+    "assessment": Action.ASSESS,
+    "delivery": Action.DELIVER,
+}
+
 _ALL = frozenset(Action)
 TABLE: dict[Role, frozenset[Action]] = {
     Role.FIELD_AGENT: frozenset({Action.ENROL, Action.DELETE, Action.CONFIRM, Action.PRINT}),

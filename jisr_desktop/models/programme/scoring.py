@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from jisr_desktop.models.programme.calculations import recalculate
 from jisr_desktop.models.programme.definitions import Definition, localized
 from jisr_desktop.models.programme.expressions import holds
 from jisr_desktop.models.programme.form import from_definition
-from jisr_desktop.models.programme.validation import recalculate
 
 LocalizedText = Mapping[str, str]
 

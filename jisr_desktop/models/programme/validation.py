@@ -12,86 +12,26 @@ then finds not eligible, with the reason written out for the committee.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from jisr_desktop.models.programme import text_rules
-from jisr_desktop.models.programme.expressions import evaluate, holds, satisfies
-from jisr_desktop.models.programme.form import Field, Form, Section
-from jisr_desktop.models.programme.identity import (
-    cin_looks_standard,
-    normalize_cin,
-    normalize_phone,
-)
+from jisr_desktop.models.programme.calculations import calculate
+from jisr_desktop.models.programme.coercion import coercer, is_empty
+from jisr_desktop.models.programme.expressions import holds, satisfies
+from jisr_desktop.models.programme.form import Field, Form
 from jisr_desktop.models.programme.messages import Message
 from jisr_desktop.models.programme.reference import ReferenceData, load_reference
-
-Severity = Literal["error", "warning"]
+from jisr_desktop.models.programme.validation_result import Issue, ValidationResult
 
 CONSENT_FIELD = "consent"
 DOB_FIELD = "date_of_birth"
 DOB_MIN_AGE = 10
 DOB_MAX_AGE = 100
 
-# Agents type on Arabic keyboards: accept Arabic-Indic and Persian digits as well.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Which attribute of a reference row names its parent, by the parent field's list.
 _PARENT_ATTR = {"regions": "region_code", "provinces": "province_code"}
-
-
-@dataclass(frozen=True)
-class Issue:
-    field: str
-    message: Message
-    severity: Severity
-
-    @property
-    def code(self) -> str:
-        return self.message.code
-
-
-@dataclass(frozen=True)
-class ValidationResult:
-    # Answers hold names and CINs: kept out of repr so that a logged result leaks nothing.
-    answers: dict[str, Any] = field(repr=False)
-    errors: tuple[Issue, ...]
-    warnings: tuple[Issue, ...]
-    # The fields shown for these answers: the form on screen needs them on every keystroke,
-    # and validation has just worked them out (relevant_fields() would do it again).
-    relevant: frozenset[str] = field(default=frozenset(), compare=False)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(
-        self, form: Form, lang: str, *, severity: Severity | None = None
-    ) -> dict[str, list[str]]:
-        """Rendered messages per field (errors first), for showing beside each field."""
-        out: dict[str, list[str]] = {}
-        for issue in self._issues(severity):
-            out.setdefault(issue.field, []).append(issue.message.render(form.messages, lang))
-        return out
-
-    def codes(self, severity: Severity | None = None) -> dict[str, list[str]]:
-        """Message codes per field: what a test or a log may show without any personal data."""
-        out: dict[str, list[str]] = {}
-        for issue in self._issues(severity):
-            out.setdefault(issue.field, []).append(issue.code)
-        return out
-
-    def _issues(self, severity: Severity | None) -> tuple[Issue, ...]:
-        if severity == "error":
-            return self.errors
-        if severity == "warning":
-            return self.warnings
-        return self.errors + self.warnings
 
 
 def validate(
@@ -135,35 +75,6 @@ def check_field(
     form.field(name)  # a misspelt name is a bug in the caller, not a field without issues
     result = validate(form, answers, today=today, reference=reference)
     return [i for i in (*result.errors, *result.warnings) if i.field == name]
-
-
-def recalculate(
-    form: Form, answers: Mapping[str, Any], today: date | None = None
-) -> dict[str, Any]:
-    """Stored (already validated) `answers` with the form's calculations evaluated again as
-    of `today`.
-
-    A stored `age` was true on the day of registration; a re-scoring months later must
-    see the age on its own day. The answers were coerced when saved, so only the
-    calculations run here: this is the hot path of re-scoring 100,000 records.
-    """
-    day = today or date.today()
-    out = dict(answers)
-    for section, f in _calculations(form):
-        shown = all(holds(e, out, today=day) for e in (section.relevant, f.relevant) if e)
-        value = evaluate(f.calculation, out, today=day) if shown and f.calculation else ""
-        if value == "" or value is None:
-            out.pop(f.name, None)
-        else:
-            out[f.name] = value
-    return out
-
-
-def _calculations(form: Form) -> Iterator[tuple[Section, Field]]:
-    for section in form.sections:
-        for f in section.fields:
-            if f.type == "calculate":
-                yield section, f
 
 
 class _Run:
@@ -239,11 +150,11 @@ class _Run:
     # -- pass 2: per relevant field, in document order -----------------------------------
 
     def _calculate(self, f: Field) -> None:
-        result = evaluate(f.calculation, self.values, today=self.today) if f.calculation else ""
-        if result is None or result == "":
+        value = calculate(f, self.values, self.today)
+        if value is None:
             self.values.pop(f.name, None)
         else:
-            self.values[f.name] = result
+            self.values[f.name] = value
 
     def _check(self, f: Field) -> None:
         pending = self._coercion.get(f.name)
@@ -354,7 +265,7 @@ class _Plan:
     their kind. Kept in `Form.derived`; forms are immutable, so it never goes stale."""
 
     def __init__(self, form: Form) -> None:
-        self.answers = tuple((f, _coercer(f)) for f in form.fields if f.is_answer)
+        self.answers = tuple((f, coercer(f)) for f in form.fields if f.is_answer)
         self.sections = tuple(
             (s, tuple((f, f.type == "calculate", f.is_answer) for f in s.fields))
             for s in form.sections
@@ -378,183 +289,3 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year that has none
         return day.replace(year=day.year - years, day=28)
-
-
-def is_empty(value: Any) -> bool:
-    """No answer: nothing, blank text or an empty selection (0 and False are answers)."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | tuple | set | frozenset):
-        return not value
-    return False
-
-
-# -- coercion per type: (value or None, issues) ------------------------------------------
-
-Coerced = tuple[Any, list[Issue]]
-
-
-def _fail(f: Field, code: str, raw: Any) -> Coerced:
-    return None, [Issue(f.name, Message(code, {"value": raw}), "error")]
-
-
-def _text(f: Field, raw: Any) -> Coerced:
-    text = str(raw).strip()
-    if not text:
-        return None, []
-    problem = text_rules.text_problem(f, text)
-    if problem is not None:
-        return None, [Issue(f.name, problem, "error")]
-    return text, []
-
-
-def _integer(f: Field, raw: Any) -> Coerced:
-    if isinstance(raw, bool):
-        return _fail(f, "not_integer", raw)
-    if isinstance(raw, int):
-        return raw, []
-    if isinstance(raw, float):
-        return (int(raw), []) if raw.is_integer() else _fail(f, "not_integer", raw)
-    text = str(raw).strip().translate(_DIGITS)
-    try:
-        return int(text), []
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return _fail(f, "not_integer", raw)
-    return (int(number), []) if number.is_integer() else _fail(f, "not_integer", raw)
-
-
-def _decimal(f: Field, raw: Any) -> Coerced:
-    if isinstance(raw, bool):
-        return _fail(f, "not_number", raw)
-    if isinstance(raw, int | float):
-        number = float(raw)
-    else:
-        # French writing uses a decimal comma.
-        text = str(raw).strip().translate(_DIGITS).replace(",", ".").replace("٫", ".")
-        try:
-            number = float(text)
-        except ValueError:
-            return _fail(f, "not_number", raw)
-    if not math.isfinite(number):
-        return _fail(f, "not_number", raw)
-    return number, []
-
-
-def _date(f: Field, raw: Any) -> Coerced:
-    if isinstance(raw, datetime):
-        return raw.date().isoformat(), []
-    if isinstance(raw, date):
-        return raw.isoformat(), []
-    text = str(raw).strip().translate(_DIGITS)
-    # date.fromisoformat alone would also take 20240131 or week dates: too lenient.
-    if not _ISO_DATE.match(text):
-        return _fail(f, "not_date", raw)
-    try:
-        return date.fromisoformat(text).isoformat(), []
-    except ValueError:
-        return _fail(f, "not_date", raw)
-
-
-def _choice_index(f: Field) -> dict[str, Any]:
-    """Each choice's value by its text; the first choice wins when two print the same."""
-    index: dict[str, Any] = {}
-    for choice in f.choices:
-        index.setdefault(str(choice.value), choice.value)
-    return index
-
-
-def _match(f: Field, raw: Any, index: Mapping[str, Any] | None = None) -> Any:
-    """The value of the choice whose text is `raw` (stripped), or None."""
-    return (index if index is not None else _choice_index(f)).get(str(raw).strip())
-
-
-def _select_one(f: Field, raw: Any, index: Mapping[str, Any] | None = None) -> Coerced:
-    if not f.choices:
-        return str(raw).strip(), []
-    value = _match(f, raw, index)
-    return (value, []) if value is not None else _fail(f, "invalid_choice", raw)
-
-
-def _select_multiple(f: Field, raw: Any, index: Mapping[str, Any] | None = None) -> Coerced:
-    if isinstance(raw, str):
-        items = raw.split()
-    elif isinstance(raw, list | tuple | set | frozenset):
-        items = list(raw)
-    else:
-        items = [raw]
-    if not f.choices:
-        return [str(i).strip() for i in items], []
-    if index is None:
-        index = _choice_index(f)
-    matched = [_match(f, i, index) for i in items]
-    chosen = set(matched)
-    unknown = [str(i) for i, value in zip(items, matched, strict=True) if value is None]
-    if unknown:
-        return _fail(f, "invalid_choice", " ".join(unknown))
-    # The list's order, not the clicking order: the same choices always compare equal.
-    return [c.value for c in f.choices if c.value in chosen], []
-
-
-def _phone(f: Field, raw: Any) -> Coerced:
-    problem = text_rules.typed_code_problem(f, str(raw))
-    if problem is not None:
-        return None, [Issue(f.name, problem, "error")]
-    check = normalize_phone(str(raw))
-    if not check.valid or not check.e164:
-        return _fail(f, "phone_invalid", raw)
-    if not check.is_mobile:
-        # A landline is a real number but cannot receive the programme's SMS.
-        return check.e164, [
-            Issue(f.name, Message("phone_not_mobile", {"value": check.e164}), "warning")
-        ]
-    return check.e164, []
-
-
-def _cin(f: Field, raw: Any) -> Coerced:
-    problem = text_rules.typed_code_problem(f, str(raw))
-    if problem is not None:
-        return None, [Issue(f.name, problem, "error")]
-    cin = normalize_cin(str(raw))
-    if not cin:
-        return None, []
-    problem = text_rules.cin_problem(f, cin)
-    if problem is not None:
-        return None, [Issue(f.name, problem, "error")]
-    if not cin_looks_standard(cin):
-        # No authoritative CIN/CNIE pattern is published: an unusual one is only queried.
-        return cin, [Issue(f.name, Message("cin_pattern", {"value": cin}), "warning")]
-    return cin, []
-
-
-def _reference_code(f: Field, raw: Any) -> Coerced:
-    return (str(raw).strip() or None), []
-
-
-_COERCERS = {
-    "text": _text,
-    "integer": _integer,
-    "decimal": _decimal,
-    "date": _date,
-    "select_one": _select_one,
-    "select_multiple": _select_multiple,
-    "phone": _phone,
-    "cin": _cin,
-}
-
-
-def _coercer(f: Field) -> Any:
-    # A reference field is a code from the HCP lists, whatever type the form gives it.
-    if f.reference:
-        return _reference_code
-    if f.type in ("select_one", "select_multiple") and f.choices:
-        # The choice list indexed once per form, not scanned once per answer.
-        index = _choice_index(f)
-        select = _COERCERS[f.type]
-        return lambda field, raw: select(field, raw, index)
-    return _COERCERS.get(f.type)

@@ -1,4 +1,10 @@
-"""Reads of the audit trail. Entries are appended by `journal.Journal` only."""
+"""The one reader of the audit trail: who did what, when, and what changed.
+
+Entries are appended by `journal.Journal` only, in the transaction of each write. Read
+here for the CLI's history (`changes` as written), for the tests, and for one woman's
+record view, which splits `changes` into the answers corrected (`changed`: field ->
+[before, after]) and the rest (`details`: a decision's outcome, a delivered service).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,37 @@ from sqlalchemy import select
 from jisr_desktop.models.store.database import Store
 from jisr_desktop.models.store.schema import AuditEntry
 
+# Audit keys that are bookkeeping, not answers (a decision's id, an assessment's id).
+_NOT_ANSWERS = frozenset({"decision", "assessment", "service", "on", "outcome", "decided_on"})
+
 
 @dataclass(frozen=True)
 class AuditInfo:
-    at: str
+    at: str  # UTC ISO timestamp
     agent: str
-    action: str
+    action: str  # create | update | import | decision.* | assessment.* | delivery | ...
     record_id: str | None
     changes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> dict[str, list[Any]]:
+        """For a registration written or corrected: field -> [before, after]."""
+        return {
+            k: v
+            for k, v in self.changes.items()
+            if k not in _NOT_ANSWERS and isinstance(v, list) and len(v) == 2
+        }
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Anything else the entry notes (a decision's outcome, a delivered service)."""
+        changed = self.changed
+        return {k: v for k, v in self.changes.items() if k not in changed}
+
+    @property
+    def fields(self) -> list[str]:
+        """The answers this entry changed, in the order the audit wrote them."""
+        return list(self.changed)
 
 
 class AuditTrail:

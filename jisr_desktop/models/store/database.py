@@ -1,4 +1,6 @@
 """The encrypted local store: SQLCipher file, key handling, PRAGMAs, migrations on open.
+Its errors are in `errors.py`, the damage checks in `integrity.py`, the migration
+revisions in `revisions.py`.
 
 Opening the store is the only place a key is used. The key never touches the disk in
 clear: keyring.json holds it wrapped per agent, and SQLCipher gets it as a raw key, so
@@ -11,27 +13,36 @@ import contextlib
 import logging
 import os
 import sqlite3
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlcipher3
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from jisr_desktop.models.programme import roles
 from jisr_desktop.models.programme.reference import load_reference
+from jisr_desktop.models.store.errors import (
+    AgentRefused,
+    StoreCorrupt,
+    StoreDamaged,
+    StoreExists,
+    StoreFileMissing,
+    StoreLocked,
+    StoreMissing,
+)
+from jisr_desktop.models.store.integrity import check_file, full_check, is_damage, quick_check
 from jisr_desktop.models.store.keyring import Keyring, KeyringError, new_store_key
+from jisr_desktop.models.store.revisions import HEAD_REVISION, alembic_config, stored_revision
 from jisr_desktop.models.store.schema import Account, Meta
 from jisr_desktop.paths import sweep_tmp
 
 if TYPE_CHECKING:
-    from alembic.config import Config
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -40,136 +51,8 @@ KEYRING_FILE = "keyring.json"
 ROLES = roles.ROLES  # kept for callers; the one table is models/programme/roles.py
 
 
-class StoreError(Exception):
-    """A problem the user must be told about; `code` selects the translated message."""
-
-    code = "store_error"
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.code)
-        self.detail = detail
-
-
-class StoreMissing(StoreError):
-    code = "store_missing"
-
-
-class StoreExists(StoreError):
-    code = "store_exists"
-
-
-class StoreCorrupt(StoreError):
-    code = "store_corrupt"
-
-
-class StoreDamaged(StoreCorrupt):
-    """The file is empty, cut short or fails its integrity check: nothing is written to it."""
-
-    code = "store_damaged"
-
-
-class StoreFileMissing(StoreError):
-    """The keyring is here but store.db is not: a lost file, never a reason to start over."""
-
-    code = "store_file_missing"
-
-
-class AgentRefused(StoreError):
-    """Adding an agent the role table or the reference lists do not allow; `code` says why:
-    not_allowed_manage_agents, not_allowed_create_admin, unknown_role, unknown_province."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(detail or code)
-        self.code = code
-
-
-class StoreLocked(StoreError):
-    """Wraps a keyring problem (wrong passphrase, unknown agent) under one type for callers."""
-
-    def __init__(self, cause: KeyringError) -> None:
-        super().__init__(str(cause))
-        self.code = cause.code
-
-
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-# The newest migration in models/migrations/versions. A store already there is opened
-# without importing alembic at all (0.12 s warm here, more cold: alembic pulls in mako
-# and, when installed, pygments); alembic is loaded only to upgrade an older store.
-# tests/test_migrations.py checks this constant against alembic's own view of the
-# scripts, so a new migration cannot be forgotten here.
-HEAD_REVISION = "0011_programme_paths"
-
-
-def _alembic_config(connection) -> Config:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option(
-        "script_location", str(resources.files("jisr_desktop.models.store") / "migrations")
-    )
-    config.attributes["connection"] = connection
-    return config
-
-
-def head_revision() -> str:
-    """The head as alembic computes it from the migration scripts (loads alembic)."""
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(_alembic_config(None))
-    return script.get_current_head() or ""
-
-
-def stored_revision(conn: Connection) -> str | None:
-    """The store's migration revision, read from alembic's own table (None: a new file)."""
-    has_table = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-    ).first()
-    if has_table is None:
-        return None
-    versions = [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
-    return versions[0] if len(versions) == 1 else None
-
-
-# SQLite's result codes for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB): on an encrypted
-# store a page whose HMAC fails reads as NOTADB.
-_DAMAGE_CODES = {11, 26}
-# How long the quick check may run at open; a larger store is checked in full by `check`.
-QUICK_CHECK_SECONDS = 0.5
-PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def check_file(path: Path) -> None:
-    """What can be told without the key: a store file is never empty, is whole pages, and is
-    encrypted (SQLCipher's first 16 bytes are a random salt, never SQLite's plain header)."""
-    size = path.stat().st_size
-    if size == 0:
-        raise StoreDamaged("the store file is empty")
-    if size % 512:
-        raise StoreDamaged(f"the store file is cut short ({size} bytes)")
-    with path.open("rb") as fh:
-        if fh.read(16) == PLAIN_SQLITE_HEADER:
-            raise StoreCorrupt("not an encrypted store")
-
-
-def is_damage(exc: BaseException) -> bool:
-    """Whether a DB-API error says the file itself is damaged (not locked, not a bad query)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in _DAMAGE_CODES
-    text = str(exc).lower()
-    return "malformed" in text or "not a database" in text
-
-
-def is_busy(exc: BaseException) -> bool:
-    """Whether an error is another writer holding the store past busy_timeout."""
-    original = getattr(exc, "orig", exc)
-    code = getattr(original, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
-    return "database is locked" in str(original).lower()
 
 
 def _make_engine(path: Path, key: bytes) -> Engine:
@@ -198,43 +81,6 @@ def _make_engine(path: Path, key: bytes) -> Engine:
         cur.close()
 
     return engine
-
-
-def quick_check(engine: Engine, seconds: float = QUICK_CHECK_SECONDS) -> bool:
-    """SQLite's quick_check, stopped after `seconds`. True: checked to the end and sound;
-    False: stopped by the clock (the rest is for `full_check`). Raises StoreDamaged."""
-    raw = engine.raw_connection()
-    conn = raw.driver_connection
-    deadline = time.monotonic() + seconds
-    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
-    try:
-        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
-    except (sqlcipher3.dbapi2.DatabaseError, sqlite3.DatabaseError) as exc:
-        if is_damage(exc):
-            raise StoreDamaged(str(exc)) from exc
-        if time.monotonic() > deadline:
-            return False
-        raise
-    finally:
-        conn.set_progress_handler(None, 0)
-        raw.close()
-    if rows != [("ok",)]:
-        raise StoreDamaged(str(rows[0][0]) if rows else "quick_check returned nothing")
-    return True
-
-
-def full_check(engine: Engine) -> list[str]:
-    """Every page: SQLCipher's HMAC check, then SQLite's integrity_check. [] when sound."""
-    problems: list[str] = []
-    with engine.connect() as conn:
-        try:
-            problems += [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-            rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-        except sa_exc.DBAPIError as exc:
-            if not is_damage(exc.orig):
-                raise
-            return [*problems, str(exc.orig)]
-    return problems + [r for r in rows if r != "ok"]
 
 
 def _unfinished(folder: Path) -> None:
@@ -410,7 +256,7 @@ class Store:
                 return
             from alembic import command
 
-            command.upgrade(_alembic_config(conn), revision)
+            command.upgrade(alembic_config(conn), revision)
 
     # -- sessions -----------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ class CompiledGrid:
         day = self.today = today or date.today()
         self.grid, self.form = grid, form
         data = grid.data
-        # As validation.recalculate: (name, relevance checks, calculation or None).
+        # As calculations.recalculate: (name, relevance checks, calculation or None).
         self._calculations: list[tuple[str, tuple[Any, ...], Any]] = []
         if form is not None:
             for section in from_definition(form).sections:
