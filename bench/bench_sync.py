@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import sys
 import tempfile
 import threading
@@ -49,6 +48,7 @@ from jisr_desktop.models.workflows.enrolment import derived_from, evaluate  # no
 from jisr_desktop.sync.accounts import credentials, login  # noqa: E402
 from jisr_desktop.sync.client import Client, Link  # noqa: E402
 from jisr_desktop.sync.engine import SyncEngine  # noqa: E402
+from tests.conftest import distinct_woman  # noqa: E402
 from tests.server.conftest import PASSWORD, Server, _postgres_database, _prepare  # noqa: E402
 from tests.sync.proxy import Proxy  # noqa: E402
 
@@ -88,14 +88,12 @@ def device(folder: Path, count: int, seed: int, defs, agent: str = "Bench Agent"
 
 
 def variants(store_template: list, n: int, seed: int) -> list:
-    """Copies of evaluated items with a fresh CIN and name (neither is scored)."""
-    rng = random.Random(seed)
+    """Copies of evaluated items, each a woman of her own: a fresh CIN, last names in both
+    scripts and birth date (none is scored), so the server flags no pairs among the
+    devices' copies of one template."""
     out = []
-    for answers, derived, _rid in store_template[:n]:
-        a = dict(answers)
-        a["cin"] = "BK" + str(rng.randrange(100000, 999999))
-        a["last_name_lat"] = "Bench" + "".join(rng.choice("abcdefghij") for _ in range(6))
-        out.append((a, derived, None))
+    for i, (answers, derived, _rid) in enumerate(store_template[:n]):
+        out.append(({**answers, **distinct_woman(("bench_sync", seed, i))}, derived, None))
     return out
 
 
