@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -128,6 +129,9 @@ class Client:
         self.bytes_down = 0
         self.useful_up = 0  # bytes of requests that got their answer (goodput)
         self.useful_down = 0
+        # The push keeps two requests on the link (two connections of the one session's
+        # pool): the counters and the link's measures are updated under this lock.
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         self.session.close()
@@ -156,12 +160,14 @@ class Client:
             raise LinkError(type(exc).__name__) from exc
         seconds = self.clock() - start
         down = int(response.headers.get("Content-Length") or len(raw)) + 200
-        self.bytes_up += up
-        self.bytes_down += down
-        self.link.measured(up + down, seconds)
+        with self._lock:
+            self.bytes_up += up
+            self.bytes_down += down
+            self.link.measured(up + down, seconds)
         reply = self._reply(response, raw, up, down, seconds)
-        self.useful_up += up
-        self.useful_down += down
+        with self._lock:
+            self.useful_up += up
+            self.useful_down += down
         return reply
 
     @staticmethod

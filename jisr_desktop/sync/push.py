@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from jisr_desktop.models.store import sync_apply, sync_state
 from jisr_desktop.models.store.sync_state import Batch, Settled
+from jisr_desktop.models.store.tokens import DeviceToken
 from jisr_desktop.sync import status as st
 from jisr_desktop.sync.client import Client, HttpError, LinkError, Reply
 from jisr_desktop.sync.protocol import PushReply, Status
@@ -26,6 +31,10 @@ log = logging.getLogger(__name__)
 MIN_BATCH, START_BATCH, MAX_BATCH = 1, 50, 500
 QUICK_SECONDS = 20.0  # a batch answered within this may grow
 RESULT_BYTES = 70  # one op's answer, gzipped, roughly
+# Batches on the link at once: two keep the uplink busy while the other's reply comes
+# down (bench/RESULTS.md: one at a time used 66 % of a 2G link). More would only queue
+# behind the same bottleneck and cost more on a cut.
+IN_FLIGHT = 2
 
 
 class Pusher:
@@ -33,32 +42,79 @@ class Pusher:
         self.ctx, self.client = ctx, client
         saved = sync_state.get_value(ctx.store, "batch_size")
         self.size = int(saved) if saved else START_BATCH
+        self._halt = threading.Event()
 
     def push_all(self) -> None:
-        try:
-            for batch in sync_state.in_flight_batches(self.ctx.store):
-                self.send(batch)
-            while True:
-                self.ctx.check()
-                batch = sync_state.claim_batch(self.ctx.store, self.ctx.engine.credentials,
-                                               self.size)
-                if batch is None:
-                    return
-                self.send(batch)
-        finally:
-            sync_state.set_values(self.ctx.store, batch_size=self.size)
+        """Keep IN_FLIGHT batches on the link: the next one goes up while the server works
+        on the last and its reply comes down, so the uplink never idles for a round trip.
+
+        Only the HTTP runs in the sender threads; the store is claimed and settled on this
+        thread, in claim order. Each batch is claimed (committed in flight) before it is
+        sent, and claims never share a record, so per-record order holds; a batch whose
+        answer never came stays in flight and is resent with the same ids next run."""
+        store = self.ctx.store
+        resend = deque(sync_state.in_flight_batches(store))
+        window: deque[tuple[Batch, Future]] = deque()
+        with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="sync-push") as pool:
+            try:
+                while True:
+                    while len(window) < IN_FLIGHT:
+                        self.ctx.check()
+                        batch = resend.popleft() if resend else sync_state.claim_batch(
+                            store, self.ctx.engine.credentials, self.size)
+                        if batch is None:
+                            break
+                        token = self._token(batch)
+                        if token is not None:  # else: stays in flight until she signs in
+                            window.append((batch, pool.submit(self._sent, batch, token)))
+                    if not window:
+                        return
+                    batch, future = window.popleft()
+                    self._answered(batch, future.result)
+            finally:
+                self._drain(window)
+                sync_state.set_values(store, batch_size=self.size)
+
+    def _drain(self, window: deque[tuple[Batch, Future]]) -> None:
+        """A run stopping: wait for the batches still on the link and keep the answers
+        that came; the others stay in flight, resent with the same ids next time."""
+        self._halt.set()  # the other sender stops retrying
+        for batch, future in window:
+            try:
+                answer = future.result()
+            except Exception:  # the run is already stopping for a reason of its own
+                continue
+            self._settle(batch, answer)
+
+    def _token(self, batch: Batch) -> DeviceToken | None:
+        creds = self.ctx.engine.credentials
+        return creds.get(batch.author) or (
+            None if batch.author else next(iter(creds.values()), None))
+
+    def _sent(self, batch: Batch, token: DeviceToken) -> tuple[Reply, PushReply]:
+        """In a sender thread: the request, retried as the run's policy says, until the
+        other sender's failure stops the run."""
+
+        def attempt() -> tuple[Reply, PushReply]:
+            if self._halt.is_set():
+                raise Stop(st.LINK_FAILED)
+            return self._post(batch, token.token)
+
+        return self.ctx.call(attempt, on_timeout=self._shrink)
 
     def _shrink(self) -> None:
         self.size = max(MIN_BATCH, self.size // 2)
 
     def send(self, batch: Batch) -> None:
-        creds = self.ctx.engine.credentials
-        token = creds.get(batch.author) or (
-            None if batch.author else next(iter(creds.values()), None))
+        """One batch alone, waiting for its answer (the parts of a split batch)."""
+        token = self._token(batch)
         if token is None:
             return  # stays in flight, same ids, until she signs in again
+        self._answered(batch, lambda: self._sent(batch, token))
+
+    def _answered(self, batch: Batch, answer: Callable[[], tuple[Reply, PushReply]]) -> None:
         try:
-            reply = self.ctx.call(lambda: self._post(batch, token.token), on_timeout=self._shrink)
+            reply = answer()
         except HttpError as exc:
             if exc.status == 413:
                 self._too_large(batch)
