@@ -157,8 +157,14 @@ class Pusher:
             sync_state.set_values(store, server_id=push.server_id)
         settled = [Settled(r.op_id, r.record_id, str(r.status), r.version, r.to_json())
                    for r in push.results]
-        sync_state.settle(store, settled, sync_apply.release_into)
+        differ = sync_state.settle(store, settled, sync_apply.release_into)
         summary = self.ctx.summary
+        if differ:
+            # The server scored some records otherwise: the next pull brings this device's
+            # own changes too, so those records take the server's whole evaluation.
+            log.info("server evaluation differs for %d record(s)", len(differ))
+            summary.evaluations_differ += len(differ)
+            sync_state.set_values(store, pull_own="1")
         done = [r for r in push.results if r.status in (Status.APPLIED, Status.DUPLICATE)]
         summary.pushed += len(done)
         summary.duplicates += sum(1 for r in done if r.status == Status.DUPLICATE)
