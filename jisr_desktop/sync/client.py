@@ -108,6 +108,12 @@ class Backoff:
         self.failures = 0
 
 
+def encode_body(body: Any) -> bytes:
+    """A request body as it goes on the wire: compact JSON, gzip level 9."""
+    return gzip.compress(json.dumps(body, separators=(",", ":"),
+                                    ensure_ascii=False).encode("utf-8"), 9)
+
+
 class Client:
     """One server, one device: every request names the device, tokens are per call."""
 
@@ -146,8 +152,7 @@ class Client:
             head["Authorization"] = f"Bearer {token}"
         data = None
         if body is not None:
-            data = gzip.compress(json.dumps(body, separators=(",", ":"),
-                                            ensure_ascii=False).encode("utf-8"), 9)
+            data = encode_body(body)
             head.update({"Content-Type": "application/json", "Content-Encoding": "gzip"})
         up = len(data or b"") + 300  # headers, roughly
         start = self.clock()

@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
 from jisr_desktop.models.store import sync_apply, sync_state
 from jisr_desktop.models.store.sync_state import Batch, Settled
 from jisr_desktop.models.store.tokens import DeviceToken
 from jisr_desktop.sync import status as st
-from jisr_desktop.sync.client import Client, HttpError, LinkError, Reply
+from jisr_desktop.sync.client import Client, HttpError, LinkError, Reply, encode_body
 from jisr_desktop.sync.protocol import PushReply, Status
 from jisr_desktop.sync.status import Phase, Progress, Stop
 
@@ -43,37 +44,63 @@ class Pusher:
         saved = sync_state.get_value(ctx.store, "batch_size")
         self.size = int(saved) if saved else START_BATCH
         self._halt = threading.Event()
+        self._resend: deque[Batch] = deque()
+        self._ready: tuple[Batch, DeviceToken, dict] | None = None  # claimed, not yet sent
+        self._due = 0.0  # monotonic time from which another batch may start
 
     def push_all(self) -> None:
         """Keep IN_FLIGHT batches on the link: the next one goes up while the server works
         on the last and its reply comes down, so the uplink never idles for a round trip.
 
-        Only the HTTP runs in the sender threads; the store is claimed and settled on this
-        thread, in claim order. Each batch is claimed (committed in flight) before it is
-        sent, and claims never share a record, so per-record order holds; a batch whose
-        answer never came stays in flight and is resent with the same ids next run."""
+        The next batch starts when the last one's body should be up (its size at the
+        goodput measured), not at once: two bodies going up side by side would finish
+        together and leave the uplink idle during both replies. Only the HTTP runs in the
+        sender threads; the store is claimed and settled on this thread, in claim order.
+        Each batch is claimed (committed in flight) before it is sent, and claims never
+        share a record, so per-record order holds; a batch whose answer never came stays
+        in flight and is resent with the same ids next run."""
         store = self.ctx.store
-        resend = deque(sync_state.in_flight_batches(store))
+        self._resend = deque(sync_state.in_flight_batches(store))
         window: deque[tuple[Batch, Future]] = deque()
         with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="sync-push") as pool:
             try:
                 while True:
-                    while len(window) < IN_FLIGHT:
-                        self.ctx.check()
-                        batch = resend.popleft() if resend else sync_state.claim_batch(
-                            store, self.ctx.engine.credentials, self.size)
-                        if batch is None:
-                            break
-                        token = self._token(batch)
-                        if token is not None:  # else: stays in flight until she signs in
-                            window.append((batch, pool.submit(self._sent, batch, token)))
+                    self._fill(window, pool)
                     if not window:
                         return
-                    batch, future = window.popleft()
-                    self._answered(batch, future.result)
+                    waiting = self._ready is not None and len(window) < IN_FLIGHT
+                    timeout = max(0.0, self._due - time.monotonic()) if waiting else None
+                    done, _ = wait([window[0][1]], timeout=timeout)
+                    if done:
+                        batch, future = window.popleft()
+                        self._answered(batch, future.result)
             finally:
                 self._drain(window)
                 sync_state.set_values(store, batch_size=self.size)
+
+    def _fill(self, window: deque[tuple[Batch, Future]], pool: ThreadPoolExecutor) -> None:
+        """Start batches while fewer than IN_FLIGHT are out and the link is free for one."""
+        while len(window) < IN_FLIGHT:
+            if self._ready is None:
+                self.ctx.check()
+                batch = self._resend.popleft() if self._resend else sync_state.claim_batch(
+                    self.ctx.store, self.ctx.engine.credentials, self.size)
+                if batch is None:
+                    return
+                token = self._token(batch)
+                if token is None:
+                    continue  # stays in flight, same ids, until she signs in again
+                self._ready = (batch, token, self._body(batch))
+            if window and time.monotonic() < self._due:
+                return
+            batch, token, body = self._ready
+            self._ready = None
+            # When its body should be up, a round trip early: then the next may start.
+            now = time.monotonic()
+            up = len(encode_body(body))
+            self._due = max(now, self._due) + up / max(self.client.link.goodput, 200.0) \
+                - self.client.link.rtt
+            window.append((batch, pool.submit(self._sent, batch, token, body)))
 
     def _drain(self, window: deque[tuple[Batch, Future]]) -> None:
         """A run stopping: wait for the batches still on the link and keep the answers
@@ -91,14 +118,15 @@ class Pusher:
         return creds.get(batch.author) or (
             None if batch.author else next(iter(creds.values()), None))
 
-    def _sent(self, batch: Batch, token: DeviceToken) -> tuple[Reply, PushReply]:
+    def _sent(self, batch: Batch, token: DeviceToken,
+              body: dict | None = None) -> tuple[Reply, PushReply]:
         """In a sender thread: the request, retried as the run's policy says, until the
         other sender's failure stops the run."""
 
         def attempt() -> tuple[Reply, PushReply]:
             if self._halt.is_set():
                 raise Stop(st.LINK_FAILED)
-            return self._post(batch, token.token)
+            return self._post(batch, token.token, body)
 
         return self.ctx.call(attempt, on_timeout=self._shrink)
 
@@ -137,11 +165,16 @@ class Pusher:
             "op_id": row.op_id, "record_id": row.record_id, "status": "rejected",
             "code": "body_too_large"})], sync_apply.release_into)
 
-    def _post(self, batch: Batch, token: str) -> tuple[Reply, PushReply]:
-        body = {"batch_id": batch.batch_id, "ops": [
+    @staticmethod
+    def _body(batch: Batch) -> dict:
+        return {"batch_id": batch.batch_id, "ops": [
             {"op_id": r.op_id, "record_id": r.record_id, "op": r.op,
              "base_version": r.base_version, "payload": _slim(json.loads(r.payload))}
             for r in batch.rows]}
+
+    def _post(self, batch: Batch, token: str, body: dict | None = None
+              ) -> tuple[Reply, PushReply]:
+        body = body if body is not None else self._body(batch)
         reply = self.client.call("POST", "/v1/sync/push", token=token, body=body,
                                  expect_down=200 + RESULT_BYTES * len(batch.rows))
         return reply, _checked(reply, batch)
