@@ -128,13 +128,27 @@ class SyncEngine:
         self._client = client
         ctx = RunContext(self, summary, progress, cancelled, started)
         if self.with_definitions:
-            from jisr_desktop.sync.definitions import refresh
-
             progress(Progress(Phase.DEFINITIONS))
-            ctx.call(lambda: refresh(self.store, client, self._pull_token()))
+            self._definitions(ctx, client)
         Pusher(ctx, client).push_all()
         Puller(ctx, client).pull_all()
         progress(Progress(Phase.DONE, sent=summary.pushed, pulled=summary.pulled))
+
+    def _definitions(self, ctx: RunContext, client: Client) -> None:
+        """New definitions first (the records pushed next may name them); a version that
+        cannot be installed is left for the next run and holds back no record."""
+        from jisr_desktop.sync.definitions import DefinitionRefused, refresh
+
+        token = self._pull_token()
+        try:
+            ctx.call(lambda: refresh(self.store, client, token))
+        except DefinitionRefused as exc:
+            log.warning("definitions not installed (%s): the next run asks again", exc.what)
+        except HttpError as exc:
+            if exc.status == 401:
+                ctx.token_failure(token.agent, exc)
+                return
+            log.warning("definitions not fetched: %s", exc)
 
     def _finish(self, summary: SyncSummary, started: float) -> None:
         counts = sync_state.counts(self.store)
