@@ -57,7 +57,8 @@ class SyncEngine:
                  backoff_base: float = 1.0) -> None:
         self.store = store
         self.credentials = dict(credentials)
-        self.server_url = server_url or sync_state.get_value(store, "server_url")
+        # Read when first needed, not here: the window builds an engine on its UI thread.
+        self._server_url = server_url
         self.max_attempts = max_attempts
         self.budget = budget
         self.sleep = sleep
@@ -66,7 +67,16 @@ class SyncEngine:
         self.backoff_base = backoff_base
         self._client = client
         self._running = False
-        self._last_error: str | None = sync_state.get_value(store, "last_error")
+
+    @property
+    def server_url(self) -> str | None:
+        if self._server_url is None:
+            self._server_url = sync_state.get_value(self.store, "server_url")
+        return self._server_url
+
+    @server_url.setter
+    def server_url(self, url: str | None) -> None:
+        self._server_url = url
 
     # -- public ---------------------------------------------------------------------------
 
