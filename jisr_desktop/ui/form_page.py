@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
@@ -250,8 +251,11 @@ class RegistrationPage(QWidget):
         self._begin_loading()
         repo = self.ctx.repo
 
-        def work() -> DraftInfo | None:
-            return next((d for d in repo.drafts() if d.id == draft_id), None)
+        def work() -> tuple[DraftInfo, Definition | None] | None:
+            draft = next((d for d in repo.drafts() if d.id == draft_id), None)
+            # The form version she started with, though a sync installed a newer one since.
+            return None if draft is None else (
+                draft, repo.definition(draft.form_id, draft.form_version))
 
         self.ctx.tasks.run(
             work,
@@ -275,11 +279,15 @@ class RegistrationPage(QWidget):
         self._open(record.id, record.answers, title=N_("Edit registration"))
         self.record_version = record.version
 
-    def _draft_loaded(self, draft: DraftInfo | None) -> None:
+    def _draft_loaded(self, found: tuple[DraftInfo, Definition | None] | None) -> None:
         self.scroll.setEnabled(True)
-        if draft is None:
+        if found is None:
             self._set_status(ST_NOT_FOUND)
             return
+        draft, definition = found
+        if definition is not None and definition != self.form_definition:
+            self._build_form(definition)
+            self.retranslate()
         title = N_("Edit registration") if draft.record_id else N_("New registration")
         self._open(draft.record_id, draft.answers, title=title, draft_id=draft.id)
 
@@ -509,6 +517,10 @@ class RegistrationPage(QWidget):
         self._set_status(ST_SAVING)
         ctx = self.ctx
         repo, defs, reference = ctx.repo, ctx.defs, ctx.reference
+        if self.form_definition is not None and defs.form != self.form_definition:
+            # Saved under the form version it was filled in (a sync may have brought a
+            # newer one meanwhile), scored under the current grid.
+            defs = replace(defs, form=self.form_definition)
         submission = self.model.submission()
         record_id, draft_id, had_draft = self.record_id, self.draft_id, self.draft_written
         base_version = self.record_version
