@@ -392,8 +392,8 @@ def write_results(results: dict[str, Any]) -> None:
             f"{link['push_wire_bytes_per_record']:.0f} "
             f"({link['push_up_bytes_per_record']:.0f} + "
             f"{link['push_down_bytes_per_record']:.0f}) | <= 200 |",
-            f"| bytes per record, pulling the device's own records back | "
-            f"{link['pull_down_bytes_per_record']:.0f} | (see notes) |",
+            f"| bytes per record, the pull after the push (own records left out) | "
+            f"{link['pull_down_bytes_per_record']:.1f} | |",
             f"| time per record, push (real-link equivalent) | "
             f"{1000 * link['push_s_per_record'] * s:.0f} ms | |",
             f"| baseline: one request per record ({link['baseline_records']} records) | "
@@ -411,7 +411,8 @@ def write_results(results: dict[str, Any]) -> None:
             "PostgreSQL, `--workers 2`", "",
             f"- {scale['records']} records in {scale['seconds']:.1f} s "
             f"({scale['records_per_s']:.0f} records/s); lost {scale['lost']}, duplicated "
-            f"{scale['duplicated']}, left in outboxes {scale['left']}.", ""]
+            f"{scale['duplicated']}, left in outboxes {scale['left']}; changes pulled by "
+            f"all devices together {scale.get('pulled', 0)}.", ""]
     target = REPO / "bench" / "RESULTS.md"
     existing = target.read_text(encoding="utf-8")
     start = existing.find(SECTION)
