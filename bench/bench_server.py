@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from jisr_desktop.models.programme.reference import load_reference  # noqa: E402
-from tests.conftest import make_submission  # noqa: E402
+from tests.conftest import distinct_woman, make_submission  # noqa: E402
 from tests.server.conftest import FORM, Server, login  # noqa: E402
 
 PG_ADMIN = os.environ.get(
@@ -82,16 +82,18 @@ def batch_body(device: Device, index: int) -> bytes:
         rid = str(uuid.uuid4())
         n = next(_serial)
         # A person per record: her own phone number and CIN (a cached phone parse would
-        # flatter the server), names and household sizes varying as in real registrations.
-        answers = make_submission(
-            region=device.region,
-            province=device.province,
-            commune=device.commune,
-            household_size=1 + (i % 12),
-            first_name_lat="Bench" + "".join(chr(97 + int(c)) for c in f"{index}{i}"),
-            phone=f"061{n:07d}",
-            cin=f"EE{n:06d}",
-        )
+        # flatter the server), names (both scripts) and birth date of her own, so the
+        # server flags no pairs among them, household sizes varying as in real ones.
+        answers = make_submission(**{
+            **distinct_woman(("bench_server", n)),
+            "region": device.region,
+            "province": device.province,
+            "commune": device.commune,
+            "household_size": 1 + (i % 12),
+            "first_name_lat": "Bench" + "".join(chr(97 + int(c)) for c in f"{index}{i}"),
+            "phone": f"061{n:07d}",
+            "cin": f"EE{n:06d}",
+        })
         ops.append(
             {
                 "op_id": str(uuid.uuid4()),

@@ -20,6 +20,10 @@ from sqlalchemy.engine import make_url
 from jisr_server.schema import counters, server_state
 
 CHANGE_COUNTER = "change"
+# The `device_id` of rows the server writes of its own accord (a flagged pair, a merge on a
+# supervisor's order): a pull that leaves out a device's own pushes must still send these
+# to the device the supervisor used (the audit keeps her device).
+SERVER_DEVICE = "server"
 
 
 def utcnow() -> datetime:

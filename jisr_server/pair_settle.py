@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
 
 from jisr_desktop.models.programme.roles import Action, may
-from jisr_server.db import as_utc, is_sqlite, utcnow
+from jisr_server.db import SERVER_DEVICE, as_utc, is_sqlite, utcnow
 from jisr_server.errors import ApiError
 from jisr_server.pair_tables import pairs
 from jisr_server.pairs import CLOSED, DISMISSED, MERGED, OPEN, PAIR_KIND, publish, take_changes
@@ -183,7 +183,7 @@ def _tombstone(conn: Connection, who: Principal, row: Mapping[str, Any], keep: s
     conn.execute(update(records).where(records.c.id == row["id"]).values(
         version=version, deleted=True, data=data, def_id=None, def_version=None,
         content_hash=_digest(data), change_no=change, updated_at=utcnow(),
-        updated_by=who.user_id, device_id=who.device_id))
+        updated_by=who.user_id, device_id=SERVER_DEVICE))
     _audit(conn, who, "merge", "record", row["id"], row["id"], version, change, row,
            {"merged_into": keep})
 
@@ -196,7 +196,7 @@ def _move(conn: Connection, who: Principal, moved: list[dict[str, Any]],
                                               items.c.id == item["id"])).values(
             record_id=keep["id"], province=keep["province"], region=keep["region"],
             record_version=keep["version"], change_no=change, updated_at=utcnow(),
-            updated_by=who.user_id, device_id=who.device_id))
+            updated_by=who.user_id, device_id=SERVER_DEVICE))
         _audit(conn, who, "move", item["kind"], item["id"], keep["id"], keep["version"],
                change, keep, {"from_record": item["record_id"]})
 

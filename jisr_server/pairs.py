@@ -26,7 +26,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from jisr_desktop.models.programme.duplicates import Person, find_duplicates
 from jisr_desktop.models.programme.identity import normalize_cin
-from jisr_server.db import CHANGE_COUNTER, utcnow
+from jisr_server.db import CHANGE_COUNTER, SERVER_DEVICE, utcnow
 from jisr_server.pair_tables import pairs, record_keys
 from jisr_server.schema import audit, counters, items, records
 from jisr_server.scope import Principal
@@ -186,7 +186,7 @@ def publish(
             "record_id": mine, "province": record.province, "region": record.region,
             "record_version": record.version, "data": text, "content_hash": _hash(text),
             "change_no": first_change + offset, "updated_at": now,
-            "updated_by": who.user_id, "device_id": who.device_id,
+            "updated_by": who.user_id, "device_id": SERVER_DEVICE,
         }
         item = _item_id(pair["id"], mine)
         if new:

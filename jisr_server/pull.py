@@ -27,8 +27,11 @@ class Page:
 
 
 def pull(
-    engine: Engine, who: Principal, since: int, limit: int, province: str | None = None
+    engine: Engine, who: Principal, since: int, limit: int, province: str | None = None,
+    exclude_own: bool = False,
 ) -> Page:
+    """`exclude_own`: leave out the rows the caller's device's own pushes wrote (it holds
+    them); rows the server wrote on its own (pairs, merges: SERVER_DEVICE) still come."""
     with engine.connect() as conn:
         # Read the counter first: every change number up to it is committed (the counter
         # row is held until commit), so the queries below, bounded by it, see a gap-free
@@ -57,6 +60,8 @@ def pull(
             where = [table.c.change_no > since, table.c.change_no <= high, who.filter(table)]
             if province is not None:
                 where.append(table.c.province == province)
+            if exclude_own:
+                where.append(table.c.device_id != who.device_id)
             rows = conn.execute(
                 select(table).where(*where).order_by(table.c.change_no).limit(limit + 1)
             )

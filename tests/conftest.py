@@ -3,8 +3,9 @@ and a valid registration built on the form's field names."""
 
 from __future__ import annotations
 
+import hashlib
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,30 @@ def make_submission(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+_ARABIC_LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def distinct_woman(key: object) -> dict[str, str]:
+    """A CIN, last names (both scripts) and a birth date of her own for `key`.
+
+    The server flags records sharing a CIN, or a near-identical name in either script with
+    the same birth date, as one woman twice: synthetic women that differ only in their
+    Latin name are all one "pair" there. Twelve random letters per script keep any two
+    names well below the threshold; birth dates spread over 24 years (all adults, never
+    scored) make a shared date rare on top of that. Overriding any of these fields is how
+    a test asks for a pair."""
+    digest = hashlib.sha256(repr(key).encode()).digest()
+    born = date(1975, 1, 1) + timedelta(days=int.from_bytes(digest[30:32], "big") % 8800)
+    return {
+        "cin": chr(65 + digest[28] % 26) + chr(65 + digest[29] % 26)
+        + f"{int.from_bytes(digest[24:28], 'big') % 1_000_000:06d}",
+        "last_name_lat": "".join(chr(97 + b % 26) for b in digest[:12]).capitalize(),
+        "last_name_ar": "".join(_ARABIC_LETTERS[b % len(_ARABIC_LETTERS)]
+                                for b in digest[12:24]),
+        "date_of_birth": born.isoformat(),
+    }
 
 
 @pytest.fixture(autouse=True)

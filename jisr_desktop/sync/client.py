@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -107,6 +108,12 @@ class Backoff:
         self.failures = 0
 
 
+def encode_body(body: Any) -> bytes:
+    """A request body as it goes on the wire: compact JSON, gzip level 9."""
+    return gzip.compress(json.dumps(body, separators=(",", ":"),
+                                    ensure_ascii=False).encode("utf-8"), 9)
+
+
 class Client:
     """One server, one device: every request names the device, tokens are per call."""
 
@@ -128,6 +135,9 @@ class Client:
         self.bytes_down = 0
         self.useful_up = 0  # bytes of requests that got their answer (goodput)
         self.useful_down = 0
+        # The push keeps two requests on the link (two connections of the one session's
+        # pool): the counters and the link's measures are updated under this lock.
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         self.session.close()
@@ -142,8 +152,7 @@ class Client:
             head["Authorization"] = f"Bearer {token}"
         data = None
         if body is not None:
-            data = gzip.compress(json.dumps(body, separators=(",", ":"),
-                                            ensure_ascii=False).encode("utf-8"), 9)
+            data = encode_body(body)
             head.update({"Content-Type": "application/json", "Content-Encoding": "gzip"})
         up = len(data or b"") + 300  # headers, roughly
         start = self.clock()
@@ -156,12 +165,14 @@ class Client:
             raise LinkError(type(exc).__name__) from exc
         seconds = self.clock() - start
         down = int(response.headers.get("Content-Length") or len(raw)) + 200
-        self.bytes_up += up
-        self.bytes_down += down
-        self.link.measured(up + down, seconds)
+        with self._lock:
+            self.bytes_up += up
+            self.bytes_down += down
+            self.link.measured(up + down, seconds)
         reply = self._reply(response, raw, up, down, seconds)
-        self.useful_up += up
-        self.useful_down += down
+        with self._lock:
+            self.useful_up += up
+            self.useful_down += down
         return reply
 
     @staticmethod

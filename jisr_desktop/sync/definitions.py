@@ -24,10 +24,21 @@ log = logging.getLogger(__name__)
 RESCORING_KINDS = ("grid", "orientation")
 
 
+class DefinitionRefused(Exception):
+    """A downloaded version is not what the manifest names (its hash differs) or not a
+    valid definition: nothing was installed. Not a link failure to retry at once (the
+    same body would come again), and no reason to hold back the records' sync: the
+    next run asks again (the manifest's ETag was not kept)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
 def refresh(store: Store, client: Client, token: DeviceToken) -> list[Definition]:
     """Install what the server publishes and this store lacks; returns what was installed.
-    A body whose hash differs from the manifest's is a failed link (a proxy rewrote it):
-    nothing is installed, and the next run tries again."""
+    A body whose hash differs from the manifest's (a proxy rewrote it) raises
+    DefinitionRefused: nothing is installed, and the next run tries again."""
     etag = sync_state.get_value(store, "manifest_etag")
     reply = client.call("GET", "/v1/definitions", token=token.token,
                         headers={"If-None-Match": etag} if etag else None)
@@ -66,9 +77,11 @@ def _fetch(store: Store, client: Client, token: DeviceToken,
                 definition = parse_definition(path.read_bytes(), f"server:{entry['url']}")
             except DefinitionError as exc:
                 log.warning("definition refused: %s", exc)
-                raise LinkError("bad_definition") from exc
+                raise DefinitionRefused("bad_definition") from exc
             if definition.content_hash != entry.get("hash"):
-                raise LinkError("hash_mismatch")
+                log.warning("definition %s version %s refused: not the manifest's hash",
+                            entry.get("id"), entry.get("version"))
+                raise DefinitionRefused("hash_mismatch")
             out.append(definition)
     return out
 

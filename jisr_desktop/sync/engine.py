@@ -57,7 +57,8 @@ class SyncEngine:
                  backoff_base: float = 1.0) -> None:
         self.store = store
         self.credentials = dict(credentials)
-        self.server_url = server_url or sync_state.get_value(store, "server_url")
+        # Read when first needed, not here: the window builds an engine on its UI thread.
+        self._server_url = server_url
         self.max_attempts = max_attempts
         self.budget = budget
         self.sleep = sleep
@@ -66,7 +67,16 @@ class SyncEngine:
         self.backoff_base = backoff_base
         self._client = client
         self._running = False
-        self._last_error: str | None = sync_state.get_value(store, "last_error")
+
+    @property
+    def server_url(self) -> str | None:
+        if self._server_url is None:
+            self._server_url = sync_state.get_value(self.store, "server_url")
+        return self._server_url
+
+    @server_url.setter
+    def server_url(self, url: str | None) -> None:
+        self._server_url = url
 
     # -- public ---------------------------------------------------------------------------
 
@@ -128,13 +138,27 @@ class SyncEngine:
         self._client = client
         ctx = RunContext(self, summary, progress, cancelled, started)
         if self.with_definitions:
-            from jisr_desktop.sync.definitions import refresh
-
             progress(Progress(Phase.DEFINITIONS))
-            ctx.call(lambda: refresh(self.store, client, self._pull_token()))
+            self._definitions(ctx, client)
         Pusher(ctx, client).push_all()
         Puller(ctx, client).pull_all()
         progress(Progress(Phase.DONE, sent=summary.pushed, pulled=summary.pulled))
+
+    def _definitions(self, ctx: RunContext, client: Client) -> None:
+        """New definitions first (the records pushed next may name them); a version that
+        cannot be installed is left for the next run and holds back no record."""
+        from jisr_desktop.sync.definitions import DefinitionRefused, refresh
+
+        token = self._pull_token()
+        try:
+            ctx.call(lambda: refresh(self.store, client, token))
+        except DefinitionRefused as exc:
+            log.warning("definitions not installed (%s): the next run asks again", exc.what)
+        except HttpError as exc:
+            if exc.status == 401:
+                ctx.token_failure(token.agent, exc)
+                return
+            log.warning("definitions not fetched: %s", exc)
 
     def _finish(self, summary: SyncSummary, started: float) -> None:
         counts = sync_state.counts(self.store)

@@ -152,11 +152,15 @@ class OpResult:
     errors: list[dict[str, Any]] | None = None
     server: dict[str, Any] | None = None  # the server's copy, on a conflict
     stored: dict[str, Any] | None = None  # what the server stored, when it differs from sent
+    # The server's own evaluation of an applied upsert (EVALUATION_KEYS; None without one):
+    # the device stores it and notices when its own score differs.
+    evaluation: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"op_id": self.op_id, "record_id": self.record_id,
                                "status": str(self.status)}
-        for name in ("version", "change", "code", "reason", "errors", "server", "stored"):
+        for name in ("version", "change", "code", "reason", "errors", "server", "stored",
+                     "evaluation"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -175,6 +179,7 @@ class OpResult:
             errors=data.get("errors"),
             server=data.get("server"),
             stored=data.get("stored"),
+            evaluation=data.get("evaluation"),
         )
 
 
@@ -226,3 +231,25 @@ class PullPage:
     def from_json(cls, data: Mapping[str, Any]) -> PullPage:
         return cls(since=int(data["since"]), next=int(data["next"]), more=bool(data["more"]),
                    server_id=str(data["server_id"]), changes=list(data["changes"]))
+
+
+# -- the server's evaluation in a push result, and pulls without the device's own changes --
+
+# What a push result carries of the server's evaluation of an upsert (docs/sync-protocol.md,
+# "Push"): the total score, the category, eligibility and the proposed path. The whole
+# compact evaluation would double a reply's bytes on a 2G link for what a pull gives anyway.
+EVALUATION_KEYS = ("total", "category", "eligible", "path")
+
+# GET /v1/sync/pull?exclude_own=true: leave out the changes this device's own pushes wrote
+# (it holds them already); a full pull after a start-over must not use it.
+EXCLUDE_OWN = "exclude_own"
+
+
+def evaluation_summary(compact: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """EVALUATION_KEYS of a compact evaluation (`models.programme.evaluation.compact`)."""
+    if not isinstance(compact, Mapping):
+        return None
+    orientation = compact.get("orientation")
+    path = orientation.get("path") if isinstance(orientation, Mapping) else None
+    return {"total": compact.get("total"), "category": compact.get("category"),
+            "eligible": compact.get("eligible"), "path": path}

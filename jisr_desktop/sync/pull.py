@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from jisr_desktop.models.store import sync_apply, sync_state
 from jisr_desktop.sync import status as st
 from jisr_desktop.sync.client import Client, HttpError, LinkError
-from jisr_desktop.sync.protocol import PullPage
+from jisr_desktop.sync.protocol import EXCLUDE_OWN, PullPage
 from jisr_desktop.sync.status import Phase, Progress, Stop
 
 if TYPE_CHECKING:
@@ -61,11 +61,14 @@ class Puller:
                 continue
             self._apply(page)
             if not page.more:
+                sync_state.set_values(store, pull_own=None)
                 return
 
     def _get(self, cursor: int, token: str) -> PullPage:
-        reply = self.client.call("GET", "/v1/sync/pull", token=token,
-                                 params={"since": cursor, "limit": PAGE},
+        params: dict[str, object] = {"since": cursor, "limit": PAGE}
+        if self._own_not_needed():
+            params[EXCLUDE_OWN] = "true"
+        reply = self.client.call("GET", "/v1/sync/pull", token=token, params=params,
                                  expect_down=CHANGE_BYTES * PAGE)
         try:
             page = PullPage.from_json(reply.data)
@@ -74,6 +77,15 @@ class Puller:
         if page.since != cursor:
             raise LinkError("not_the_server")
         return page
+
+    def _own_not_needed(self) -> bool:
+        """This device's own pushes are left out of the pull (it holds them: downloading
+        them again cost 154 bytes a record on a 2G link), except in a full pull after a
+        start-over (what it does not list becomes a tombstone here) and after the server
+        scored a pushed record otherwise (its evaluation comes back with the record)."""
+        store = self.ctx.store
+        return not (sync_state.get_value(store, "reconcile")
+                    or sync_state.get_value(store, "pull_own"))
 
     def _apply(self, page: PullPage) -> None:
         outcome = sync_apply.apply_page(self.ctx.store, page.changes, page.next, more=page.more)

@@ -83,6 +83,9 @@ class SyncSummary:
     bytes_up: int = 0
     bytes_down: int = 0
     seconds: float = 0.0
+    # Acknowledged upserts the server scored otherwise than this device (push results
+    # carry its evaluation); the pull then brings them back with the server's.
+    evaluations_differ: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -226,8 +226,11 @@ class RegistrationPage(FormDisplay, DraftKeeping, DuplicateLookup, Saving, QWidg
         self._begin_loading()
         repo = self.ctx.repo
 
-        def work() -> DraftInfo | None:
-            return next((d for d in repo.drafts() if d.id == draft_id), None)
+        def work() -> tuple[DraftInfo, Definition | None] | None:
+            draft = next((d for d in repo.drafts() if d.id == draft_id), None)
+            # The form version she started with, though a sync installed a newer one since.
+            return None if draft is None else (
+                draft, repo.definition(draft.form_id, draft.form_version))
 
         self.ctx.tasks.run(
             work,
@@ -251,11 +254,15 @@ class RegistrationPage(FormDisplay, DraftKeeping, DuplicateLookup, Saving, QWidg
         self._open(record.id, record.answers, title=N_("Edit registration"))
         self.record_version = record.version
 
-    def _draft_loaded(self, draft: DraftInfo | None) -> None:
+    def _draft_loaded(self, found: tuple[DraftInfo, Definition | None] | None) -> None:
         self.scroll.setEnabled(True)
-        if draft is None:
+        if found is None:
             self._set_status(ST_NOT_FOUND)
             return
+        draft, definition = found
+        if definition is not None and definition != self.form_definition:
+            self._build_form(definition)
+            self.retranslate()
         title = N_("Edit registration") if draft.record_id else N_("New registration")
         self._open(draft.record_id, draft.answers, title=title, draft_id=draft.id)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from jisr_desktop.i18n import N_, _
@@ -94,9 +95,14 @@ class Saving:
         self.save_button.setEnabled(False)
         self._set_status(ST_SAVING)
         ctx = self.ctx
+        defs = ctx.defs
+        if self.form_definition is not None and defs.form != self.form_definition:
+            # Saved under the form version it was filled in (a sync may have brought a
+            # newer one meanwhile), scored under the current grid.
+            defs = replace(defs, form=self.form_definition)
         work = enrol_task(
             ctx.repo,
-            ctx.defs,
+            defs,
             ctx.reference,
             self.model.submission(),
             record_id=self.record_id,

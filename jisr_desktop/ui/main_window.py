@@ -271,22 +271,37 @@ class MainWindow(QMainWindow):
     # -- status and locking -------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        self.ctx.tasks.run(self.ctx.repo.pending_outbox_count, on_done=self._show_pending,
-                           key="main.pending")
+        from jisr_desktop.models.store import sync_state
+
+        store = self.ctx.store
+        self.ctx.tasks.run(lambda: sync_state.counts(store), on_done=self._show_pending,
+                           on_error=self.store_error, key="main.pending")
+
+    def store_error(self, error: BaseException) -> None:
+        """A read of this window failed: a damaged store says so (store_check), else log."""
+        self.store_check.report(error)
 
     def _store_changed(self, changes: Changes) -> None:
         if OUTBOX in changes:
             self.refresh_status()
 
-    def _show_pending(self, pending: int) -> None:
-        if pending == 0:
-            self.sync_label.setText(_("Everything is sent"))
-        else:
-            self.sync_label.setText(
-                ngettext(
-                    "{n} change waiting to be sent", "{n} changes waiting to be sent", pending
-                ).format(n=pending)
-            )
+    def _show_pending(self, counts: dict[str, int]) -> None:
+        """Outbox rows by state (sync_state.counts). "Everything is sent" only when nothing
+        waits and nothing needs a person: a conflict or a refusal is not "sent"."""
+        pending = counts.get("pending", 0) + counts.get("in_flight", 0)
+        conflicts, rejected = counts.get("conflict", 0), counts.get("rejected", 0)
+        parts = []
+        if conflicts:
+            parts.append(ngettext("{n} conflict needs attention",
+                                  "{n} conflicts need attention", conflicts).format(n=conflicts))
+        if rejected:
+            parts.append(ngettext("{n} change refused by the server",
+                                  "{n} changes refused by the server", rejected
+                                  ).format(n=rejected))
+        if pending:
+            parts.append(ngettext("{n} change waiting to be sent",
+                                  "{n} changes waiting to be sent", pending).format(n=pending))
+        self.sync_label.setText(" · ".join(parts) or _("Everything is sent"))
 
     def check_idle(self) -> None:
         minutes = self.ctx.settings.idle_lock_minutes

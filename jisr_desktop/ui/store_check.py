@@ -54,6 +54,15 @@ class StoreCheck:
             return
         log.warning("the full store check could not run: %s", type(error).__name__)
 
+    def report(self, error: BaseException) -> None:
+        """Another read of the window failed (the sync state, the status bar's count): a
+        damaged store is told as the check tells it, once; anything else is logged."""
+        if isinstance(error, StoreError) or self.ctx.store.damage:
+            if not self.problems:
+                self._done([str(error)])
+            return
+        log.error("a read of the store failed: %s", type(error).__name__)
+
     def _done(self, problems: list[str]) -> None:
         self.problems = list(problems)
         if not problems:
@@ -63,6 +72,8 @@ class StoreCheck:
         log.error("full store check: %d problem(s); writes stopped", len(problems))
         self.banner.setVisible(True)
         self.retranslate()
+        if self.dialog is not None:
+            return  # told once (a read failed before the check found the damage)
         self.dialog = QMessageBox(QMessageBox.Icon.Critical, _("The store is damaged"),
                                   error_text("store_damaged"), QMessageBox.StandardButton.Ok,
                                   self.window)

@@ -45,6 +45,7 @@ class SyncAdapter(QObject):
     pairsLoaded = Signal(list)  # the supervisor's flagged pairs (GET /v1/pairs)
     pairSettled = Signal(str)  # a pair id, merged or dismissed on the server
     pairsFailed = Signal(object)  # the exception of a pairs call (no link, refused)
+    statusFailed = Signal(object)  # the exception of a status read (a damaged store)
 
     def __init__(self, tasks: TaskRunner, engine: EngineLike, *, store: Any = None,
                  conflicts: ConflictsLike | None = None,
@@ -94,7 +95,11 @@ class SyncAdapter(QObject):
     def refresh(self) -> None:
         # On the db lane: reading the status must not queue behind a run on a slow link.
         self.tasks.run(self.engine.status, on_done=self.statusChanged.emit,
-                       on_error=lambda e: log.error("sync status failed", exc_info=e))
+                       on_error=self._status_failed)
+
+    def _status_failed(self, error: BaseException) -> None:
+        log.error("sync status failed: %s", type(error).__name__)
+        self.statusFailed.emit(error)
 
     # -- background: a light probe with backoff ------------------------------------------
 
@@ -133,7 +138,7 @@ class SyncAdapter(QObject):
             return
         conflicts = self.conflicts
         self.tasks.run(lambda: conflicts.list_conflicts(self.store),
-                       on_done=self.conflictsLoaded.emit)
+                       on_done=self.conflictsLoaded.emit, on_error=self._status_failed)
 
     def resolve(self, record_id: str, choice: Any) -> None:
         """Resolve on the db lane; the resolution goes up with the next run, at once."""
@@ -214,22 +219,23 @@ class SyncSession(QObject):
         """Open her saved token with her passphrase (db lane)."""
         from jisr_desktop.sync.accounts import credentials
 
-        def done(found: dict[str, Any]) -> None:
-            if not found:
+        def done(found: tuple[dict[str, Any], str]) -> None:
+            if not found[0]:
                 self.signInFailed.emit("wrong_passphrase")
                 return
             self._use(found)
 
-        self.tasks.run(lambda: credentials(self.store, passphrase), on_done=done,
+        self.tasks.run(lambda: self._with_device(credentials(self.store, passphrase)),
+                       on_done=done,
                        on_error=lambda _e: self.signInFailed.emit("wrong_passphrase"))
 
     def sign_in(self, url: str, username: str, password: str, passphrase: str) -> None:
         """Sign in to the server once, online (net lane); the token is sealed for her."""
         from jisr_desktop.sync.accounts import SignInError, credentials, login
 
-        def work() -> dict[str, Any]:
+        def work() -> tuple[dict[str, Any], str]:
             login(self.store, passphrase, url, username, password)
-            return credentials(self.store, passphrase)
+            return self._with_device(credentials(self.store, passphrase))
 
         def failed(error: BaseException) -> None:
             code = error.code if isinstance(error, SignInError) else "link_failed"
@@ -237,14 +243,20 @@ class SyncSession(QObject):
 
         self.tasks.run(work, on_done=self._use, on_error=failed, lane="net")
 
-    def _use(self, found: dict[str, Any]) -> None:
+    def _with_device(self, found: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """Her tokens and this device's id, both read off the UI thread."""
         from jisr_desktop.models.store import sync_state
+
+        return found, sync_state.device_id(self.store)
+
+    def _use(self, found_and_device: tuple[dict[str, Any], str]) -> None:
         from jisr_desktop.sync.client import Client
         from jisr_desktop.sync.pairs import PairsApi
 
+        found, device_id = found_and_device
         self.token = found.get(self.store.agent) or next(iter(found.values()))
         self.adapter.engine = self._engine(found)
-        client = Client(self.token.server_url, sync_state.device_id(self.store))
+        client = Client(self.token.server_url, device_id)
         self.adapter.pairs = PairsApi(client, self.token.token)
         self.signedIn.emit(self.token)
         self.adapter.sync_now()

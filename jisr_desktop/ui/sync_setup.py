@@ -41,7 +41,6 @@ def build_panel(ctx: Any, session: SyncSession) -> SyncPanel:
              if may(ctx.account.role, Action.SETTLE_DUPLICATES) else None)
     panel = SyncPanel(adapter, lang, form, conflicts=conflicts, pairs=pairs)
     box = SignInBox()
-    box.set_saved(session.sign_in_state())
     panel.sign_in = box
     panel.status_tab.layout().insertWidget(1, box)
     box.unlockRequested.connect(session.unlock)
@@ -94,6 +93,11 @@ def install_sync(window: Any) -> SyncPanel:
     ctx.language.changed.connect(retranslate)
     # A run that ends changes what the status bar counts as waiting to be sent.
     session.adapter.finished.connect(lambda _summary: window.refresh_status())
+    # Everything the panel shows is read on the db lane, never while the window is
+    # built: a store damaged in its last pages is then a message, not a crash.
+    session.adapter.statusFailed.connect(window.store_error)
+    ctx.tasks.run(session.sign_in_state, on_done=panel.sign_in.set_saved,
+                  on_error=window.store_error)
     session.adapter.refresh()
     session.adapter.load_conflicts()
     session.adapter.start_probing()

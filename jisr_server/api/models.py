@@ -97,6 +97,10 @@ class OpResult(BaseModel):
     errors: list[dict[str, Any]] | None = None
     server: RecordDoc | None = None
     stored: dict[str, Any] | None = None
+    evaluation: dict[str, Any] | None = Field(
+        default=None,
+        description="An applied upsert: the server's own total, category, eligible, path",
+    )
 
 
 class PushResponse(BaseModel):

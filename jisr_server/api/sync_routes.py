@@ -89,6 +89,11 @@ def pull(
         str | None,
         Query(max_length=32, pattern=PLAIN, description="Only this province (within scope)"),
     ] = None,
+    exclude_own: Annotated[
+        bool,
+        Query(description="Leave out what this device's own pushes wrote (not after a "
+                          "start-over: a full pull must list everything)"),
+    ] = False,
 ) -> dict[str, Any]:
     """The changes after `since`, oldest first, within the caller's scope; deletions come
     as tombstones (`deleted: true`). Pull again with `since=next` while `more` is true."""
@@ -98,7 +103,8 @@ def pull(
             Code.OUT_OF_SCOPE,
             f"province {province} is outside your scope",
         )
-    page = pulls.pull(st.engine, who, since, min(limit, st.settings.pull_max_limit), province)
+    page = pulls.pull(st.engine, who, since, min(limit, st.settings.pull_max_limit), province,
+                      exclude_own=exclude_own)
     return {
         "since": page.since,
         "next": page.next,

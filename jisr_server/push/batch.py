@@ -21,7 +21,15 @@ from typing import Any
 from sqlalchemy import Connection, select, tuple_
 
 from jisr_desktop.models.programme.decisions import PROBLEMS, check_decision
-from jisr_desktop.sync.protocol import ITEM_OPS, Code, Entity, Op, OpResult, Status
+from jisr_desktop.sync.protocol import (
+    ITEM_OPS,
+    Code,
+    Entity,
+    Op,
+    OpResult,
+    Status,
+    evaluation_summary,
+)
 from jisr_server import pairs
 from jisr_server.db import is_sqlite, utcnow
 from jisr_server.documents import record_document
@@ -231,7 +239,10 @@ class Batch:
         else:
             action = "create" if current is None or current["deleted"] else "update"
             details = {"fields": _changed(old_answers, p.answers)}
-        return self._applied(p, row, change, Entity.RECORD, op.record_id, action, details)
+        result = self._applied(p, row, change, Entity.RECORD, op.record_id, action, details)
+        if not deleting:  # the device stores the server's score and sees a difference
+            result.evaluation = evaluation_summary(json.loads(p.data).get("evaluation"))
+        return result
 
     def _update_items(self, record_id: str, *, erase: bool = False, **place: Any) -> None:
         """Every item of a record, each with a fresh change number: moved with the record to
@@ -248,7 +259,8 @@ class Batch:
         for key, row in self.item_state.items():
             if row["record_id"] != record_id or (erase and row["deleted"]):
                 continue
-            row.update(place, change_no=self.take_change())
+            # A move is this push's change (its device pulls it not); an erasure too.
+            row.update(place, change_no=self.take_change(), device_id=self.who.device_id)
             if erase:
                 row.update(deleted=True, data="{}", content_hash="", updated_at=self.now,
                            updated_by=self.who.user_id, device_id=self.who.device_id)

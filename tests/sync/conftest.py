@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE, make_submission
+from tests.conftest import PASSPHRASE, distinct_woman, make_submission
 from tests.server.conftest import PASSWORD, USERS, Server, _postgres_database, _prepare
 from tests.sync.proxy import Proxy
 
@@ -98,12 +98,9 @@ def sign_in(store, url: str, username: str = "agent_a", passphrase: str = DEVICE
 
 
 def unique_submission(**overrides):
-    """A valid registration with its own CIN and name, so devices never collide by chance."""
-    n = uuid.uuid4().int
-    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
-    cin = letters[n % 23] + letters[(n // 23) % 23] + str(100000 + n % 899999)
-    name = "".join(letters[(n >> (5 * i)) % 23].lower() for i in range(6))
-    return make_submission(cin=cin, last_name_lat=f"Ben{name}", **overrides)
+    """A valid registration with its own CIN, names and birth date, so devices never
+    collide by chance (a test that wants a pair overrides the CIN or names and date)."""
+    return make_submission(**{**distinct_woman(uuid.uuid4().int), **overrides})
 
 
 def engine_for(store, creds, url: str | None = None, **kwargs):

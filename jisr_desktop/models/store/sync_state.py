@@ -178,22 +178,48 @@ def split_batch(store: Store, batch: Batch) -> list[Batch]:
             Batch(new_id, batch.author, tail)]
 
 
-def settle(store: Store, settled: Iterable[Settled], apply_held) -> None:
+def settle(store: Store, settled: Iterable[Settled], apply_held) -> list[str]:
     """Record the server's answers in one transaction. `apply_held(session, change)` puts
-    a held pulled change in place once nothing local is left unanswered on its record."""
+    a held pulled change in place once nothing local is left unanswered on its record.
+
+    Returns the records whose server evaluation (`evaluation` of an acknowledged upsert,
+    kept in its row's result) differs from the one stored here for the same version."""
     acked_records: dict[str, int | None] = {}
+    differ: list[str] = []
     with store.session() as s:
         for one in settled:
             values: dict[str, Any] = {"state": _state_of(one.status)}
-            if values["state"] in (CONFLICT, REJECTED):
+            server_eval = (one.result or {}).get("evaluation")
+            if values["state"] in (CONFLICT, REJECTED) or server_eval is not None:
                 values["result"] = json.dumps(one.result, ensure_ascii=False)
             s.execute(update(OutboxEntry).where(OutboxEntry.op_id == one.op_id).values(**values))
             if values["state"] == ACKED:
                 known = acked_records.get(one.record_id)
                 acked_records[one.record_id] = max(known or 0, one.version or 0)
+                if server_eval is not None and _evaluation_differs(s, one, server_eval):
+                    differ.append(one.record_id)
         for record_id, version in acked_records.items():
             note_server_version(s, record_id, version)
             release_held(s, record_id, apply_held)
+    return differ
+
+
+def _evaluation_differs(s: Session, one: Settled, server: Mapping[str, Any]) -> bool:
+    """The server scored this version otherwise than this device did (another grid
+    version, an age worked out on another day). A later local edit is not compared."""
+    row = s.execute(select(Record.version, Record.score_total, Record.category,
+                           Record.eligible, Record.proposed_path)
+                    .where(Record.id == one.record_id)).first()
+    if row is None or row.version != one.version:
+        return False
+    total = server.get("total")
+    same_total = (total is None and row.score_total is None) or (
+        total is not None and row.score_total is not None
+        and abs(float(total) - row.score_total) < 1e-6)
+    return not (same_total and server.get("category") == row.category
+                and server.get("eligible") == (None if row.eligible is None
+                                               else bool(row.eligible))
+                and server.get("path") == row.proposed_path)
 
 
 def _state_of(status: str) -> str:
