@@ -106,5 +106,8 @@ def _with_workers(
                 rw.write(rescorer.chunk(rows))
                 continue
             pending.append(pool.submit(_rescore_chunk, rows))
+        # Everything is read: commit what is queued while the workers score their last
+        # chunks, rather than after them.
+        rw.flush()
         while pending:
             rw.write(pending.popleft().result())
