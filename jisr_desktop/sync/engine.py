@@ -239,7 +239,9 @@ class RunContext:
                 result = fn()
             except LinkError as exc:
                 log.info("link failed: %s", exc.what)
-                if on_timeout is not None:
+                # A timeout says the request was too big for this link; a cut or a reset
+                # costs the batch whatever its size, and says nothing of the next one.
+                if on_timeout is not None and "Timeout" in exc.what:
                     on_timeout()
                 delay = self.backoff.next_delay()
             except HttpError as exc:

@@ -1,8 +1,9 @@
 """Push: batches claimed in the store, sent under their author's token, answers settled.
 
-The batch size follows the link: doubled after a quick success, halved after a timeout,
-a cut or a 413, between 1 and 500 ops (the server takes up to 1,000). On EDGE a quick
-batch is a few tens of kilobytes: a cut then costs one batch, never the whole outbox.
+The batch size follows the link: doubled after a quick success, halved after a timeout
+or a 413 (a cut costs the batch whatever its size), between 1 and 500 ops (the server
+takes up to 1,000). On EDGE a quick batch is a few tens of kilobytes: a cut then costs
+one batch, never the whole outbox.
 """
 
 from __future__ import annotations

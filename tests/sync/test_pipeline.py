@@ -83,3 +83,18 @@ def test_a_link_that_dies_with_two_batches_out_keeps_both_in_flight(device, prox
     assert kept_ops <= acked  # the same op ids went again, and were answered
     assert not sync_state.in_flight_batches(store)
     assert sync_state.counts(store).get(sync_state.ACKED) == 6
+
+
+def test_a_timeout_halves_the_batch_and_a_cut_does_not(device, proxy):
+    store, creds = device
+    sync_state.set_values(store, batch_size=8)
+    for _ in range(4):
+        enrol_one(store)
+    proxy.set_always("reset_after", n=400)  # the link drops mid-body, again and again
+    assert not _engine(store, creds, proxy, max_attempts=2).run().ok
+    assert sync_state.get_value(store, "batch_size") == "8"
+    proxy.set_always("black_hole")  # never answered: each attempt times out
+    assert not _engine(store, creds, proxy, max_attempts=2).run().ok
+    assert sync_state.get_value(store, "batch_size") == "2"  # halved at each timeout
+    proxy.set_always(None)
+    assert _engine(store, creds, proxy).run().ok
