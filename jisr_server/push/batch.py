@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, and_, select, tuple_
 
 from jisr_desktop.models.programme.decisions import PROBLEMS, check_decision
 from jisr_desktop.sync.protocol import ITEM_OPS, Code, Entity, Op, OpResult, Status
@@ -239,14 +239,14 @@ class Batch:
         erased with it (tombstones, pulled as `deleted: true` with no data). Rare, so read
         here, on demand."""
         if record_id not in self.loaded_items_of:
-            query = select(items).where(items.c.record_id == record_id)
-            if not is_sqlite(self.conn):
-                query = query.with_for_update()
-            for found in self.conn.execute(query):
-                self.item_state.setdefault((found.kind, found.id), found._asdict())
+            self._load_items(items.c.record_id == record_id)
             self.loaded_items_of.add(record_id)
-        for key, row in self.item_state.items():
-            if row["record_id"] != record_id or (erase and row["deleted"]):
+        keys = [k for k, row in self.item_state.items() if row["record_id"] == record_id]
+        if erase:
+            keys += self._memberships_of(keys)
+        for key in keys:
+            row = self.item_state[key]
+            if erase and row["deleted"]:
                 continue
             row.update(place, change_no=self.take_change())
             if erase:
@@ -254,6 +254,27 @@ class Batch:
                            updated_by=self.who.user_id, device_id=self.who.device_id)
             if key not in self.new_items:
                 self.dirty_items.add(key)
+
+    def _load_items(self, where: Any) -> None:
+        query = select(items).where(where)
+        if not is_sqlite(self.conn):
+            query = query.with_for_update()
+        for found in self.conn.execute(query):
+            self.item_state.setdefault((found.kind, found.id), found._asdict())
+
+    def _memberships_of(self, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The memberships of the groups among `keys`, which ride the other members' records
+        (in the group's province): a group erased with its responsible member's record takes
+        them with it."""
+        groups = {k[1] for k in keys if k[0] == Op.GROUP}
+        if not groups:
+            return []
+        provinces = sorted({self.item_state[(Op.GROUP, g)]["province"] for g in groups})
+        self._load_items(and_(items.c.kind == str(Op.GROUP_MEMBER),
+                              among(self.conn, items.c.province, provinces)))
+        return [k for k, row in self.item_state.items()
+                if k[0] == Op.GROUP_MEMBER and k not in keys and not row["deleted"]
+                and json.loads(row["data"]).get("group_id") in groups]
 
     def _decide_item(self, p: Prepared, record: dict[str, Any] | None) -> OpResult:
         assert p.op is not None
