@@ -376,6 +376,8 @@ class Batch:
 
 
 def _item_kind(row: Mapping[str, Any]) -> str:
+    if row["kind"] == Op.EN_STEP:  # an EN path's step (enrolment, completion...)
+        return str(json.loads(row["data"]).get("step"))
     if row["kind"] not in (Op.DECISION, Op.REFERRAL):
         return str(row["kind"])
     # A decision's kind, or a referral's (orientation, path_review): kept for good.

@@ -164,7 +164,10 @@ def member_id(group_id: str, record_id: str, joined_at: str) -> str:
 
 def sub_kind(kind: str, payload: Mapping[str, Any]) -> str:
     """The kind an item keeps for good: a referral stays an orientation or a path review
-    (each recorded by a different role), so a replacement of one by the other is refused."""
+    (each recorded by a different role), so a replacement of one by the other is refused;
+    an EN step stays the step it is (a correction is a new row, en_path.py)."""
+    if kind == EN_STEP:
+        return str(payload.get("step"))
     return str(payload.get("kind")) if kind == REFERRAL else kind
 
 
