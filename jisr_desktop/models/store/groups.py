@@ -114,7 +114,7 @@ class GroupRepository:
             if member is None:
                 raise MemberRefused("not_member")
             member.left_at, member.left_reason = utcnow(), clean(reason)
-            row = s.get(Record, record_id)
+            row = s.scalar(select(Record).where(Record.id == record_id))
             # A deleted record's membership left the server with it: nothing to send.
             op = None if row is None or row.deleted else _member_op(member, row,
                                                                      at=member.left_at)

@@ -66,7 +66,7 @@ def apply_item(s: Session, change: Mapping[str, Any]) -> int:
             s.flush()  # the memberships before their group (foreign key)
         s.delete(row)
         return 1
-    record = s.get(Record, record_id)
+    record = _record(s, record_id)
     if record is None:
         return 0
     if row is None:
@@ -79,6 +79,10 @@ def apply_item(s: Session, change: Mapping[str, Any]) -> int:
         row.record_id = record_id
     s.add(row)
     return 1
+
+
+def _record(s: Session, record_id: str) -> Record | None:
+    return s.scalar(select(Record).where(Record.id == record_id))
 
 
 def _fill(row: Any, kind: str, data: Mapping[str, Any]) -> None:
@@ -99,7 +103,7 @@ def _apply_member(s: Session, change: Mapping[str, Any], item_id: str, record_id
             return 0
         s.delete(row)
         return 1
-    if s.get(Record, record_id) is None or s.get(ApplicantGroup, data.get("group_id")) is None:
+    if _record(s, record_id) is None or s.get(ApplicantGroup, data.get("group_id")) is None:
         return 0  # her record, or the group, is not on this device
     if row is None:
         row = GroupMember()
