@@ -25,7 +25,7 @@ from jisr_desktop.sync.protocol import ITEM_OPS, Code, Entity, Op, OpResult, Sta
 from jisr_server import pairs
 from jisr_server.db import is_sqlite, utcnow
 from jisr_server.documents import record_document
-from jisr_server.push.checks import Prepared, rejected
+from jisr_server.push.checks import Prepared, rejected, without_consent
 from jisr_server.push.writes import allocate, among, insert_many, write_items, write_records
 from jisr_server.schema import audit, items, op_results, records
 from jisr_server.scope import Principal
@@ -298,10 +298,10 @@ class Batch:
         if existing is not None and existing["content_hash"] == p.content_hash:
             return OpResult(p.op_id, p.record_id, Status.DUPLICATE, version=record["version"],
                             change=existing["change_no"])
-        if op.op == Op.DECISION:
-            refused = self._against_evaluation(p, record)
-            if refused is not None:
-                return refused
+        refused = (self._against_evaluation(p, record) if op.op == Op.DECISION
+                   else without_consent(p, record) if op.op == Op.GROUP_MEMBER else None)
+        if refused is not None:
+            return refused
         change = self.take_change()
         row = {
             "kind": str(op.op),

@@ -63,6 +63,12 @@ def test_a_field_agent_cannot_push_what_her_role_may_not_record(backend: Backend
     group = op("group", rid)
     refused = staff.results([group, _membership(group["payload"]["id"], rid)])
     assert [(r["status"], r["code"]) for r in refused] == [("rejected", "forbidden_op")] * 2
+    # Nor does she bring into a group a woman who refused the processing of her data.
+    refusal = upsert(consent="no")
+    assert agent.results([refusal])[0]["status"] == "applied"
+    no_consent = agent.results([_membership(str(uuid.uuid4()), refusal["record_id"])])[0]
+    assert (no_consent["code"], no_consent["errors"]) == (
+        "invalid_payload", [{"field": "record_id", "code": "no_consent"}])
     other = _record(backend, PROVINCE_B, "agent_b")
     unknown = staff.results([op("en_step", other)])[0]
     assert (unknown["status"], unknown["code"]) == ("rejected", "unknown_record")
