@@ -30,6 +30,11 @@ class Op(StrEnum):
     SERVICE_EDIT = "service_edit"  # incubator staff's add, remove or schedule on the card
     INCUBATION = "incubation"  # selection, funding and the 12-month contract
     FOLLOW_UP = "follow_up"  # a post-incubation follow-up visit
+    # The three later paths (issue 12; the same schemas' module).
+    EN_STEP = "en_step"  # a step of her category-2 path at Entraide Nationale
+    LICENCE = "licence"  # a licence or label she needs, at one status
+    GROUP = "group"  # a cooperative or group applying as one, on its responsible's record
+    GROUP_MEMBER = "group_member"  # a woman's membership of a group, on her own record
 
 
 # Ops on the registration itself, and ops that attach an item (its own id) to a record.
@@ -38,6 +43,7 @@ ITEM_OPS = frozenset({Op.DECISION, Op.ASSESSMENT, Op.DELIVERY})
 # Items of the programme's later steps: attached to a record like the three above, checked
 # against a strict schema (an unknown key is refused, not dropped).
 PROGRAMME_OPS = frozenset({Op.REFERRAL, Op.SERVICE_EDIT, Op.INCUBATION, Op.FOLLOW_UP})
+PROGRAMME_OPS = PROGRAMME_OPS | {Op.EN_STEP, Op.LICENCE, Op.GROUP, Op.GROUP_MEMBER}
 ITEM_OPS = ITEM_OPS | PROGRAMME_OPS
 # The payload keys of each, as the desktop sends them (`asdict` of its Info dataclasses).
 PROGRAMME_KEYS: dict[str, tuple[str, ...]] = {
@@ -50,6 +56,13 @@ PROGRAMME_KEYS: dict[str, tuple[str, ...]] = {
                    "committee"),
     "follow_up": ("id", "record_id", "visited_on", "visitor", "topic", "notes", "next_step",
                   "next_on", "agent", "at"),
+    "en_step": ("id", "record_id", "step", "programme_id", "place_id", "places_version", "on",
+                "result", "outcome", "notes", "catalogue_version", "agent", "at"),
+    "licence": ("id", "record_id", "licence_id", "name", "status", "on", "notes", "agent",
+                "at", "catalogue_version"),
+    "group": ("id", "record_id", "kind", "name", "legal_id", "agent", "at"),
+    "group_member": ("id", "record_id", "group_id", "consent_on", "joined_at", "left_at",
+                     "left_reason", "agent", "at"),
 }
 
 
@@ -71,6 +84,10 @@ class Entity(StrEnum):
     SERVICE_EDIT = "service_edit"
     INCUBATION = "incubation"
     FOLLOW_UP = "follow_up"
+    EN_STEP = "en_step"
+    LICENCE = "licence"
+    GROUP = "group"
+    GROUP_MEMBER = "group_member"
     # Pulled only, never pushed: a possible duplicate the server flagged on this record
     # (`data`: pair_id, other_record_id, reasons, status, kept; docs/sync-protocol.md).
     PAIR = "pair"

@@ -12,10 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 PLAIN = r"^[^\x00-\x1f\x7f]+$"
 Id = Field(min_length=1, max_length=64, pattern=PLAIN)
 OpName = Literal["upsert", "delete", "decision", "assessment", "delivery",
-                 "referral", "service_edit", "incubation", "follow_up"]
+                 "referral", "service_edit", "incubation", "follow_up",
+                 "en_step", "licence", "group", "group_member"]
 Status = Literal["applied", "duplicate", "conflict", "rejected"]
 Entity = Literal["record", "decision", "assessment", "delivery", "pair",
-                 "referral", "service_edit", "incubation", "follow_up"]
+                 "referral", "service_edit", "incubation", "follow_up",
+                 "en_step", "licence", "group", "group_member"]
 
 
 class LoginRequest(BaseModel):

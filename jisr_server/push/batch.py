@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, and_, select, tuple_
 
 from jisr_desktop.models.programme.decisions import PROBLEMS, check_decision
 from jisr_desktop.sync.protocol import (
@@ -33,7 +33,7 @@ from jisr_desktop.sync.protocol import (
 from jisr_server import pairs
 from jisr_server.db import is_sqlite, utcnow
 from jisr_server.documents import record_document
-from jisr_server.push.checks import Prepared, rejected
+from jisr_server.push.checks import Prepared, rejected, without_consent
 from jisr_server.push.writes import allocate, among, insert_many, write_items, write_records
 from jisr_server.schema import audit, items, op_results, records
 from jisr_server.scope import Principal
@@ -250,14 +250,14 @@ class Batch:
         erased with it (tombstones, pulled as `deleted: true` with no data). Rare, so read
         here, on demand."""
         if record_id not in self.loaded_items_of:
-            query = select(items).where(items.c.record_id == record_id)
-            if not is_sqlite(self.conn):
-                query = query.with_for_update()
-            for found in self.conn.execute(query):
-                self.item_state.setdefault((found.kind, found.id), found._asdict())
+            self._load_items(items.c.record_id == record_id)
             self.loaded_items_of.add(record_id)
-        for key, row in self.item_state.items():
-            if row["record_id"] != record_id or (erase and row["deleted"]):
+        keys = [k for k, row in self.item_state.items() if row["record_id"] == record_id]
+        if erase:
+            keys += self._memberships_of(keys)
+        for key in keys:
+            row = self.item_state[key]
+            if erase and row["deleted"]:
                 continue
             # A move is this push's change (its device pulls it not); an erasure too.
             row.update(place, change_no=self.take_change(), device_id=self.who.device_id)
@@ -266,6 +266,27 @@ class Batch:
                            updated_by=self.who.user_id, device_id=self.who.device_id)
             if key not in self.new_items:
                 self.dirty_items.add(key)
+
+    def _load_items(self, where: Any) -> None:
+        query = select(items).where(where)
+        if not is_sqlite(self.conn):
+            query = query.with_for_update()
+        for found in self.conn.execute(query):
+            self.item_state.setdefault((found.kind, found.id), found._asdict())
+
+    def _memberships_of(self, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The memberships of the groups among `keys`, which ride the other members' records
+        (in the group's province): a group erased with its responsible member's record takes
+        them with it."""
+        groups = {k[1] for k in keys if k[0] == Op.GROUP}
+        if not groups:
+            return []
+        provinces = sorted({self.item_state[(Op.GROUP, g)]["province"] for g in groups})
+        self._load_items(and_(items.c.kind == str(Op.GROUP_MEMBER),
+                              among(self.conn, items.c.province, provinces)))
+        return [k for k, row in self.item_state.items()
+                if k[0] == Op.GROUP_MEMBER and k not in keys and not row["deleted"]
+                and json.loads(row["data"]).get("group_id") in groups]
 
     def _decide_item(self, p: Prepared, record: dict[str, Any] | None) -> OpResult:
         assert p.op is not None
@@ -289,10 +310,10 @@ class Batch:
         if existing is not None and existing["content_hash"] == p.content_hash:
             return OpResult(p.op_id, p.record_id, Status.DUPLICATE, version=record["version"],
                             change=existing["change_no"])
-        if op.op == Op.DECISION:
-            refused = self._against_evaluation(p, record)
-            if refused is not None:
-                return refused
+        refused = (self._against_evaluation(p, record) if op.op == Op.DECISION
+                   else without_consent(p, record) if op.op == Op.GROUP_MEMBER else None)
+        if refused is not None:
+            return refused
         change = self.take_change()
         row = {
             "kind": str(op.op),
@@ -367,6 +388,8 @@ class Batch:
 
 
 def _item_kind(row: Mapping[str, Any]) -> str:
+    if row["kind"] == Op.EN_STEP:  # an EN path's step (enrolment, completion...)
+        return str(json.loads(row["data"]).get("step"))
     if row["kind"] not in (Op.DECISION, Op.REFERRAL):
         return str(row["kind"])
     # A decision's kind, or a referral's (orientation, path_review): kept for good.

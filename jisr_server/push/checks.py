@@ -175,6 +175,18 @@ def _prepare_programme_item(raw: RawOp, op: OutOp, payload: Mapping[str, Any],
                     item_id=payload["id"], item_kind=programme_items.sub_kind(kind, payload))
 
 
+def without_consent(p: Prepared, record: Mapping[str, Any]) -> OpResult | None:
+    """A woman joins a group only if her registration holds her consent to the processing
+    of her data (law 09-08), as groups.py requires; judged on the server's copy of her
+    record (step two), since the membership's payload does not carry it."""
+    answers = json.loads(record["data"]).get("answers") or {}
+    if answers.get(CONSENT_FIELD) == "yes":
+        return None
+    return rejected(p.op_id, p.record_id, Code.INVALID_PAYLOAD,
+                    "her registration holds no consent to the processing of her data",
+                    errors=[{"field": "record_id", "code": "no_consent"}])
+
+
 def _encodable(value: Any) -> str | None:
     """JSON text the database can store, or None. JSON allows lone surrogates (\\ud800),
     which no UTF-8 database column accepts."""

@@ -31,6 +31,18 @@ def payload(kind: str, record_id: str, /, **data: Any) -> dict[str, Any]:
         "follow_up": {"visited_on": "2026-12-02", "visitor": "Khadija", "topic": "visit",
                       "notes": "the workshop is open", "next_step": "fair",
                       "next_on": "2027-01-10"},
+        # The three later paths (tests/server/test_programme_paths_items.py).
+        "en_step": {"step": "enrolment", "programme_id": None,
+                    "place_id": "en_centre_07_351_daoudiate", "places_version": 2,
+                    "on": "2027-01-04", "result": None, "outcome": None, "notes": None,
+                    "catalogue_version": 1},
+        "licence": {"licence_id": "onssa_health_certificate", "name": None,
+                    "status": "needed", "on": "2027-01-05", "notes": None,
+                    "catalogue_version": 1},
+        "group": {"kind": "cooperative", "name": "Coopérative Tifawin",
+                  "legal_id": "RC-2026-118"},
+        "group_member": {"group_id": str(uuid.uuid4()), "consent_on": "2026-11-19",
+                         "joined_at": AT, "left_at": None, "left_reason": None},
     }
     return {**common, **by_kind[kind], **data}
 

@@ -12,12 +12,14 @@ that does is not one of ours.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from jisr_desktop.models.programme.decisions import has_reason, is_uuid
 from jisr_desktop.models.programme.incubation import FUNDING_SOURCES
+from jisr_desktop.models.programme.programme_paths import EN_STEPS
 from jisr_desktop.models.programme.roles import Action, may
 
 # The op (and pulled entity) names, as in sync/protocol.py (Op, Entity).
@@ -25,7 +27,12 @@ REFERRAL = "referral"
 SERVICE_EDIT = "service_edit"
 INCUBATION = "incubation"
 FOLLOW_UP = "follow_up"
-KINDS = (REFERRAL, SERVICE_EDIT, INCUBATION, FOLLOW_UP)
+# The three later paths (models/store/en_path.py, licences.py, groups.py).
+EN_STEP = "en_step"
+LICENCE = "licence"
+GROUP = "group"
+GROUP_MEMBER = "group_member"
+KINDS = (REFERRAL, SERVICE_EDIT, INCUBATION, FOLLOW_UP, EN_STEP, LICENCE, GROUP, GROUP_MEMBER)
 
 ORIENTATION, PATH_REVIEW = "orientation", "path_review"
 REFERRAL_KINDS = (ORIENTATION, PATH_REVIEW)
@@ -109,6 +116,24 @@ SCHEMAS: dict[str, dict[str, tuple[Callable[[Any], bool], bool]]] = {
     FOLLOW_UP: {**_COMMON, "visited_on": (_day, True), "visitor": (_SHORT_TEXT, True),
                 "topic": (_one_of(TOPICS), True), "notes": (_LONG_TEXT, False),
                 "next_step": (_LONG_TEXT, False), "next_on": (_day, False)},
+    # The lists' ids (EN programmes, results, outcomes, licences, statuses, group kinds)
+    # are data of a `programme_paths` version the server does not hold: checked as short
+    # texts here, against the lists on the desktop that records them.
+    EN_STEP: {**_COMMON, "step": (_one_of(EN_STEPS), True),
+              "programme_id": (_SHORT_TEXT, False), "place_id": (_SHORT_TEXT, False),
+              "places_version": (_count, False), "on": (_day, False),
+              "result": (_SHORT_TEXT, False), "outcome": (_SHORT_TEXT, False),
+              "notes": (_LONG_TEXT, False), "catalogue_version": (_count, True)},
+    LICENCE: {**_COMMON, "licence_id": (_SHORT_TEXT, True), "name": (_SHORT_TEXT, False),
+              "status": (_SHORT_TEXT, True), "on": (_day, True),
+              "notes": (_LONG_TEXT, False), "catalogue_version": (_count, True)},
+    # A group rides its responsible member's record (record_id); each membership rides
+    # the member's own, so either leaves the server with the record it rides.
+    GROUP: {**_COMMON, "kind": (_SHORT_TEXT, True), "name": (_SHORT_TEXT, True),
+            "legal_id": (_SHORT_TEXT, False)},
+    GROUP_MEMBER: {**_COMMON, "group_id": (is_uuid, True), "consent_on": (_day, True),
+                   "joined_at": (_MOMENT, True), "left_at": (_MOMENT, False),
+                   "left_reason": (_LONG_TEXT, False)},
 }
 KEYS = {kind: tuple(schema) for kind, schema in SCHEMAS.items()}
 
@@ -120,12 +145,29 @@ def action_of(kind: str, payload: Mapping[str, Any]) -> Action:
     if kind == REFERRAL:
         return Action.CONFIRM if payload.get("kind") == ORIENTATION else Action.ASSESS
     return {SERVICE_EDIT: Action.ASSESS, INCUBATION: Action.INCUBATE,
-            FOLLOW_UP: Action.FOLLOW_UP}[kind]
+            FOLLOW_UP: Action.FOLLOW_UP,
+            # As the desktop's stores require: an EN step and a licence are services
+            # delivered (en_path.py, licences.py), a group is a registration (groups.py).
+            EN_STEP: Action.DELIVER, LICENCE: Action.DELIVER,
+            GROUP: Action.ENROL, GROUP_MEMBER: Action.ENROL}[kind]
+
+
+# Group memberships have no id of their own in the desktop's table: one is derived from
+# what makes it one (a woman who leaves and joins again is a new membership).
+_MEMBERS = uuid.UUID("5f0d6c1e-8a43-4d1b-9a53-6a1c2b7e0d12")
+
+
+def member_id(group_id: str, record_id: str, joined_at: str) -> str:
+    """The id a membership travels under, the same on every device."""
+    return str(uuid.uuid5(_MEMBERS, f"{group_id}|{record_id}|{joined_at}"))
 
 
 def sub_kind(kind: str, payload: Mapping[str, Any]) -> str:
     """The kind an item keeps for good: a referral stays an orientation or a path review
-    (each recorded by a different role), so a replacement of one by the other is refused."""
+    (each recorded by a different role), so a replacement of one by the other is refused;
+    an EN step stays the step it is (a correction is a new row, en_path.py)."""
+    if kind == EN_STEP:
+        return str(payload.get("step"))
     return str(payload.get("kind")) if kind == REFERRAL else kind
 
 
@@ -160,7 +202,18 @@ def _rule_errors(kind: str, p: Mapping[str, Any]) -> list[dict[str, str]]:
             found.append(("contract_end", "before_start"))
     if kind == FOLLOW_UP and p.get("next_on") is not None and p["next_on"] < p["visited_on"]:
         found.append(("next_on", "before_visit"))
+    if kind == EN_STEP:
+        found.extend(_en_step_errors(p))
+    if kind == GROUP_MEMBER and p.get("left_at") is not None and p["left_at"] < p["joined_at"]:
+        found.append(("left_at", "before_joining"))
     return [{"field": f, "code": c} for f, c in found]
+
+
+def _en_step_errors(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What en_path.py requires of each step (its `_needs` and the lists' ids)."""
+    needs = {"programme": ("programme_id",), "enrolment": ("on", "place_id"),
+             "completion": ("on", "result"), "outcome": ("outcome",)}[p["step"]]
+    return [(key, "required") for key in needs if p.get(key) is None]
 
 
 def check_item(kind: str, payload: Mapping[str, Any],
@@ -181,5 +234,6 @@ def check_item(kind: str, payload: Mapping[str, Any],
     return None
 
 
-__all__ = ["FOLLOW_UP", "INCUBATION", "KEYS", "KINDS", "REFERRAL", "SERVICE_EDIT",
-           "TOPICS", "action_of", "check_item", "shape_errors", "sub_kind"]
+__all__ = ["EN_STEP", "FOLLOW_UP", "GROUP", "GROUP_MEMBER", "INCUBATION", "KEYS", "KINDS",
+           "LICENCE", "REFERRAL", "SERVICE_EDIT", "TOPICS", "action_of", "check_item",
+           "member_id", "shape_errors", "sub_kind"]

@@ -6,23 +6,24 @@ Whom the path is for (category 2, or the committee's employability path) and whi
 centres are EN's are checked by models/workflows/en_path.py, which the CLI and the
 screens call; this layer checks the order, the lists and the role. Rows are never
 overwritten: the newest of each step is in force. Every write appends
-its audit entry through the journal in the same transaction; local for now, like the
-other later steps (the sync protocol carries no such op yet: noted on issue 12). Notes
-stay in the encrypted row, out of the audit.
+its audit entry and its outbox op (`en_step`; schema: models/programme/items.py) through
+the journal in the same transaction. Notes stay in the encrypted row, out of the audit;
+the op carries them to the server under her token.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from jisr_desktop.models.programme import programme_paths as rules
+from jisr_desktop.models.programme.items import EN_STEP
 from jisr_desktop.models.programme.roles import Action
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.path_lists import clean, require
 from jisr_desktop.models.store.paths_tables import EnPathStep
 
@@ -73,7 +74,8 @@ class EnPathRepository:
             info = _info(entry)
             Journal(self.store).write(s, f"en_path.{step}", row.id, {
                 "step": info.id, "programme": programme_id, "place": place_id,
-                "on": day, "result": result, "outcome": outcome})
+                "on": day, "result": result, "outcome": outcome},
+                Op(row.id, EN_STEP, row.version, asdict(info)))
         return info
 
     def history(self, record_id: str) -> list[EnStepInfo]:

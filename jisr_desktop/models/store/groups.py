@@ -5,8 +5,11 @@ who consented to her data's processing (law 09-08) and to applying with the grou
 woman is a member of one group at a time. The responsible member's record carries the
 group's decision, orientation and cards.
 
-Every write appends its audit entry through the journal in the same transaction (ids
-only: names stay in the encrypted rows); local for now (noted on issue 12).
+Every write appends its audit entry (ids only: names stay in the encrypted rows) and its
+outbox ops through the journal in the same transaction: the group (op `group`) on its
+responsible member's record, each membership (op `group_member`, its id derived by
+`items.member_id`) on the member's own record, so each leaves the server with the record
+it rides (schemas: models/programme/items.py).
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from sqlalchemy.orm import Session
 
 from jisr_desktop.models.programme import programme_paths as rules
 from jisr_desktop.models.programme.identity import normalize_cin
+from jisr_desktop.models.programme.items import GROUP, GROUP_MEMBER, member_id
 from jisr_desktop.models.programme.people import full_name
 from jisr_desktop.models.programme.roles import Action
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.path_lists import clean, require
 from jisr_desktop.models.store.paths_tables import ApplicantGroup, GroupMember
 from jisr_desktop.models.store.schema import Record
@@ -80,9 +84,10 @@ class GroupRepository:
                                    responsible_id=row.id, agent=self.store.agent, at=utcnow())
             s.add(group)
             s.flush()
-            self._join(s, group.id, row, consent_on)
+            member = self._join(s, group.id, row, consent_on)
             Journal(self.store).write(s, "group.create", row.id, {"group": group.id,
-                                                                   "kind": kind})
+                                                                   "kind": kind},
+                                      _group_op(group, row), more=(_member_op(member, row),))
             group_id = group.id
         return self._get(group_id)
 
@@ -91,8 +96,9 @@ class GroupRepository:
         with self.store.session() as s:
             self._group(s, group_id)
             row = live_record(s, record_id)
-            self._join(s, group_id, row, consent_on)
-            Journal(self.store).write(s, "group.join", row.id, {"group": group_id})
+            member = self._join(s, group_id, row, consent_on)
+            Journal(self.store).write(s, "group.join", row.id, {"group": group_id},
+                                      _member_op(member, row))
         return self._get(group_id)
 
     def remove_member(self, group_id: str, record_id: str, reason: str | None) -> GroupInfo:
@@ -108,7 +114,11 @@ class GroupRepository:
             if member is None:
                 raise MemberRefused("not_member")
             member.left_at, member.left_reason = utcnow(), clean(reason)
-            Journal(self.store).write(s, "group.leave", record_id, {"group": group_id})
+            row = s.scalar(select(Record).where(Record.id == record_id))
+            # A deleted record's membership left the server with it: nothing to send.
+            op = None if row is None or row.deleted else _member_op(member, row,
+                                                                     at=member.left_at)
+            Journal(self.store).write(s, "group.leave", record_id, {"group": group_id}, op)
         return self._get(group_id)
 
     def get(self, group_id: str) -> GroupInfo | None:
@@ -153,16 +163,18 @@ class GroupRepository:
             raise LookupError(f"no group {group_id}")
         return group
 
-    def _join(self, s: Session, group_id: str, row: Record, consent_on: date) -> None:
+    def _join(self, s: Session, group_id: str, row: Record, consent_on: date) -> GroupMember:
         if (json.loads(row.answers or "{}")).get("consent") != "yes":
             raise MemberRefused("no_consent")
         current = s.scalar(select(GroupMember.group_id).where(
             GroupMember.record_id == row.id, GroupMember.left_at.is_(None)))
         if current is not None:
             raise MemberRefused("already_member" if current == group_id else "in_other_group")
-        s.add(GroupMember(group_id=group_id, record_id=row.id,
-                          consent_on=consent_on.isoformat(), joined_at=utcnow(),
-                          agent=self.store.agent))
+        member = GroupMember(group_id=group_id, record_id=row.id,
+                             consent_on=consent_on.isoformat(), joined_at=utcnow(),
+                             agent=self.store.agent)
+        s.add(member)
+        return member
 
     def _get(self, group_id: str) -> GroupInfo | None:
         with self.store.session() as s:
@@ -179,6 +191,21 @@ class GroupRepository:
                              legal_id=group.legal_id, province_code=group.province_code,
                              responsible_id=group.responsible_id, members=members,
                              agent=group.agent, at=group.at)
+
+
+def _group_op(group: ApplicantGroup, responsible: Record) -> Op:
+    return Op(responsible.id, GROUP, responsible.version, {
+        "id": group.id, "record_id": responsible.id, "kind": group.kind, "name": group.name,
+        "legal_id": group.legal_id, "agent": group.agent, "at": group.at})
+
+
+def _member_op(m: GroupMember, member: Record, *, at: str | None = None) -> Op:
+    """Her membership as it stands (joined, or left: the same id, replaced)."""
+    return Op(member.id, GROUP_MEMBER, member.version, {
+        "id": member_id(m.group_id, m.record_id, m.joined_at), "record_id": m.record_id,
+        "group_id": m.group_id, "consent_on": m.consent_on, "joined_at": m.joined_at,
+        "left_at": m.left_at, "left_reason": m.left_reason, "agent": m.agent,
+        "at": at or m.joined_at})
 
 
 def _member(m: GroupMember, r: Record) -> MemberInfo:

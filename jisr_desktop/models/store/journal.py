@@ -47,9 +47,11 @@ class Journal:
         op: Op | None = None,
         *,
         at: str | None = None,
+        more: tuple[Op, ...] = (),
     ) -> str | None:
         """The audit entry (and the outbox op, if any) of a write, in `s`'s transaction.
-        Returns the op id, or None for a local-only write."""
+        Returns the op id, or None for a local-only write. `more`: further ops of the same
+        write, after `op` (a group and its first membership, on two records' outboxes)."""
         at = at or utcnow()
         s.add(
             AuditEntry(
@@ -62,6 +64,10 @@ class Journal:
         )
         if op is None:
             return None
+        op_ids = [self._append(s, one, at) for one in (op, *more)]
+        return op_ids[0]
+
+    def _append(self, s: Session, op: Op, at: str) -> str:
         op_id = str(uuid.uuid4())
         s.add(
             OutboxEntry(

@@ -3,22 +3,23 @@
 health certificate, the handicraft label, others as data) with its status and the day of
 each status. Rows are never overwritten: one licence's rows are its history.
 
-Every write appends its audit entry through the journal in the same transaction; local
-for now (the sync protocol carries no such op yet: noted on issue 12).
+Every write appends its audit entry and its outbox op (`licence`; schema:
+models/programme/items.py) through the journal in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 
 from jisr_desktop.models.programme import programme_paths as rules
+from jisr_desktop.models.programme.items import LICENCE
 from jisr_desktop.models.programme.roles import Action
 from jisr_desktop.models.store.database import Store, utcnow
-from jisr_desktop.models.store.journal import Journal, live_record
+from jisr_desktop.models.store.journal import Journal, Op, live_record
 from jisr_desktop.models.store.path_lists import clean, require
 from jisr_desktop.models.store.paths_tables import LicenceStep
 
@@ -34,6 +35,7 @@ class LicenceStepInfo:
     notes: str | None
     agent: str
     at: str
+    catalogue_version: int  # the lists' version its ids belong to
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ class LicenceRepository:
             s.add(entry)
             info = _info(entry)
             Journal(self.store).write(s, "licence.status", row.id, {
-                "step": info.id, "licence": licence_id, "status": status, "on": day})
+                "step": info.id, "licence": licence_id, "status": status, "on": day},
+                Op(row.id, LICENCE, row.version, asdict(info)))
         return info
 
     def history(self, record_id: str) -> list[LicenceStepInfo]:
@@ -97,4 +100,4 @@ class LicenceRepository:
 def _info(r: LicenceStep) -> LicenceStepInfo:
     return LicenceStepInfo(id=r.id, record_id=r.record_id, licence_id=r.licence_id,
                            name=r.name, status=r.status, on=r.on_day, notes=r.notes,
-                           agent=r.agent, at=r.at)
+                           agent=r.agent, at=r.at, catalogue_version=r.catalogue_version)
