@@ -51,8 +51,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         store = Store.create(
             folder(args), args.agent, secret, role=args.role, province_code=args.province,
             setup=lambda s: Repository(s).install_definitions(
-                [*definitions.all(), *_places(None), *_cards(definitions_dir()),
-                 *_programme_paths(definitions_dir())]),
+                [*definitions.all(), *_extras(definitions_dir())]),
         )
     except StoreError as exc:
         raise CliError(error_text(exc.code), exit_code_for(exc.code)) from exc
@@ -143,9 +142,7 @@ def cmd_definitions(args: argparse.Namespace) -> int:
             except DefinitionError as exc:
                 raise CliError(str(exc), EXIT_INVALID) from exc
             try:
-                installed = repo.install_definitions(
-                    [*new.all(), *_places(Path(args.load)), *_cards(Path(args.load)),
-                     *_programme_paths(Path(args.load))])
+                installed = repo.install_definitions([*new.all(), *_extras(Path(args.load))])
             except ValueError as exc:  # same id and version, other content: nothing installed
                 raise CliError(_("An edited definition keeps the version number of an installed one; raise its version number and load again ({detail}).").format(detail=exc), EXIT_INVALID) from exc  # noqa: E501
             say(ngettext("{n} new definition version installed.",
@@ -156,36 +153,13 @@ def cmd_definitions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _places(folder: Path | None) -> list:
-    """The folder's directory of places (issue 12), if it has one."""
-    from jisr_desktop.models.programme.definitions import DefinitionError, load_places
+def _extras(folder: Path) -> list:
+    """The folder's card templates, directory of places and later paths' lists (issue 12),
+    those it has, so a new letterhead or directory reaches the app."""
+    from jisr_desktop.models.programme.definitions import DefinitionError, load_extras
 
     try:
-        found = load_places(folder)
-    except DefinitionError as exc:
-        raise CliError(str(exc), EXIT_INVALID) from exc
-    return [found] if found is not None else []
-
-
-def _programme_paths(folder: Path) -> list:
-    """The folder's lists of the EN path, licences and groups (issue 12), if it has them."""
-    from jisr_desktop.models.programme.definitions import DefinitionError, load_programme_paths
-
-    try:
-        found = load_programme_paths(folder)
-    except DefinitionError as exc:
-        raise CliError(str(exc), EXIT_INVALID) from exc
-    return [found] if found is not None else []
-
-
-def _cards(folder: Path) -> list:
-    """The folder's card templates (`cards/`), so a new letterhead reaches the printer."""
-    from jisr_desktop.models.programme.definitions import DefinitionError, load_card_templates
-
-    if not (folder / "cards").is_dir():
-        return []
-    try:
-        return list(load_card_templates(folder / "cards").values())
+        return load_extras(folder)
     except DefinitionError as exc:
         raise CliError(str(exc), EXIT_INVALID) from exc
 

@@ -12,7 +12,12 @@ import logging
 import tempfile
 from pathlib import Path
 
-from jisr_desktop.models.programme.definitions import Definition, DefinitionError, parse_definition
+from jisr_desktop.models.programme.definitions import (
+    EXTRA_KINDS,
+    Definition,
+    DefinitionError,
+    parse_definition,
+)
 from jisr_desktop.models.store import sync_state
 from jisr_desktop.models.store.database import Store
 from jisr_desktop.models.store.repository import DEFINITION_KINDS, Repository
@@ -22,6 +27,10 @@ from jisr_desktop.sync.client import Client, LinkError
 log = logging.getLogger(__name__)
 
 RESCORING_KINDS = ("grid", "orientation")
+# Besides the five that score a record, the card templates, the directory of places and
+# the lists of the later paths: an administrator publishes them like the others (issue 12:
+# "the desktop receives it with the definitions").
+SYNCED_KINDS = (*DEFINITION_KINDS, *EXTRA_KINDS)
 
 
 class DefinitionRefused(Exception):
@@ -48,8 +57,8 @@ def refresh(store: Store, client: Client, token: DeviceToken) -> list[Definition
     if not isinstance(entries, list):
         raise LinkError("not_the_server")
     repo = Repository(store)
-    have = {(i, v) for kind in DEFINITION_KINDS for i, v, _h, _a in repo.definition_versions(kind)}
-    wanted = [e for e in entries if e.get("kind") in DEFINITION_KINDS
+    have = {(i, v) for kind in SYNCED_KINDS for i, v, _h, _a in repo.definition_versions(kind)}
+    wanted = [e for e in entries if e.get("kind") in SYNCED_KINDS
               and (e.get("id"), e.get("version")) not in have]
     fetched = _fetch(store, client, token, wanted) if wanted else []
     before = _active_versions(repo)

@@ -62,12 +62,12 @@ def open_context(folder: Path, store: Store, tasks: TaskRunner, language: Langua
                  settings: Settings) -> AppContext:
     """Everything the pages need, once the store is open (the app, the self-test and the
     benchmarks all start here)."""
-    from jisr_desktop.models.programme.definitions import load_directory, load_places
+    from jisr_desktop.models.programme.definitions import load_directory, load_extras
     from jisr_desktop.models.programme.reference import load_reference
 
     repo = Repository(store)
     # A newer release ships newer definitions: install them; old versions stay in the store.
-    repo.install_definitions([*load_directory().all(), *filter(None, [load_places()])])
+    repo.install_definitions([*load_directory().all(), *load_extras()])
     account = store.account()
     return AppContext(
         folder=folder,

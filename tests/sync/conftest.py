@@ -64,11 +64,13 @@ def proxy(sync_server: Server) -> Iterator[Proxy]:
 def new_device(folder: Path, definitions, *, agent: str = "Amina Agent",
                role: str = "field_agent", province: str = "07.351",
                passphrase: str = DEVICE_PASSPHRASE):
+    from jisr_desktop.models.programme.definitions import load_extras
     from jisr_desktop.models.store.database import Store
     from jisr_desktop.models.store.repository import Repository
 
     store = Store.create(folder, agent, passphrase, role=role, province_code=province)
-    Repository(store).install_definitions(definitions.all())
+    # What `init` and the app install: the five, the card templates, places, paths' lists.
+    Repository(store).install_definitions([*definitions.all(), *load_extras()])
     return store
 
 

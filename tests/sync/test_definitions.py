@@ -223,3 +223,33 @@ def test_a_draft_keeps_the_form_version_it_started_with(tmp_path, definitions, s
         assert status is None or json.loads(status).get("status") != Status.REJECTED
     finally:
         store.close()
+
+
+def _named_en_centre(places: dict) -> None:
+    """Directory version + 1: an administrator names an Entraide Nationale centre."""
+    places["version"] += 1
+    name = {"ar": "مركز التكوين المهني الداوديات", "fr": "Centre de formation Daoudiate",
+            "zgh": "ⴰⵏⴰⵎⵎⴰⵙ ⵏ ⵓⵙⵍⵎⴷ ⴷⴷⴰⵡⴷⵢⴰⵜ"}
+    places["places"].append({"id": "en_07_daoudiate", "kind": "en_vocational_training_centre",
+                             "region": "07", "province": "07.351", "commune": None,
+                             "name": name, "address": None, "phone": None, "status": "open",
+                             "capacity": 40})
+
+
+def test_a_new_directory_of_places_reaches_the_desktop(tmp_path, definitions, server):
+    from jisr_desktop.models.store.referrals import directory_in_force
+
+    store = new_device(tmp_path / "dev", definitions)
+    try:
+        client = _client(store, server.url)
+        token = _token(store, server.url)
+        refresh(store, client, token)
+        before = max(_versions(store, "places"))
+        _publish(server, tmp_path, **{"places.json": _named_en_centre})
+
+        installed = refresh(store, client, token)
+        assert [(d.kind, d.version) for d in installed] == [("places", before + 1)]
+        directory = directory_in_force(Repository(store))
+        assert "en_07_daoudiate" in {p.id for p in directory.places}
+    finally:
+        store.close()

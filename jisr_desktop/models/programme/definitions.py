@@ -221,6 +221,16 @@ def load_programme_paths(path: Path | None = None) -> Definition | None:
     return definition
 
 
+def load_extras(path: Path | None = None) -> list[Definition]:
+    """What a folder (default: the shipped one) holds besides the five that score a record:
+    its card templates, directory of places and later paths' lists, whichever it has. One
+    list for `init`, `definitions --load` and the app's start-up, so each installs the same."""
+    folder = Path(path) if path is not None else paths.definitions_dir()
+    cards = list(load_card_templates(folder / "cards").values()) if (
+        folder / "cards").is_dir() else []
+    return [*cards, *filter(None, [load_places(folder), load_programme_paths(folder)])]
+
+
 def cross_check(definitions: DefinitionSet) -> None:
     """The checks that need two definitions at once: names one file uses and another defines.
 
