@@ -23,8 +23,9 @@ SIZE = 9.0
 OUTCOMES = {"accepted": N_("Accepted"), "waiting_list": N_("Waiting list"),
             "refused": N_("Refused")}
 # Columns: key, share of the width (the order is reversed on the Arabic page).
-COLUMNS = (("rank", 0.07), ("name", 0.33), ("total", 0.08), ("decision", 0.17),
-           ("reason", 0.35))
+# The decision is wider since it also says the override and the committee's changes.
+COLUMNS = (("rank", 0.06), ("name", 0.28), ("total", 0.07), ("decision", 0.27),
+           ("reason", 0.32))
 
 
 def write_minutes(repo: Any, session: Any, out: str | os.PathLike, lang: str) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from jisr_desktop.i18n import _
 from jisr_desktop.models.programme.identity import normalize_cin
 from jisr_desktop.models.store.groups import GroupInfo, GroupRepository, MemberRefused
 from jisr_desktop.models.workflows.groups import score_group
+from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import apply_date_format, from_qdate
 from jisr_desktop.ui.decision_boxes import say, wrapped_label
@@ -43,6 +44,7 @@ class GroupBox(PathBox):
         self.summary = wrapped_label()
         form.addRow(self.summary)
         form.addRow(self.table)
+        self.table.setMinimumHeight(140)  # four members in view, not one
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._update_leave)
@@ -86,7 +88,9 @@ class GroupBox(PathBox):
         group, score = found
         total = f"{score.total:g}" if score.total is not None else _("not eligible")
         self.summary.setText(_("{name} ({legal_id}): {n} members, score {total}").format(
-            name=group.name, legal_id=group.legal_id or "-", n=score.members, total=total))
+            # Isolated: a Latin name first must not turn the Arabic sentence around.
+            name=isolate(group.name), legal_id=isolate_ltr(group.legal_id or "-"),
+            n=score.members, total=total))
         script = "ar" if self.ctx.lang == "ar" else "lat"
         self.fill([(m.name_ar if script == "ar" else m.name_lat, m.cin) for m in group.members])
         for row, member in enumerate(group.members):

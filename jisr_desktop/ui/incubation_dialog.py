@@ -84,7 +84,7 @@ def selection_text(info: IncubationInfo | SelectionDecision | None, today: date,
     if isinstance(info, SelectionDecision):
         return _("Selection committee: {outcome} on {date}. Reason: {reason}").format(
             outcome=_(OUTCOMES[info.outcome]), date=isolate(format_date(info.decided_on, lang)),
-            reason=info.reason)
+            reason=isolate(info.reason))
     return warning_text(info, today, lang)
 
 
@@ -198,6 +198,9 @@ class IncubationDialog(ProgrammeDialog):
         """Not selected: the reason is asked for, and funding and contract do not apply."""
         selected = self.outcome.currentData() == SELECTED
         self.reason.setEnabled(self.may_record and not selected)
+        # "Selected for incubation (...)" says what recording the incubation means.
+        self.decision.setVisible(selected)
+        self.labels["decision"].setVisible(selected)
         for box in (self.funding_box, self.contract_box):
             box.setEnabled(self.may_record and selected)
         self._show_save_text()

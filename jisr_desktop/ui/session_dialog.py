@@ -74,8 +74,9 @@ class SessionDialog(QDialog):
         self.box.saved.connect(lambda _rid: self._reload())
         self.box.setEnabled(False)
         splitter.addWidget(self.box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([600, 760])  # the box's reason field shows its hint whole
         layout.addWidget(splitter, 1)
         layout.addLayout(self._build_minutes())
         self.retranslate()
