@@ -91,6 +91,10 @@ class CommitteeModel(QAbstractTableModel):
             return entry.record_id
         return None
 
+    def text(self, entry: CommitteeEntry, column: str) -> str:
+        """A cell's text in the current language (the session dialog's table reuses it)."""
+        return self._text(entry, column)
+
     def _text(self, entry: CommitteeEntry, column: str) -> str:
         lang = self.ctx.lang
         if column == "rank":

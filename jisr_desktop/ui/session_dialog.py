@@ -233,9 +233,9 @@ class SessionDialog(QDialog):
         self.table.setRowCount(len(result.entries))
         for row, entry in enumerate(result.entries):
             texts = (format_number(entry.rank, self.ctx.lang),
-                     self.names._text(entry, "name"),
+                     self.names.text(entry, "name"),
                      format_number(entry.total, self.ctx.lang),
-                     self.names._text(entry, "decision"))
+                     self.names.text(entry, "decision"))
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.record_id)
