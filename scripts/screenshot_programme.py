@@ -59,6 +59,61 @@ def add_programme_data(store: Store, ids: dict[str, str]) -> None:
                  next_step="Déposer la demande de label artisanat",
                  next_on=today + timedelta(days=12))
     staff.close()
+    add_committee_data(store, ids)
+
+
+def add_committee_data(store: Store, ids: dict[str, str]) -> None:
+    """Today's committee session of Marrakech: a waiting list, an acceptance with the path
+    changed, a refusal, the minor accepted by override; a project waiting-listed for
+    incubation; a cooperative of three (issue 12)."""
+    from jisr_desktop.models.store.groups import GroupRepository
+    from jisr_desktop.models.store.path_lists import catalogue_in_force
+    from jisr_desktop.models.store.sessions import SessionRepository
+    from jisr_desktop.models.workflows.committee import ranking
+
+    repo, today, decisions = Repository(store), date.today(), DecisionRepository(store)
+    ids["session"] = SessionRepository(store).open(
+        "07.351", held_on=today, place="Province de Marrakech, salle 2",
+        members=["M. Idrissi (gouverneur)", "Mme Bennis (ADS)", "Mme Tazi (Entraide)"]).id
+    free = [e.record_id for e in ranking(repo, "07.351").entries
+            if e.record_id not in ids.values() and e.decision is None]
+    decisions.committee_decide(free[0], outcome="waiting_list", decided_on=today,
+                               reason="Quota de la catégorie atteint")
+    decisions.committee_decide(free[1], outcome="accepted", decided_on=today,
+                               path="entrepreneurship_cooperative",
+                               reason="Elle tisse déjà avec ses voisines")
+    decisions.committee_decide(free[2], outcome="refused", decided_on=today,
+                               reason="Déjà bénéficiaire d'un programme INDH")
+    decisions.committee_decide(ids["minor"], outcome="accepted", decided_on=today,
+                               override=True, reason="Elle aura 18 ans avant la formation")
+    IncubationRepository(store).not_selected(
+        free[1], outcome="waiting_list", decided_on=today, committee="Comité provincial",
+        reason="Étude de marché à compléter avant le financement")
+    ids["not_selected"] = free[1]
+    groups = GroupRepository(store)
+    group = groups.create(catalogue_in_force(repo), kind="cooperative",
+                          name="Coopérative Tissage Al Amal", legal_id="COOP-2026-117",
+                          responsible_id=ids["woman"], consent_on=today)
+    for member in free[3:5]:
+        groups.add_member(group.id, member, today)
+
+
+def minutes(store: Store, ids: dict[str, str], out: Any) -> None:
+    """The session's minutes in Arabic and French, first page as PNG (pdftoppm, 80 dpi)."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from jisr_desktop.cards.minutes import write_minutes
+    from jisr_desktop.models.store.sessions import SessionRepository
+
+    session = SessionRepository(store).get(ids["session"])
+    for lang in ("ar", "fr"):
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = Path(tmp) / "minutes.pdf"
+            write_minutes(Repository(store), session, pdf, lang)
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf),
+                            str(Path(out) / f"minutes-{lang}")], check=True)
 
 
 def at_laptop_size(dialog: Any) -> Any:
@@ -97,6 +152,47 @@ def programme_tour(window: Any, ctx: Any, ids: dict[str, str]) -> dict[str, Call
         window.programme.show_calendar()
         return window
 
+    def idle() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        for _ in range(3):
+            ctx.tasks.wait_idle()
+            QApplication.processEvents()
+
+    def session() -> Any:
+        page = window.committee
+        window.show_page(page)
+        page.set_province("07.351")
+        ctx.tasks.wait_idle()
+        page.open_session()
+        dialog = page.session_dialog
+        dialog.resize(1366, 728)
+        idle()
+        dialog.picker.setCurrentIndex(dialog.picker.findData(ids["session"]))
+        for _ in range(10):  # the first ranking of the run reads the whole province
+            idle()
+            if dialog.table.rowCount() > 4:
+                break
+        dialog.table.setFocus()
+        dialog.table.setCurrentCell(4, 1)
+        idle()
+        return dialog
+
+    def not_selected() -> Any:
+        window.programme.show_record(ids["not_selected"])
+        ctx.tasks.wait_idle()
+        return at_laptop_size(window.programme.open("incubation"))
+
+    def group() -> Any:
+        page = window.paths_page
+        window.show_page(page)
+        page.tabs.setCurrentIndex(2)
+        page.group.cin.setText("EE123456")
+        page.group.find()
+        idle()
+        page.group.table.selectRow(1)
+        return window
+
     return {
         "programme-record": lambda: (window.programme.show_record(ids["woman"]), window)[1],
         "referral": on_record("referral"),
@@ -104,4 +200,7 @@ def programme_tour(window: Any, ctx: Any, ids: dict[str, str]) -> dict[str, Call
         "incubation": on_record("incubation"),
         "follow-up": as_staff(FollowUpDialog),
         "follow-up-calendar": calendar,
+        "committee-session": session,
+        "incubation-not-selected": not_selected,
+        "group": group,
     }

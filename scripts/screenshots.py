@@ -41,7 +41,7 @@ from jisr_desktop.ui.language import LanguageManager
 from jisr_desktop.ui.tasks import TaskRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot_programme import add_programme_data, programme_tour
+from screenshot_programme import add_programme_data, minutes, programme_tour
 
 TODAY = date(2026, 11, 22)
 SIZE = (1366, 728)  # 1366x768 minus a taskbar
@@ -171,6 +171,7 @@ def cards(store: Store, ids: dict[str, str], out: Path) -> None:
                 stem = out / f"{kind}-{layout}"
                 subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf),
                                 str(stem)], check=True)
+    minutes(store, ids, out)  # the committee session's minutes (issue 12)
 
 
 def main(out: Path, cards_out: Path) -> None:

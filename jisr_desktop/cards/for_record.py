@@ -169,9 +169,21 @@ def orientation_card_data(
         centre=centre,
         agent=agent or repo.store.agent,
     )
-    values = placement.place_values(named or directory, place, later.referral)
+    values = {**placement.place_values(named or directory, place, later.referral),
+              **_group_value(repo, record.id)}
     return placement.with_values(data, values,
                                  provisional=not placement.is_accepted(later.committee))
+
+
+def _group_value(repo: Any, record_id: str) -> dict[str, Text]:
+    """The applicant group she is responsible for (programme document, 108 and 267): the
+    group is oriented through her, so her card names it (template field `group`)."""
+    from jisr_desktop.models.store.groups import GroupRepository
+
+    group = GroupRepository(repo.store).led_by(record_id)
+    if group is None:
+        return {}
+    return {"group": f"{group.name} ({group.legal_id})" if group.legal_id else group.name}
 
 
 def service_card_data(

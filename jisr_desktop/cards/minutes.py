@@ -23,14 +23,32 @@ SIZE = 9.0
 OUTCOMES = {"accepted": N_("Accepted"), "waiting_list": N_("Waiting list"),
             "refused": N_("Refused")}
 # Columns: key, share of the width (the order is reversed on the Arabic page).
-COLUMNS = (("rank", 0.07), ("name", 0.33), ("total", 0.08), ("decision", 0.17),
-           ("reason", 0.35))
+# The decision is wider since it also says the override and the committee's changes.
+COLUMNS = (("rank", 0.06), ("name", 0.28), ("total", 0.07), ("decision", 0.27),
+           ("reason", 0.32))
+
+
+def write_minutes(repo: Any, session: Any, out: str | os.PathLike, lang: str) -> tuple[int, int]:
+    """The session's minutes from the store (the CLI's `minutes` and the committee page):
+    its ranking read now, names in the page's script, path labels of the orientation in
+    force. Returns (pages, women)."""
+    from jisr_desktop.models.programme.definitions import load_directory, localized
+    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.models.workflows.committee import ranking
+
+    result = ranking(repo, session.province_code, session.category)
+    names = {e.record_id: (e.name_ar if lang == "ar" else e.name_lat) or e.name_lat
+             for e in result.entries}
+    province = load_reference().name("provinces", session.province_code, lang)
+    shipped = load_directory().orientation.data.get("paths") or {}
+    paths = {k: localized(v.get("label"), lang) for k, v in shipped.items()}
+    return render_minutes(session, result, names, out, lang, province, paths), len(result.entries)
 
 
 def render_minutes(session: Any, ranking: Any, names: Mapping[str, str], out: str | os.PathLike,
-                   lang: str, province_name: str) -> int:
+                   lang: str, province_name: str, paths: Mapping[str, str] | None = None) -> int:
     """Write the minutes; returns the number of pages. `names` maps record id to the name
-    in the page's script."""
+    in the page's script; `paths` a path's key to its label (the committee's changes)."""
     rtl = lang == "ar"
     canvas = Canvas(str(out), pagesize=A4)
     canvas.setTitle(_("Minutes of the committee session", lang))
@@ -45,7 +63,7 @@ def render_minutes(session: Any, ranking: Any, names: Mapping[str, str], out: st
                 canvas.showPage()
                 pages += 1
                 y = _row(canvas, _heads(lang), rtl, height - MARGIN, box, heavy=True)
-            y = _row(canvas, _cells(entry, session, names, lang), rtl, y, box)
+            y = _row(canvas, _cells(entry, session, names, lang, paths or {}), rtl, y, box)
         canvas.showPage()
         canvas.save()
     return pages
@@ -81,10 +99,20 @@ def _heads(lang: str) -> list[str]:
             _("Reason", lang)]
 
 
-def _cells(entry: Any, session: Any, names: Mapping[str, str], lang: str) -> list[str]:
+def _cells(entry: Any, session: Any, names: Mapping[str, str], lang: str,
+           paths: Mapping[str, str]) -> list[str]:
     decision = entry.decision
     if decision is not None and decision.decided_on == session.held_on:
         outcome, reason = _(OUTCOMES[decision.outcome], lang), decision.reason or ""
+        # What the committee did besides the outcome is part of its decision (issue 12).
+        if decision.override:
+            outcome += " · " + _("accepted by override although not eligible", lang)
+        if decision.category is not None:
+            outcome += " · " + _("category set to: {category}", lang).format(
+                category=_("Category {n}", lang).format(n=decision.category))
+        if decision.path:
+            outcome += " · " + _("path set to: {path}", lang).format(
+                path=paths.get(decision.path, decision.path))
     else:
         outcome, reason = _("Pending", lang), ""
     total = f"{entry.total:g}"

@@ -234,23 +234,17 @@ def cmd_session(args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(args: argparse.Namespace) -> int:
-    from jisr_desktop.cards.minutes import render_minutes
-    from jisr_desktop.models.programme.reference import load_reference
+    from jisr_desktop.cards.minutes import write_minutes
     from jisr_desktop.models.store.sessions import SessionRepository
-    from jisr_desktop.models.workflows.committee import ranking
 
     store, repo, _defs = _session(args)
     with store:
         session = SessionRepository(store).get(args.session)
         if session is None:
             raise CliError(_("No committee session {id}.").format(id=args.session))
-        result = ranking(repo, session.province_code, session.category)
-    names = {e.record_id: (e.name_ar if args.minutes_lang == "ar" else e.name_lat)
-             for e in result.entries}
-    province = load_reference().name("provinces", session.province_code, args.minutes_lang)
-    pages = render_minutes(session, result, names, args.out, args.minutes_lang, province)
+        pages, women = write_minutes(repo, session, args.out, args.minutes_lang)
     _print_json({"session": session.id, "lang": args.minutes_lang, "pages": pages,
-                 "women": len(result.entries), "out": args.out})
+                 "women": women, "out": args.out})
     return 0
 
 

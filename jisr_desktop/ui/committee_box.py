@@ -1,6 +1,8 @@
 """The committee's decision on the result page: a supervisor's act. Nothing is
 preselected, and accepting a woman who is not eligible needs the override box ticked and a
-reason (issue 11, point 7); the store still checks the reasons the rules demand."""
+reason (issue 11, point 7); the committee may also change the category and the path, with
+a reason (issue 12). What stops a decision is `check_decision`'s answer, said in words
+(`result_model.committee_problem`); the store checks it again."""
 
 from __future__ import annotations
 
@@ -23,9 +25,13 @@ from jisr_desktop.ui.date_input import apply_date_format, from_qdate
 from jisr_desktop.ui.decision_boxes import SavingBox, form_rows, say, wrapped_label
 from jisr_desktop.ui.result_model import (
     ResultData,
+    allowed_for_category,
+    category_text,
     committee_problem,
     is_not_eligible,
+    orientation_label,
     outcome_text,
+    proposal,
 )
 
 CHOOSE = ""  # item data of "choose…" (not None: see beneficiaries_page.ANY)
@@ -47,13 +53,19 @@ class CommitteeBox(SavingBox):
         self.override = QCheckBox()
         self.override.toggled.connect(lambda _on: self._update())
         self.committee_reason = QLineEdit()
+        # The committee's change of the category or the path; "unchanged" (None) keeps hers.
+        self.new_category, self.new_path = QComboBox(), QComboBox()
+        self.new_category.currentIndexChanged.connect(lambda _i: self._fill_paths())
         self.outcome_label, self.decided_on_label = QLabel(), QLabel()
         self.committee_reason_label = QLabel()
+        self.new_category_label, self.new_path_label = QLabel(), QLabel()
         form_rows(
             form,
             [
                 (self.outcome_label, self.outcome),
                 (self.decided_on_label, self.decided_on),
+                (self.new_category_label, self.new_category),
+                (self.new_path_label, self.new_path),
                 (self.committee_reason_label, self.committee_reason),
             ],
         )
@@ -64,8 +76,8 @@ class CommitteeBox(SavingBox):
         form.addRow(self.committee_message, self.committee_button)
 
     def focus_chain(self) -> list[QWidget]:
-        return [self.outcome, self.decided_on, self.committee_reason, self.override,
-                self.committee_button]
+        return [self.outcome, self.decided_on, self.new_category, self.new_path,
+                self.committee_reason, self.override, self.committee_button]
 
     def reset(self, record_id: str | None) -> None:
         """Another woman: forget what was typed for the previous one."""
@@ -74,12 +86,43 @@ class CommitteeBox(SavingBox):
         self.committee_message.clear()
         self.override.setChecked(False)
         self.outcome.setCurrentIndex(0)  # "choose…": no outcome is ever preselected
+        self.new_category.setCurrentIndex(0)
         self._update()
 
     def show_data(self, data: ResultData) -> None:
         self.data = data
         self.setEnabled(data.record.status == "registered" and bool(data.record.evaluation))
+        self._fill_categories()
         self._update()
+
+    def changes(self) -> tuple[int | None, str | None]:
+        """The category and the path the committee sets (None: unchanged)."""
+        return self.new_category.currentData(), self.new_path.currentData()
+
+    def _fill_categories(self) -> None:
+        current = self.new_category.currentData()
+        grid = self.data.grid.data if self.data and self.data.grid else {}
+        self.new_category.blockSignals(True)
+        self.new_category.clear()
+        self.new_category.addItem(_("Unchanged"), None)
+        for rule in grid.get("classification") or ():
+            self.new_category.addItem(category_text(self.data, rule["category"], self.ctx.lang),
+                                      rule["category"])
+        self.new_category.setCurrentIndex(max(0, self.new_category.findData(current)))
+        self.new_category.blockSignals(False)
+        self._fill_paths()
+
+    def _fill_paths(self) -> None:
+        """Only the paths the orientation rules give to the category she will be in."""
+        current = self.new_path.currentData()
+        category = self.new_category.currentData()
+        if category is None and self.data is not None:
+            category = proposal(self.data)[0]
+        self.new_path.clear()
+        self.new_path.addItem(_("Unchanged"), None)
+        for key in allowed_for_category(self.data, "paths", category):
+            self.new_path.addItem(orientation_label(self.data, "paths", key, self.ctx.lang), key)
+        self.new_path.setCurrentIndex(max(0, self.new_path.findData(current)))
 
     def _update(self) -> None:
         not_eligible = self.data is not None and is_not_eligible(self.data)
@@ -91,7 +134,9 @@ class CommitteeBox(SavingBox):
             return
         outcome = self.outcome.currentData() or None
         reason = self.committee_reason.text().strip()
-        problem = committee_problem(self.data, outcome, reason, self.override.isChecked())
+        category, path = self.changes()
+        problem = committee_problem(self.data, outcome, reason, self.override.isChecked(),
+                                    role=self.ctx.account.role, category=category, path=path)
         if problem:
             say(self.committee_message, problem, True)
             focus = self.outcome if not outcome else self.committee_reason
@@ -106,7 +151,8 @@ class CommitteeBox(SavingBox):
         self._save(
             lambda: decisions.committee_decide(record_id, outcome=outcome,
                                                decided_on=decided_on, reason=reason or None,
-                                               override=override),
+                                               override=override, category=category,
+                                               path=path),
             self.committee_message,
             _("The committee's decision is recorded."),
         )
@@ -116,6 +162,7 @@ class CommitteeBox(SavingBox):
         self.committee_reason.clear()
         self.override.setChecked(False)
         self.outcome.setCurrentIndex(0)
+        self.new_category.setCurrentIndex(0)
 
     def set_busy(self, busy: bool) -> None:
         self.committee_button.setEnabled(not busy and bool(self.outcome.currentData()))
@@ -126,10 +173,15 @@ class CommitteeBox(SavingBox):
         self.decided_on_label.setText(_("Date"))
         apply_date_format(self.decided_on, self.ctx.lang)
         self.committee_reason_label.setText(_("Reason"))
+        self.new_category_label.setText(_("Category set by the committee"))
+        self.new_path_label.setText(_("Path set by the committee"))
+        self.new_category.setAccessibleName(_("Category set by the committee"))
+        self.new_path.setAccessibleName(_("Path set by the committee"))
         self.outcome.setAccessibleName(_("Committee decision"))
         self.decided_on.setAccessibleName(_("Date of the committee decision"))
         self.committee_reason.setAccessibleName(_("Reason for the committee decision"))
-        self.committee_reason.setPlaceholderText(_("Required for a waiting list or a refusal"))
+        self.committee_reason.setPlaceholderText(
+            _("Required for a waiting list, a refusal or a change"))
         self.override.setText(_("Accept her although she is not eligible (reason required)"))
         current = self.outcome.currentData()
         self.outcome.blockSignals(True)
@@ -140,4 +192,5 @@ class CommitteeBox(SavingBox):
         self.outcome.setCurrentIndex(max(0, self.outcome.findData(current)))
         self.outcome.blockSignals(False)
         self.committee_button.setText(_("Record the decision"))
+        self._fill_categories()
         self._update()

@@ -18,7 +18,7 @@ from jisr_desktop.models.workflows.committee import (
 )
 from jisr_desktop.textdir import isolate, isolate_ltr
 from jisr_desktop.ui.context import AppContext
-from jisr_desktop.ui.result_model import outcome_text
+from jisr_desktop.ui.result_model import committee_changes, outcome_text
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("rank", "name", "total", "vulnerability", "readiness", "tie", "decision")
@@ -91,6 +91,10 @@ class CommitteeModel(QAbstractTableModel):
             return entry.record_id
         return None
 
+    def text(self, entry: CommitteeEntry, column: str) -> str:
+        """A cell's text in the current language (the session dialog's table reuses it)."""
+        return self._text(entry, column)
+
     def _text(self, entry: CommitteeEntry, column: str) -> str:
         lang = self.ctx.lang
         if column == "rank":
@@ -111,10 +115,12 @@ class CommitteeModel(QAbstractTableModel):
         decision = entry.decision
         if decision is None:
             return outcome_text(None)
-        return _("{outcome} on {date}").format(
+        text = _("{outcome} on {date}").format(
             outcome=outcome_text(decision.outcome),
             date=isolate(format_date(decision.decided_on, lang)),
         )
+        # The override and the committee's changes are part of what it decided (issue 12).
+        return " · ".join([text, *committee_changes(self.ctx.defs, decision, lang)])
 
     def tie_text(self, entry: CommitteeEntry) -> str:
         note = entry.tie_note

@@ -102,6 +102,12 @@ class CommitteePage(QWidget):
         row.addWidget(self.category)
         row.addStretch(1)
         row.addWidget(self.quota)
+        # The committee's session (issue 12): decisions of the day and the minutes.
+        self.session_button = QPushButton()
+        self.session_button.setObjectName("committeeSession")
+        self.session_button.clicked.connect(self.open_session)
+        self.session_button.setVisible(self.ctx.account.can_decide)
+        row.addWidget(self.session_button)
         top = QVBoxLayout()
         top.addWidget(self.title)
         top.addLayout(row)
@@ -304,6 +310,17 @@ class CommitteePage(QWidget):
             text = _(msgid)
         self.print_status.setText(text.format(n=format_number(n, self.ctx.lang)))
 
+    def open_session(self) -> None:
+        from jisr_desktop.ui.session_dialog import SessionDialog
+
+        code = self.province.currentData()
+        if not code or not self.ctx.account.can_decide:
+            return
+        self.session_dialog = SessionDialog(self.ctx, code, self.category.currentData(), self)
+        self.session_dialog.resize(1200, 680)
+        self.session_dialog.finished.connect(lambda _r: self.reload())
+        self.session_dialog.show()
+
     def _open(self, index: QModelIndex) -> None:
         record_id = self.model.data(index, Qt.ItemDataRole.UserRole)
         if record_id:
@@ -313,6 +330,7 @@ class CommitteePage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Committee list"))
+        self.session_button.setText(_("Committee session…"))
         self.grid_note.setText(grid_notice(self.ctx.defs.grid, self.ctx.lang))
         self.category_label.setText(_("Category"))
         self.category.setItemText(0, _("Both categories"))

@@ -33,6 +33,7 @@ from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.store.decisions import (
     DecisionInfo,
     DecisionRepository,
+    OverrideRequired,
     ReasonRequired,
 )
 from jisr_desktop.ui.context import AppContext
@@ -105,6 +106,9 @@ class SavingBox(QGroupBox):
             # The page shows another record now: a message next to its fields would be
             # read as being about her, so only the dialog (and the log) tell.
             show_error(self, _("The decision could not be saved."), error)
+        elif isinstance(error, OverrideRequired):
+            say(where, _("She is not eligible: accepting her needs the override box ticked "
+                         "and a reason."), True)
         elif isinstance(error, ReasonRequired):
             say(where, _("Please give the reason for this change."), True)
         elif isinstance(error, PermissionError):

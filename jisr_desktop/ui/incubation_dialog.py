@@ -3,7 +3,9 @@
 incubating only the projects the committee selected), the funding (amount in dirhams,
 source, day), and the contract: its first day, its end (12 months of commercial
 domiciliation at the incubator, computed), the logistics lent. A warning shows when the
-contract ends within 30 days, or has ended.
+contract ends within 30 days, or has ended. The committee may also put the project on
+its waiting list or refuse it, with the reason: that answer is recorded instead of the
+incubation, shown here and on her record.
 
 Recording is the committee's secretariat's (`Action.DECIDE`); incubator staff see it.
 """
@@ -30,7 +32,14 @@ from jisr_desktop.formatting import format_date
 from jisr_desktop.i18n import N_, _
 from jisr_desktop.models.programme import incubation as rules
 from jisr_desktop.models.programme.roles import Action, may
-from jisr_desktop.models.store.incubations import IncubationInfo, IncubationRepository
+from jisr_desktop.models.store.incubations import (
+    NOT_SELECTED,
+    REFUSED,
+    WAITING_LIST,
+    IncubationInfo,
+    IncubationRepository,
+    SelectionDecision,
+)
 from jisr_desktop.textdir import isolate
 from jisr_desktop.ui.context import AppContext
 from jisr_desktop.ui.date_input import DateInput
@@ -50,6 +59,7 @@ class IncubationView:
     record_id: str
     title: str
     incubation: IncubationInfo | None
+    selection: IncubationInfo | SelectionDecision | None = None
 
 
 def load_incubation_view(ctx: AppContext, record_id: str) -> IncubationView | None:
@@ -58,7 +68,24 @@ def load_incubation_view(ctx: AppContext, record_id: str) -> IncubationView | No
     if record is None:
         return None
     return IncubationView(record_id, title_text(ResultData(record, None, None, None), ctx.lang),
-                          IncubationRepository(ctx.store).latest(record_id))
+                          IncubationRepository(ctx.store).latest(record_id),
+                          IncubationRepository(ctx.store).selection(record_id))
+
+
+SELECTED = "selected"
+OUTCOMES = {SELECTED: N_("Selected for incubation"), WAITING_LIST: N_("Waiting list"),
+            REFUSED: N_("Refused")}
+
+
+def selection_text(info: IncubationInfo | SelectionDecision | None, today: date,
+                   lang: str) -> str:
+    """What her record says of the selection committee's answer: a waiting list or a
+    refusal with its day and reason; for a selected project, the contract's warning."""
+    if isinstance(info, SelectionDecision):
+        return _("Selection committee: {outcome} on {date}. Reason: {reason}").format(
+            outcome=_(OUTCOMES[info.outcome]), date=isolate(format_date(info.decided_on, lang)),
+            reason=isolate(info.reason))
+    return warning_text(info, today, lang)
 
 
 def warning_text(info: IncubationInfo | None, today: date, lang: str) -> str:
@@ -102,6 +129,7 @@ class IncubationDialog(ProgrammeDialog):
         self.body.addStretch(1)
         for box in (self.selection_box, self.funding_box, self.contract_box):
             box.setEnabled(self.may_record)
+        self._outcome_changed()
         self.start()
 
     def loader(self):
@@ -122,8 +150,16 @@ class IncubationDialog(ProgrammeDialog):
         self.committee.setObjectName("committee")
         self.selected_on = DateInput()
         self.decision = wrapped_label()
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("selectionOutcome")
+        for code in OUTCOMES:
+            self.outcome.addItem("", code)
+        self.outcome.currentIndexChanged.connect(lambda _i: self._outcome_changed())
+        self.reason = QLineEdit()
+        self.reason.setObjectName("selectionReason")
         self._form(self.selection_box, [("committee", self.committee),
                                         ("selected_on", self.selected_on),
+                                        ("outcome", self.outcome), ("reason", self.reason),
                                         ("decision", self.decision)])
         return self.selection_box
 
@@ -158,13 +194,35 @@ class IncubationDialog(ProgrammeDialog):
                                        ("logistics", self.logistics)])
         return self.contract_box
 
+    def _outcome_changed(self) -> None:
+        """Not selected: the reason is asked for, and funding and contract do not apply."""
+        selected = self.outcome.currentData() == SELECTED
+        self.reason.setEnabled(self.may_record and not selected)
+        # "Selected for incubation (...)" says what recording the incubation means.
+        self.decision.setVisible(selected)
+        self.labels["decision"].setVisible(selected)
+        for box in (self.funding_box, self.contract_box):
+            box.setEnabled(self.may_record and selected)
+        self._show_save_text()
+
+    def _show_save_text(self) -> None:
+        selected = self.outcome.currentData() == SELECTED
+        self.save_button.setText(_("Record the incubation") if selected
+                                 else _("Record the committee's answer"))
+
     # -- showing ------------------------------------------------------------------------------
 
     def show_view(self, view: IncubationView) -> None:
         info, lang = view.incubation, self.ctx.lang
-        text = warning_text(info, self.today, lang)
+        text = selection_text(view.selection, self.today, lang)
         self.warning.setText(text)
         self.warning.setVisible(bool(text))
+        chosen = view.selection
+        if isinstance(chosen, SelectionDecision) and not self.reason.text():
+            self.outcome.setCurrentIndex(max(self.outcome.findData(chosen.outcome), 0))
+            self.reason.setText(chosen.reason)
+            self.committee.setText(chosen.committee or "")
+            self.selected_on.set_value(chosen.decided_on)
         if info is not None and not self.committee.text():
             self.committee.setText(info.committee or "")
             self.selected_on.set_value(info.selected_on)
@@ -188,6 +246,9 @@ class IncubationDialog(ProgrammeDialog):
 
     def save(self) -> None:
         if not self.may_record:
+            return
+        if self.outcome.currentData() in NOT_SELECTED:
+            self._save_not_selected()
             return
         days = {}
         for key, box, needed in (("selected_on", self.selected_on, True),
@@ -214,6 +275,26 @@ class IncubationDialog(ProgrammeDialog):
              ValueError: lambda: _("The contract cannot start before the selection.")},
             lambda: _("The incubation was recorded."), self.save_button)
 
+    def _save_not_selected(self) -> None:
+        day, reason = self.selected_on.date(), self.reason.text().strip()
+        if day is None or not reason:
+            self.say(lambda: _("A waiting list or a refusal needs its day and its reason."),
+                     error=True)
+            (self.reason if day is not None else self.selected_on.line).setFocus()
+            return
+        store, record_id = self.ctx.store, self.record_id
+        outcome, committee = self.outcome.currentData(), self.committee.text()
+        self.write(
+            lambda: IncubationRepository(store).not_selected(
+                record_id, outcome=outcome, decided_on=day, reason=reason,
+                committee=committee),
+            {INCUBATIONS, RECORDS},
+            {PermissionError: lambda: _("Only incubator staff or a supervisor may "
+                                        "record an incubation."),
+             ValueError: lambda: _("A waiting list or a refusal needs its day and its "
+                                   "reason.")},
+            lambda: _("The selection committee's answer was recorded."), self.save_button)
+
     # -- language -----------------------------------------------------------------------------
 
     def retranslate_body(self) -> None:
@@ -224,7 +305,8 @@ class IncubationDialog(ProgrammeDialog):
         self.funding_box.setTitle(_("Funding"))
         self.contract_box.setTitle(_("Incubation contract"))
         for key, text in (("committee", _("Committee")), ("selected_on", _("Day of the selection")),
-                          ("decision", _("Decision")), ("amount", _("Amount (dirhams)")),
+                          ("decision", _("Decision")), ("outcome", _("Committee decision")),
+                          ("reason", _("Reason")), ("amount", _("Amount (dirhams)")),
                           ("source", _("Source")), ("funded_on", _("Day of the funding")),
                           ("start", _("First day")), ("end", _("End")),
                           ("logistics", _("Logistics lent by the incubator"))):
@@ -241,5 +323,8 @@ class IncubationDialog(ProgrammeDialog):
         self.source.setItemText(0, "—")
         for i, code in enumerate(SOURCES, start=1):
             self.source.setItemText(i, _(SOURCES[code]))
-        self.save_button.setText(_("Record the incubation"))
+        for i, code in enumerate(OUTCOMES):
+            self.outcome.setItemText(i, _(OUTCOMES[code]))
+        self.reason.setPlaceholderText(_("Required for a waiting list or a refusal"))
+        self._show_save_text()
         self._show_end()

@@ -63,7 +63,13 @@ class PathsPage(QWidget):
         column = QVBoxLayout(groups)
         column.addWidget(self.group, 1)
         column.addWidget(self.group_form)
-        for tab in (self.en_path, self.licences, groups):
+        # Scrolled: the group, its members and the new-group form are taller than a
+        # 1366x768 laptop's page, which otherwise grew the window past the screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(groups)
+        for tab in (self.en_path, self.licences, scroll):
             self.tabs.addTab(tab, "")
         layout.addWidget(self.tabs, 1)
         self.en_path.setEnabled(False)

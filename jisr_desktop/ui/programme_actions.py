@@ -132,14 +132,16 @@ class ProgrammeActions:
         from jisr_desktop.models.store.incubations import IncubationRepository
 
         incubations = IncubationRepository(self.ctx.store)
-        self.ctx.tasks.run(lambda: incubations.latest(record_id), key="programme.warning",
+        # The selection committee's answer in force: a waiting list or a refusal is said
+        # on her record as the contract's warning is.
+        self.ctx.tasks.run(lambda: incubations.selection(record_id), key="programme.warning",
                            on_done=self._show_warning)
 
     def _show_warning(self, info: Any) -> None:
-        from jisr_desktop.ui.incubation_dialog import warning_text
+        from jisr_desktop.ui.incubation_dialog import selection_text
 
         self.info = info
-        text = warning_text(info, date.today(), self.ctx.lang)
+        text = selection_text(info, date.today(), self.ctx.lang)
         self.warning.setText(text)
         self.warning.setVisible(bool(text))
 

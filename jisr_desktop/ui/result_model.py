@@ -16,6 +16,12 @@ from typing import Any
 
 from jisr_desktop.formatting import format_date, format_datetime, format_number
 from jisr_desktop.i18n import _
+from jisr_desktop.models.programme.decisions import (
+    FORBIDDEN,
+    OVERRIDE_REQUIRED,
+    REASON_REQUIRED,
+    check_decision,
+)
 from jisr_desktop.models.programme.definitions import Definition, localized
 from jisr_desktop.models.programme.explanation import decision_in_force, definition_named
 from jisr_desktop.models.programme.validation import CONSENT_FIELD
@@ -319,9 +325,10 @@ def allowed_for_category(data: ResultData | None, table: str, category: int | No
 
 def decision_text(data: ResultData | None, d: DecisionInfo, lang: str) -> str:
     if d.kind == COMMITTEE:
-        return _("Committee: {outcome}, on {date}").format(
+        text = _("Committee: {outcome}, on {date}").format(
             outcome=outcome_text(d.outcome), date=isolate(format_date(d.decided_on, lang))
         )
+        return " · ".join([text, *committee_changes(data, d, lang)])
     what = " · ".join(
         (
             category_text(data, d.category, lang),
@@ -332,6 +339,22 @@ def decision_text(data: ResultData | None, d: DecisionInfo, lang: str) -> str:
     if data and (d.category, d.path, d.destination) == proposal(data):
         return _("Proposal confirmed: {what}").format(what=what)
     return _("Proposal changed: {what}").format(what=what)
+
+
+def committee_changes(data: Any, d: DecisionInfo, lang: str) -> list[str]:
+    """What a committee decision did besides its outcome: the override, a new category, a
+    new path (the committee list and the history say them). `data`: anything with the
+    `grid` and `orientation` definitions (ResultData, or the DefinitionSet in force)."""
+    parts = []
+    if d.override:
+        parts.append(_("accepted by override although not eligible"))
+    if d.category is not None:
+        parts.append(_("category set to: {category}").format(
+            category=category_text(data, d.category, lang)))
+    if d.path:
+        parts.append(_("path set to: {path}").format(
+            path=orientation_label(data, "paths", d.path, lang)))
+    return parts
 
 
 def in_force_text(data: ResultData, lang: str) -> str:
@@ -359,18 +382,32 @@ def can_confirm(data: ResultData) -> bool:
     return scored and data.record.category is not None
 
 
-def committee_problem(data: ResultData, outcome: str | None, reason: str, override: bool) -> str:
-    """What stops this committee decision, in words; "" when it may be recorded. Checked
-    before the save so the supervisor hears it at once (the store checks reasons again)."""
+def committee_problem(data: ResultData, outcome: str | None, reason: str, override: bool,
+                      role: str = "supervisor", category: int | None = None,
+                      path: str | None = None) -> str:
+    """What stops this committee decision, in words; "" when it may be recorded. The rule
+    is `check_decision`'s (the store's and the server's too): its refusal is said here at
+    once, before the save. A category or path equal to hers is no change."""
     if not outcome:
         return _("Choose the committee's decision.")
-    if outcome in (WAITING_LIST, REFUSED) and not reason:
-        return _("A waiting list or a refusal needs its reason.")
-    if outcome == ACCEPTED and is_not_eligible(data):
+    current_category, current_path, _destination = proposal(data)
+    payload = {"kind": COMMITTEE, "outcome": outcome, "decided_on": "2000-01-01",
+               "reason": reason or None, "override": override,
+               "category": None if category == current_category else category,
+               "path": None if path == current_path else path}
+    problem = check_decision(payload, role, not is_not_eligible(data))
+    if problem == FORBIDDEN:
+        return _("Only a supervisor may record the committee's decision.")
+    if problem == REASON_REQUIRED:
+        if outcome in (WAITING_LIST, REFUSED):
+            return _("A waiting list or a refusal needs its reason.")
+        return _("A change of the category or the path needs its reason.")
+    if problem == OVERRIDE_REQUIRED:
         if not override:
             return _(
                 "She is not eligible: accepting her needs the override box ticked and a reason."
             )
-        if not reason:
-            return _("Accepting a woman who is not eligible needs its reason.")
+        return _("Accepting a woman who is not eligible needs its reason.")
+    if problem:
+        return _("This decision is not valid; nothing was recorded.")
     return ""

@@ -85,3 +85,45 @@ def test_incubator_staff_see_the_incubation_but_do_not_record_it(qapp, qtbot, tm
         assert not dialog.contract_box.isEnabled()
         dialog.reject()
         close_window(window)
+
+
+def test_the_selection_committee_waiting_lists_then_refuses_a_project(
+    window, ctx, qtbot
+) -> None:
+    """Not selected: a waiting list or a refusal with its reason, in the dialog and on her
+    record; no incubation is recorded, and without the reason nothing is."""
+    from jisr_desktop.models.store.incubations import REFUSED, WAITING_LIST, SelectionDecision
+
+    ctx.language.set_language("fr")
+    woman = enrol_woman(ctx)
+    dialog = open_dialog(window, ctx, woman, "incubation")
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(WAITING_LIST))
+    assert not dialog.contract_box.isEnabled() and dialog.reason.isEnabled()
+    assert dialog.save_button.text() == "Enregistrer la réponse du comité"
+    type_text(dialog.committee, "Comité provincial de sélection")
+    _type_day(dialog.selected_on, date.today())
+    dialog.save_button.click()
+    ctx.tasks.wait_idle()
+    incubations = IncubationRepository(ctx.store)
+    assert incubations.selection(woman) is None  # the reason is missing: nothing recorded
+    assert "motif" in dialog.status.text()
+    type_text(dialog.reason, "Étude de marché à compléter")
+    dialog.save_button.click()
+    ctx.tasks.wait_idle()
+    answer = incubations.selection(woman)
+    assert isinstance(answer, SelectionDecision) and answer.outcome == WAITING_LIST
+    assert incubations.latest(woman) is None
+    assert "Liste d'attente" in dialog.warning.text()
+    assert "Étude de marché à compléter" in dialog.warning.text()
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(REFUSED))
+    dialog.reason.clear()
+    type_text(dialog.reason, "Projet hors du champ du programme")
+    dialog.save_button.click()
+    ctx.tasks.wait_idle()
+    assert incubations.selection(woman).outcome == REFUSED
+    dialog.close()
+    window.record_view.show_record(woman)
+    ctx.tasks.wait_idle()
+    on_record = window.programme.warning
+    assert on_record.isVisibleTo(window.record_view)
+    assert "Refusée" in on_record.text() and "hors du champ" in on_record.text()

@@ -154,5 +154,9 @@ def test_an_agent_forms_a_cooperative_and_sees_it_found_by_the_responsible_cin(q
     ctx.tasks.wait_idle()
     ctx.tasks.wait_idle()
     assert form.message.text() == "Le groupe est formé."
-    assert "Coopérative Tissage Al Amal (COOP-2026-117)" in page.group.summary.text()
+    from jisr_desktop.textdir import strip_isolates
+
+    # The name and identifier are isolated (a Latin name in an Arabic sentence).
+    assert "Coopérative Tissage Al Amal (COOP-2026-117)" in strip_isolates(
+        page.group.summary.text())
     assert "non éligible" in page.group.summary.text()  # one member: below the minimum

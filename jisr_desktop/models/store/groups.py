@@ -148,6 +148,14 @@ class GroupRepository:
                             .order_by(ApplicantGroup.at)).all()
         return [g for g in map(self._get, ids) if g is not None]
 
+    def led_by(self, record_id: str) -> GroupInfo | None:
+        """The group she is the responsible member of (her orientation card names it)."""
+        with self.store.session() as s:
+            group_id = s.scalar(select(ApplicantGroup.id)
+                                .where(ApplicantGroup.responsible_id == record_id)
+                                .order_by(ApplicantGroup.at.desc()).limit(1))
+        return self._get(group_id) if group_id else None
+
     def membership(self) -> dict[str, str]:
         """Every woman in a group now: record id -> group id."""
         with self.store.session() as s:

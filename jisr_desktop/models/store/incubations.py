@@ -19,10 +19,13 @@ from jisr_desktop.models.programme.items import INCUBATION
 from jisr_desktop.models.programme.roles import Action, may
 from jisr_desktop.models.store.database import Store, utcnow
 from jisr_desktop.models.store.journal import Journal, Op, live_record
-from jisr_desktop.models.store.programme_tables import Incubation
+from jisr_desktop.models.store.programme_tables import Incubation, IncubationDecision
 from jisr_desktop.models.store.schema import Record
 
 OP = INCUBATION
+# The selection committee's other answers (a selection is the incubation itself).
+WAITING_LIST, REFUSED = "waiting_list", "refused"
+NOT_SELECTED = (WAITING_LIST, REFUSED)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,20 @@ class IncubationInfo:
 
     def warning(self, today: date, days: int = rules.WARN_DAYS) -> str | None:
         return rules.warning(date.fromisoformat(self.contract_end), today, days)
+
+
+@dataclass(frozen=True)
+class SelectionDecision:
+    """A project the selection committee waiting-listed or refused."""
+
+    id: str
+    record_id: str
+    outcome: str
+    decided_on: str
+    committee: str | None
+    reason: str
+    agent: str
+    at: str
 
 
 class IncubationRepository:
@@ -84,6 +101,43 @@ class IncubationRepository:
                          Op(row.id, OP, row.version, asdict(info)))
         return info
 
+    def not_selected(self, record_id: str, *, outcome: str, decided_on: date, reason: str,
+                     committee: str | None = None) -> SelectionDecision:
+        """The selection committee waiting-lists or refuses her project. PermissionError
+        as for `record`; ValueError for another outcome or no reason (she is entitled to
+        hear why). Local only, with its audit entry: the server has no such item yet."""
+        account = self.store.account()
+        if account is None or not account.active or not may(account.role, Action.INCUBATE):
+            raise PermissionError("the role may not record an incubation")
+        reason = (reason or "").strip()
+        if outcome not in NOT_SELECTED or not reason:
+            raise ValueError("a waiting list or a refusal needs its reason")
+        with self.store.session() as s:
+            row = live_record(s, record_id)
+            decision = IncubationDecision(
+                id=str(uuid.uuid4()), record_id=row.id, outcome=outcome,
+                decided_on=decided_on.isoformat(), committee=(committee or "").strip() or None,
+                reason=reason, agent=self.store.agent, at=utcnow())
+            s.add(decision)
+            info = _decision(decision)
+            # The reason stays in the encrypted row, out of the audit's changes.
+            Journal(self.store).write(s, "incubation.not_selected", row.id,
+                                      {"decision": info.id, "outcome": outcome})
+        return info
+
+    def selection(self, record_id: str) -> IncubationInfo | SelectionDecision | None:
+        """The selection committee's answer in force: the newer of her incubation (she was
+        selected) and a waiting list or refusal."""
+        chosen = self.latest(record_id)
+        with self.store.session() as s:
+            row = s.scalar(select(IncubationDecision)
+                           .where(IncubationDecision.record_id == record_id)
+                           .order_by(IncubationDecision.seq.desc()).limit(1))
+            other = _decision(row) if row else None
+        if chosen is None or (other is not None and other.at > chosen.at):
+            return other
+        return chosen
+
     def latest(self, record_id: str) -> IncubationInfo | None:
         with self.store.session() as s:
             row = s.scalar(select(Incubation).where(Incubation.record_id == record_id)
@@ -108,3 +162,9 @@ def _info(r: Incubation) -> IncubationInfo:
                           funded_on=r.funded_on, contract_start=r.contract_start,
                           contract_end=r.contract_end, logistics=r.logistics,
                           agent=r.agent, at=r.at, committee=r.committee)
+
+
+def _decision(r: IncubationDecision) -> SelectionDecision:
+    return SelectionDecision(id=r.id, record_id=r.record_id, outcome=r.outcome,
+                             decided_on=r.decided_on, committee=r.committee, reason=r.reason,
+                             agent=r.agent, at=r.at)

@@ -73,6 +73,23 @@ class Incubation(Base):
     committee: Mapped[str | None] = mapped_column(Text, nullable=True)  # migration 0009
 
 
+class IncubationDecision(Base):
+    """The selection committee did not select her project (yet): a waiting list or a
+    refusal, with its day, the committee and the reason (migration 0012). Local: the
+    server has no such item yet."""
+
+    __tablename__ = "incubation_decisions"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String)  # waiting_list, refused
+    decided_on: Mapped[str] = mapped_column(String)  # YYYY-MM-DD
+    committee: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    agent: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)
+
+
 class FollowUpVisit(Base):
     """A post-incubation follow-up visit (document, 430-449): when, who, what was seen and
     the next step; `topic` one of the document's services (management, network, soft

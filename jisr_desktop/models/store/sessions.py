@@ -55,6 +55,15 @@ class SessionRepository:
                          {"session": info.id, "province": province_code, "on": info.held_on})
         return info
 
+    def in_province(self, province_code: str) -> list[SessionInfo]:
+        """The province's sessions, the latest held first (the committee page's picker)."""
+        with self.store.session() as s:
+            rows = s.scalars(select(CommitteeSession)
+                             .where(CommitteeSession.province_code == province_code)
+                             .order_by(CommitteeSession.held_on.desc(),
+                                       CommitteeSession.at.desc()))
+            return [_info(r) for r in rows]
+
     def get(self, session_id: str) -> SessionInfo | None:
         with self.store.session() as s:
             row = s.get(CommitteeSession, session_id)

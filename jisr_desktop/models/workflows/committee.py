@@ -109,10 +109,14 @@ def ranking(repo: Repository, province_code: str, category: int | None = None) -
     tie_breakers = _tie_breakers(grid)
     # An applicant group is ranked once, in place of its members (workflows/groups.py).
     scored = fold_groups(repo, repo.scored_in_province(province_code))
-    eligible = [r for r in scored if r.eligible]
     decisions_store = DecisionRepository(repo.store)
+    decisions = decisions_store.latest_for([r.id for r in scored], COMMITTEE)
+    # A woman the grid left out but the committee accepted by override (issue 12) is on
+    # the list: the committee's exception is part of what it decided.
+    eligible = [r for r in scored
+                if r.eligible or (r.id in decisions and decisions[r.id].override)]
     ids = [r.id for r in eligible]
-    decisions = decisions_store.latest_for(ids, COMMITTEE)
+    left_out = len(scored) - len(eligible)
     if category is not None:
         confirmations = decisions_store.latest_for(ids, AGENT_CONFIRMATION)
         eligible = [
@@ -143,7 +147,7 @@ def ranking(repo: Repository, province_code: str, category: int | None = None) -
         tie_breakers=tie_breakers,
         quota=province_quota(province_code, category, grid=grid),
         counts=counts,
-        not_eligible=sum(1 for r in scored if not r.eligible),
+        not_eligible=left_out,
         category=category,
     )
 
