@@ -151,7 +151,8 @@ class SyncEngine:
 
         token = self._pull_token()
         try:
-            ctx.call(lambda: refresh(self.store, client, token))
+            installed = ctx.call(lambda: refresh(self.store, client, token))
+            ctx.summary.definitions_installed = len(installed or ())
         except DefinitionRefused as exc:
             log.warning("definitions not installed (%s): the next run asks again", exc.what)
         except HttpError as exc:

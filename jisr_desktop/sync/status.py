@@ -86,6 +86,9 @@ class SyncSummary:
     # Acknowledged upserts the server scored otherwise than this device (push results
     # carry its evaluation); the pull then brings them back with the server's.
     evaluations_differ: int = 0
+    # Definition versions installed by this run (a new grid, form, directory...): the app
+    # then reads the definitions in force again, without a restart.
+    definitions_installed: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

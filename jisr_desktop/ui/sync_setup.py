@@ -6,6 +6,7 @@ and wired here, so the window keeps knowing nothing but that a page exists.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,9 @@ from jisr_desktop.ui.pairs_view import PairFlagBanner, PairsView
 from jisr_desktop.ui.sync_adapter import SyncSession
 from jisr_desktop.ui.sync_panel import SyncPanel
 from jisr_desktop.ui.sync_sign_in import SignInBox
+from jisr_desktop.ui.tasks import DEFINITIONS, RECORDS
+
+log = logging.getLogger(__name__)
 
 
 def build_panel(ctx: Any, session: SyncSession) -> SyncPanel:
@@ -93,6 +97,7 @@ def install_sync(window: Any) -> SyncPanel:
     ctx.language.changed.connect(retranslate)
     # A run that ends changes what the status bar counts as waiting to be sent.
     session.adapter.finished.connect(lambda _summary: window.refresh_status())
+    session.adapter.finished.connect(lambda summary: reload_definitions(ctx, summary))
     # Everything the panel shows is read on the db lane, never while the window is
     # built: a store damaged in its last pages is then a message, not a crash.
     session.adapter.statusFailed.connect(window.store_error)
@@ -102,3 +107,18 @@ def install_sync(window: Any) -> SyncPanel:
     session.adapter.load_conflicts()
     session.adapter.start_probing()
     return panel
+
+
+def reload_definitions(ctx: Any, summary: Any) -> None:
+    """After a run that installed definitions, the pages use the versions now in force
+    (a new grid scores, a new form opens for the next registration; a draft keeps its
+    own): read them on the db lane, then say so to every page."""
+    if not getattr(summary, "definitions_installed", 0):
+        return
+
+    def use(defs: Any) -> None:
+        ctx.defs = defs
+        ctx.tasks.announce({DEFINITIONS, RECORDS})
+
+    ctx.tasks.run(ctx.repo.active_definitions, on_done=use,
+                  on_error=lambda e: log.warning("definitions not reloaded", exc_info=e))

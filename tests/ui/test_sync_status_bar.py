@@ -117,3 +117,31 @@ def test_a_window_over_a_store_damaged_where_sync_lives_shows_the_message(
         assert check.dialog is not None and check.dialog.text() == told
     finally:
         _close(window, ctx)
+
+
+def test_definitions_a_sync_installed_are_used_without_a_restart(qapp, qtbot, tmp_path):
+    import json
+    from dataclasses import replace
+
+    from jisr_desktop.models.programme.definitions import parse_definition
+    from jisr_desktop.sync.status import SyncSummary
+
+    ctx = make_context(tmp_path / "laptop", lang="fr")
+    window = _window(qtbot, ctx)
+    try:
+        grid = ctx.defs.grid
+        newer = parse_definition(json.dumps({**grid.data, "version": grid.version + 1}),
+                                 "server:grid")
+        ctx.repo.install_definitions([newer])  # what sync/definitions.refresh does
+        seen: list = []
+        ctx.tasks.changed.connect(seen.append)
+        adapter = window.sync_panel.session.adapter
+        adapter.finished.emit(replace(SyncSummary(), ok=True))  # a run that installed none
+        ctx.tasks.wait_idle(30)
+        assert ctx.defs.grid.version == grid.version and not seen
+        adapter.finished.emit(replace(SyncSummary(), ok=True, definitions_installed=1))
+        ctx.tasks.wait_idle(30)
+        qtbot.waitUntil(lambda: ctx.defs.grid.version == grid.version + 1, timeout=5000)
+        assert any(c.touches("definitions") for c in seen)  # the pages are told
+    finally:
+        _close(window, ctx)
