@@ -97,6 +97,12 @@ def programme_tour(window: Any, ctx: Any, ids: dict[str, str]) -> dict[str, Call
         window.programme.show_calendar()
         return window
 
+    def paths() -> Any:  # the later paths page, opened on the tour's woman
+        window.show_page(window.paths_page)
+        window.paths_page.open_for(ids["woman"], "Fatima-Zahra Bennani")
+        ctx.tasks.wait_idle()
+        return window
+
     return {
         "programme-record": lambda: (window.programme.show_record(ids["woman"]), window)[1],
         "referral": on_record("referral"),
@@ -104,4 +110,5 @@ def programme_tour(window: Any, ctx: Any, ids: dict[str, str]) -> dict[str, Call
         "incubation": on_record("incubation"),
         "follow-up": as_staff(FollowUpDialog),
         "follow-up-calendar": calendar,
+        "paths": paths,
     }
