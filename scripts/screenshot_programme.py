@@ -193,6 +193,12 @@ def programme_tour(window: Any, ctx: Any, ids: dict[str, str]) -> dict[str, Call
         page.group.table.selectRow(1)
         return window
 
+    def paths() -> Any:  # the later paths page, opened on the tour's woman
+        window.show_page(window.paths_page)
+        window.paths_page.open_for(ids["woman"], "Fatima-Zahra Bennani")
+        ctx.tasks.wait_idle()
+        return window
+
     return {
         "programme-record": lambda: (window.programme.show_record(ids["woman"]), window)[1],
         "referral": on_record("referral"),
@@ -203,4 +209,5 @@ def programme_tour(window: Any, ctx: Any, ids: dict[str, str]) -> dict[str, Call
         "committee-session": session,
         "incubation-not-selected": not_selected,
         "group": group,
+        "paths": paths,
     }

@@ -161,7 +161,8 @@ def cards(store: Store, ids: dict[str, str], out: Path) -> None:
     repo = Repository(store)
     defs = repo.active_definitions()
     templates = {k: d.data for k, d in load_card_templates().items()}
-    for kind, layouts in (("orientation", ("ar+fr", "ar")), ("service", ("ar+fr", "fr"))):
+    layouts_of = {"orientation": ("ar+fr", "ar", "zgh"), "service": ("ar+fr", "fr", "zgh")}
+    for kind, layouts in layouts_of.items():
         data = card_for_record(repo, defs, ids["woman"], kind, issued_on=TODAY,
                                centre=CENTRE, agent="Naima Supervisor")
         for layout in layouts:

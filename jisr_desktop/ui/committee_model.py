@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from jisr_desktop.formatting import format_date, format_number
-from jisr_desktop.i18n import _
+from jisr_desktop.i18n import N_, _
 from jisr_desktop.models.programme.definitions import localized
 from jisr_desktop.models.workflows.committee import (
     BY_REGISTRATION_DATE,
@@ -23,6 +23,10 @@ from jisr_desktop.ui.result_model import committee_changes, outcome_text
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("rank", "name", "total", "vulnerability", "readiness", "tie", "decision")
 NUMERIC = {"rank", "total", "vulnerability", "readiness"}
+# The catalogue's names of the grid's two groups, for a grid (a stored or published
+# version) whose group label has no text in the screen's language: without them a
+# Tamazight tie line fell back to the label's French.
+GROUP_NAMES = {"vulnerability": N_("Vulnerability"), "readiness": N_("Readiness")}
 
 
 class CommitteeModel(QAbstractTableModel):
@@ -130,5 +134,14 @@ class CommitteeModel(QAbstractTableModel):
             return _("Fully tied: same score and subtotals, registered the same day")
         if note == BY_REGISTRATION_DATE:
             return _("Same score and subtotals: earlier registration first")
-        group = localized(self.group_labels.get(note), self.ctx.lang) or note
-        return _("Same total: separated by {group}").format(group=group)
+        return _("Same total: separated by {group}").format(group=self.group_name(note))
+
+    def group_name(self, group_id: str) -> str:
+        """The grid group's label in the screen's language, else the catalogue's name for
+        it, else the label in French or Arabic."""
+        label = self.group_labels.get(group_id) or {}
+        if label.get(self.ctx.lang):
+            return label[self.ctx.lang]
+        if group_id in GROUP_NAMES:
+            return _(GROUP_NAMES[group_id])
+        return localized(label, self.ctx.lang) or group_id
