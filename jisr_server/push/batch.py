@@ -31,7 +31,7 @@ from jisr_desktop.sync.protocol import (
     evaluation_summary,
 )
 from jisr_server import pairs
-from jisr_server.db import is_sqlite, utcnow
+from jisr_server.db import SERVER_DEVICE, is_sqlite, utcnow
 from jisr_server.documents import record_document
 from jisr_server.push.checks import Prepared, rejected, without_consent
 from jisr_server.push.writes import allocate, among, insert_many, write_items, write_records
@@ -259,11 +259,12 @@ class Batch:
             row = self.item_state[key]
             if erase and row["deleted"]:
                 continue
-            # A move is this push's change (its device pulls it not); an erasure too.
+            # A move is this push's change (its device pulls it not). An erasure is the
+            # server's: the deleting device also pulls it and drops the items it holds.
             row.update(place, change_no=self.take_change(), device_id=self.who.device_id)
             if erase:
                 row.update(deleted=True, data="{}", content_hash="", updated_at=self.now,
-                           updated_by=self.who.user_id, device_id=self.who.device_id)
+                           updated_by=self.who.user_id, device_id=SERVER_DEVICE)
             if key not in self.new_items:
                 self.dirty_items.add(key)
 
