@@ -2,9 +2,9 @@
 point 4).
 
 The quick check at open stops after a second on a large store; `Store.full_check` reads
-every page (SQLCipher's HMAC, then SQLite's integrity_check). It runs on the db lane, so
-it never overlaps a write of this window: start-up reads queue before it, and anything
-the agent saves meanwhile waits for it (a few seconds on the largest store). When it finds
+every page (SQLCipher's HMAC, then SQLite's integrity_check). It runs on a lane of its
+own ("check"): a read on its own connection, which the WAL lets go on beside the pages'
+reads and the agent's saves, so none of them waits for it. When it finds
 damage the store already refuses every write (`Store.damage`); this module tells the
 agent what to do, in the same words as the CLI's `check`, and keeps saying it in the
 status bar while the window is open.
@@ -45,7 +45,7 @@ class StoreCheck:
     def start(self) -> None:
         store = self.ctx.store
         self.ctx.tasks.run(store.full_check, on_done=self._done, on_error=self._failed,
-                           key=KEY)
+                           key=KEY, lane="check")
 
     def _failed(self, error: BaseException) -> None:
         # A damaged page may also surface as an error of the check itself.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from jisr_desktop.i18n import _
 from jisr_desktop.models.store import database
@@ -97,3 +97,35 @@ def test_a_sound_store_says_nothing(ctx, qtbot):
         window.registration.dup_timer.stop()
         window.idle_timer.stop()
         QApplication.instance().removeEventFilter(window.idle)
+
+
+def test_the_pages_reads_and_saves_do_not_wait_for_the_full_check(ctx, qtbot):
+    """On a large store the full check takes seconds: the list's count and a save go on
+    beside it (its own lane, its own connection), they do not queue behind it."""
+    import threading
+
+    from jisr_desktop.ui.store_check import StoreCheck
+
+    release, started = threading.Event(), threading.Event()
+    real_check = ctx.store.full_check
+
+    def slow_check() -> list[str]:
+        started.set()
+        release.wait(30)
+        return real_check()
+
+    ctx.store.full_check = slow_check
+    check = StoreCheck(QMainWindow(), ctx)
+    try:
+        check.start()
+        assert started.wait(10)
+        saved: list = []
+        ctx.tasks.write(lambda: enrol(ctx.repo, ctx.defs, make_submission(), today=TODAY),
+                        changes=(), on_done=saved.append)
+        ctx.tasks.run(ctx.repo.count, on_done=saved.append)
+        qtbot.waitUntil(lambda: len(saved) == 2, timeout=10_000)  # the check still runs
+        assert saved[0].saved and saved[1] >= 1 and check.problems is None
+    finally:
+        release.set()
+        ctx.tasks.wait_idle()
+    assert check.problems == []
