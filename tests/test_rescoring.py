@@ -6,6 +6,8 @@ every record then names the new versions (kept once for the pass, store/scorings
 from __future__ import annotations
 
 import json
+from collections import deque
+from concurrent.futures import Future
 
 import pytest
 from sqlalchemy import text
@@ -22,6 +24,7 @@ from jisr_desktop.models.workflows.rescoring import (
     rescored_row,
     scoring_fields,
 )
+from jisr_desktop.models.workflows.rescoring.passes import _drain
 
 from .conftest import TODAY
 
@@ -148,6 +151,30 @@ def test_worker_processes_and_this_one_write_the_same(filled, definitions):
     # Small chunks and one worker: the queue fills, this process waits for the oldest.
     assert rescore_all(filled, defs, today=TODAY, workers=1, chunk=8) == len(expected)
     assert {rid: row[1:N + 1] for rid, row in _stored(filled).items()} == expected
+
+
+def test_chunks_a_slow_worker_still_holds_are_scored_here_and_written_once(filled, definitions):
+    """At the end of the reading, chunks whose worker result is not back are taken back
+    and scored by this process; what did come back is written as it is; none twice."""
+    defs = _next_grid(filled, definitions, _divorced_plus_five)
+    before = _stored(filled)
+    expected = _expected(defs, before)
+    rescorer = Rescorer(defs.form, defs.grid, defs.orientation, TODAY)
+    with filled.derived_rewrite(rescorer.fields, chunk=16, versions=rescorer.versions) as rw:
+        pending = deque()
+        for k, rows in enumerate(rw.chunks()):
+            future = Future()
+            if k % 3 == 0:  # came back from the worker
+                future.set_result(rescorer.chunk(rows))
+            pending.append((future, rows))  # the others: a worker that never answers
+        assert len(pending) > 3
+        _drain(rw, rescorer, pending)
+        assert not pending
+        rw.finish({"grid": defs.grid.version})
+    assert {rid: row[1:N + 1] for rid, row in _stored(filled).items()} == expected
+    moved = sum(1 for rid, row in expected.items() if row != before[rid][1:N + 1])
+    assert moved
+    assert filled.audit_trail(None, 1)[0].changes["rewritten"] == moved
 
 
 def test_scoring_fields_cover_the_rules_and_the_calculations(definitions):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from jisr_desktop.models.programme.definitions import Definition
@@ -27,6 +28,7 @@ from jisr_desktop.models.programme.scoring import (
 
 # Lines remembered per criterion, per typed answer (and `when` result).
 CRITERIA_MEMO = 50_000
+_POINTS = attrgetter("points")
 
 
 class Outline(NamedTuple):
@@ -132,7 +134,7 @@ class CompiledGrid:
             answer = values.get(name) if name else None
             rule = when(values) if when is not None else None
             try:
-                key = (typed_key(answer), rule)
+                key = typed_key(answer) if when is None else (typed_key(answer), rule)
                 line = memo[key]
             except KeyError:
                 line = memo.put(key, criterion_line(raw, values, self.today))
@@ -194,15 +196,16 @@ class CompiledGrid:
     def _criteria_columns(
         self, chunk: _Chunk
     ) -> tuple[list[list[CriterionResult]], list[list[float]], dict[str, list[float]]]:
-        """Each criterion's line for every record, remembered per typed answer (and rule)."""
+        """Each criterion's line for every record, remembered per typed answer (and rule,
+        for a criterion with a `when`: the key `outline` uses too). Each group's subtotal
+        is its criteria's points summed in the criteria's order, as `score` adds them."""
         get, n = chunk.get, chunk.n
         lines: list[list[CriterionResult]] = []
         points: list[list[float]] = []
-        subtotals: dict[str, list[float]] = {g: [0] * n for g in self._groups}
+        by_group: dict[str, list[list[float]]] = {g: [] for g in self._groups}
         for raw, name, group, when, memo in self._criteria:
             answers = get(name)[1] if name else [(type(None), None)] * n
-            rules = when.column(get, n) if when is not None else [None] * n
-            keys = list(zip(answers, rules, strict=True))
+            keys = answers if when is None else list(zip(answers, when.column(get, n), strict=True))
             found = list(map(memo.get, keys))
             if None in found:
                 for i, line in enumerate(found):
@@ -210,10 +213,14 @@ class CompiledGrid:
                         line = criterion_line(raw, chunk.record(i), self.today)
                         found[i] = memo.put(keys[i], line)
             lines.append(found)
-            column = [line.points for line in found]
+            column = list(map(_POINTS, found))
             points.append(column)
-            before = subtotals.get(group) or [0] * n
-            subtotals[group] = [a + b for a, b in zip(before, column, strict=True)]
+            by_group.setdefault(group, []).append(column)
+        # sum() starts at 0 and adds left to right: the same additions as `outline`'s.
+        subtotals = {
+            g: list(map(sum, zip(*columns, strict=True))) if columns else [0] * n
+            for g, columns in by_group.items()
+        }
         return lines, points, subtotals
 
     def _eligibility_columns(
