@@ -99,7 +99,7 @@ def check_decision(payload: Mapping[str, Any], role: str,
         return None
     if payload.get("outcome") not in OUTCOMES:
         return INVALID
-    if not _is_day(payload.get("decided_on")):
+    if not is_day(payload.get("decided_on")):
         return INVALID
     if payload["outcome"] in OUTCOMES_NEEDING_REASON and not has_reason(payload.get("reason")):
         return REASON_REQUIRED
@@ -116,7 +116,7 @@ def check_decision(payload: Mapping[str, Any], role: str,
     return None
 
 
-def _is_day(value: Any) -> bool:
+def is_day(value: Any) -> bool:
     """A date written YYYY-MM-DD (not 20261130, which fromisoformat also reads)."""
     if not isinstance(value, str) or len(value) != 10:
         return False
@@ -174,7 +174,7 @@ def _delivery_ok(payload: Mapping[str, Any]) -> bool:
         (assessment_id is None or is_uuid(assessment_id))
         and isinstance(payload.get("service_id"), str)
         and 0 < len(payload["service_id"]) <= _SHORT_TEXT
-        and _is_day(payload.get("delivered_on"))
+        and is_day(payload.get("delivered_on"))
         and has_reason(payload.get("delivered_by"))
         and _texts_ok(payload, ("record_id", "service_id", "delivered_by", "agent", "at"))
     )
@@ -213,6 +213,7 @@ __all__ = [
     "WAITING_LIST",
     "check_decision",
     "check_item",
+    "is_day",
     "is_uuid",
     "known_keys",
 ]

@@ -197,26 +197,22 @@ def load_card_templates(path: Path | None = None) -> dict[str, Definition]:
 
 def load_places(path: Path | None = None) -> Definition | None:
     """The directory of places of a folder (default: the shipped one); None if it has none."""
-    file = (Path(path) if path is not None else paths.definitions_dir()) / PLACES_FILE
-    if not file.exists():
-        return None
-    definition = load_definition(file)
-    if definition.kind != PLACES_KIND:
-        raise DefinitionError(
-            definition.source, "kind", f"{PLACES_FILE} must hold 'places', not {definition.kind!r}"
-        )
-    return definition
+    return _load_optional(path, PLACES_FILE, PLACES_KIND)
 
 
 def load_programme_paths(path: Path | None = None) -> Definition | None:
     """The programme paths' lists of a folder (default: the shipped one); None if none."""
-    file = (Path(path) if path is not None else paths.definitions_dir()) / PATHS_FILE
+    return _load_optional(path, PATHS_FILE, PATHS_KIND)
+
+
+def _load_optional(path: Path | None, name: str, kind: str) -> Definition | None:
+    file = (Path(path) if path is not None else paths.definitions_dir()) / name
     if not file.exists():
         return None
     definition = load_definition(file)
-    if definition.kind != PATHS_KIND:
+    if definition.kind != kind:
         raise DefinitionError(
-            definition.source, "kind", f"{PATHS_FILE} must hold {PATHS_KIND!r}"
+            definition.source, "kind", f"{name} must hold {kind!r}, not {definition.kind!r}"
         )
     return definition
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from jisr_desktop.models.programme.decisions import has_reason, is_uuid
+from jisr_desktop.models.programme.decisions import has_reason, is_day, is_uuid
 from jisr_desktop.models.programme.incubation import FUNDING_SOURCES
 from jisr_desktop.models.programme.programme_paths import EN_STEPS
 from jisr_desktop.models.programme.roles import Action, may
@@ -63,16 +63,6 @@ def _text(limit: int, *, blank: bool = False) -> Callable[[Any], bool]:
     return lambda v: isinstance(v, str) and len(v) <= limit and (blank or bool(v.strip()))
 
 
-def _day(value: Any) -> bool:
-    if not isinstance(value, str) or len(value) != 10:
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _minute(value: Any) -> bool:
     """YYYY-MM-DDTHH:MM, as referrals.py writes an appointment."""
     if not isinstance(value, str) or len(value) != 16:
@@ -106,32 +96,32 @@ SCHEMAS: dict[str, dict[str, tuple[Callable[[Any], bool], bool]]] = {
                "path": (_SHORT_TEXT, False), "reason": (_LONG_TEXT, False)},
     SERVICE_EDIT: {**_COMMON, "assessment_id": (is_uuid, True),
                    "action": (_one_of(EDIT_ACTIONS), True),
-                   "service_id": (_SHORT_TEXT, True), "scheduled_on": (_day, False),
+                   "service_id": (_SHORT_TEXT, True), "scheduled_on": (is_day, False),
                    "reason": (_LONG_TEXT, False)},
-    INCUBATION: {**_COMMON, "selected_on": (_day, True), "funding_amount": (_count, False),
+    INCUBATION: {**_COMMON, "selected_on": (is_day, True), "funding_amount": (_count, False),
                  "funding_source": (_one_of(FUNDING_SOURCES), False),
-                 "funded_on": (_day, False), "contract_start": (_day, True),
-                 "contract_end": (_day, True), "logistics": (_LONG_TEXT, False),
+                 "funded_on": (is_day, False), "contract_start": (is_day, True),
+                 "contract_end": (is_day, True), "logistics": (_LONG_TEXT, False),
                  "committee": (_SHORT_TEXT, False)},
-    FOLLOW_UP: {**_COMMON, "visited_on": (_day, True), "visitor": (_SHORT_TEXT, True),
+    FOLLOW_UP: {**_COMMON, "visited_on": (is_day, True), "visitor": (_SHORT_TEXT, True),
                 "topic": (_one_of(TOPICS), True), "notes": (_LONG_TEXT, False),
-                "next_step": (_LONG_TEXT, False), "next_on": (_day, False)},
+                "next_step": (_LONG_TEXT, False), "next_on": (is_day, False)},
     # The lists' ids (EN programmes, results, outcomes, licences, statuses, group kinds)
     # are data of a `programme_paths` version the server does not hold: checked as short
     # texts here, against the lists on the desktop that records them.
     EN_STEP: {**_COMMON, "step": (_one_of(EN_STEPS), True),
               "programme_id": (_SHORT_TEXT, False), "place_id": (_SHORT_TEXT, False),
-              "places_version": (_count, False), "on": (_day, False),
+              "places_version": (_count, False), "on": (is_day, False),
               "result": (_SHORT_TEXT, False), "outcome": (_SHORT_TEXT, False),
               "notes": (_LONG_TEXT, False), "catalogue_version": (_count, True)},
     LICENCE: {**_COMMON, "licence_id": (_SHORT_TEXT, True), "name": (_SHORT_TEXT, False),
-              "status": (_SHORT_TEXT, True), "on": (_day, True),
+              "status": (_SHORT_TEXT, True), "on": (is_day, True),
               "notes": (_LONG_TEXT, False), "catalogue_version": (_count, True)},
     # A group rides its responsible member's record (record_id); each membership rides
     # the member's own, so either leaves the server with the record it rides.
     GROUP: {**_COMMON, "kind": (_SHORT_TEXT, True), "name": (_SHORT_TEXT, True),
             "legal_id": (_SHORT_TEXT, False)},
-    GROUP_MEMBER: {**_COMMON, "group_id": (is_uuid, True), "consent_on": (_day, True),
+    GROUP_MEMBER: {**_COMMON, "group_id": (is_uuid, True), "consent_on": (is_day, True),
                    "joined_at": (_MOMENT, True), "left_at": (_MOMENT, False),
                    "left_reason": (_LONG_TEXT, False)},
 }
