@@ -91,15 +91,19 @@ def device(folder: Path, count: int, seed: int, defs, agent: str = "Bench Agent"
 
 def variants(store_template: list, n: int, seed: int,
              place: tuple[str, str, str] | None = None) -> list:
-    """Copies of evaluated items, each a woman of her own: a fresh CIN, last names in both
-    scripts and birth date (none is scored), so the server flags no pairs among the
-    devices' copies of one template; all in `place` (province, region, commune) if given
-    (neither scored nor oriented by)."""
+    """Copies of evaluated items, each a woman of her own: a fresh CIN and last names in
+    both scripts (neither is scored), so the server flags no pairs among the devices'
+    copies of one template; all in `place` (province, region, commune) if given (neither
+    scored nor oriented by). The birth date stays the template's: it is scored (the age
+    decides eligibility), and a copy scored otherwise on the server comes back down,
+    which is what made each of the 50 devices pull its 2,000 records back in the first
+    runs of this bench."""
     where = {"province": place[0], "region": place[1], "commune": place[2]} if place else {}
     out = []
     for i, (answers, derived, _rid) in enumerate(store_template[:n]):
-        out.append(({**answers, **distinct_woman(("bench_sync", seed, i)), **where}, derived,
-                    None))
+        woman = distinct_woman(("bench_sync", seed, i))
+        woman.pop("date_of_birth")
+        out.append(({**answers, **woman, **where}, derived, None))
     return out
 
 

@@ -63,9 +63,10 @@ def distinct_woman(key: object) -> dict[str, str]:
     The server flags records sharing a CIN, or a near-identical name in either script with
     the same birth date, as one woman twice: synthetic women that differ only in their
     Latin name are all one "pair" there. Twelve random letters per script keep any two
-    names well below the threshold; birth dates spread over 24 years (all adults, never
-    scored) make a shared date rare on top of that. Overriding any of these fields is how
-    a test asks for a pair."""
+    names well below the threshold; birth dates spread over 24 years (all adults) make a
+    shared date rare on top of that. The birth date is scored (the age decides
+    eligibility): a copy of a record evaluated earlier keeps its own. Overriding any of
+    these fields is how a test asks for a pair."""
     digest = hashlib.sha256(repr(key).encode()).digest()
     born = date(1975, 1, 1) + timedelta(days=int.from_bytes(digest[30:32], "big") % 8800)
     return {

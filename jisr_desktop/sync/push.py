@@ -194,11 +194,11 @@ class Pusher:
         differ = sync_state.settle(store, settled, sync_apply.release_into)
         summary = self.ctx.summary
         if differ:
-            # The server scored some records otherwise: the next pull brings this device's
-            # own changes too, so those records take the server's whole evaluation.
+            # The server scored some records otherwise: they are fetched again after the
+            # pull and take the server's whole evaluation (a day's age, another grid).
             log.info("server evaluation differs for %d record(s)", len(differ))
             summary.evaluations_differ += len(differ)
-            sync_state.set_values(store, pull_own="1")
+            sync_state.note_refetch(store, differ)
         done = [r for r in push.results if r.status in (Status.APPLIED, Status.DUPLICATE)]
         summary.pushed += len(done)
         summary.duplicates += sum(1 for r in done if r.status == Status.DUPLICATE)

@@ -60,8 +60,60 @@ def test_a_record_the_server_scored_otherwise_takes_the_servers_score(tmp_path, 
         on_server = server_records(url)[record.id]["evaluation"]["total"]
         assert _score(store, record.id) == on_server != wrong
         assert sync_state.get_value(store, "pull_own") is None
+        assert sync_state.get_value(store, "refetch") is None
         # The next runs leave this device's own changes out again.
         edit(store, record.id, household_size=2)
+        assert engine.run().pulled == 0
+    finally:
+        store.close()
+
+
+def _tamper(store, record_id: str) -> None:
+    """As if this device had scored her under another grid than the server's."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE records SET score_total = score_total + 7 "
+                             "WHERE id = ?", (record_id,))
+
+
+def test_only_the_records_scored_otherwise_come_back_down(tmp_path, definitions, sync_server):
+    """One record the server scored otherwise costs one record's download, not this
+    device's whole history: the others it pushed stay left out of the pull."""
+    url = sync_server.url
+    store = new_device(tmp_path / "dev", definitions)
+    try:
+        engine = engine_for(store, sign_in(store, url), url)
+        assert engine.run().ok  # what other tests left on the server, pulled once
+        ids = [enrol_one(store).id for _ in range(4)]
+        _tamper(store, ids[2])
+        summary = engine.run()
+        assert summary.ok and summary.pushed == 4 and summary.evaluations_differ == 1
+        assert summary.pulled == 1
+        assert _score(store, ids[2]) == server_records(url)[ids[2]]["evaluation"]["total"]
+        assert sync_state.get_value(store, "refetch") is None
+    finally:
+        store.close()
+
+
+def test_many_records_scored_otherwise_come_back_with_one_pull(tmp_path, definitions,
+                                                               sync_server, monkeypatch):
+    """Past REFETCH_MAX, one pull of the device's own changes is cheaper than a request
+    each: every record still ends with the server's score."""
+    monkeypatch.setattr(sync_state, "REFETCH_MAX", 1)
+    url = sync_server.url
+    store = new_device(tmp_path / "dev", definitions)
+    try:
+        engine = engine_for(store, sign_in(store, url), url)
+        assert engine.run().ok
+        ids = [enrol_one(store).id for _ in range(3)]
+        for record_id in ids[:2]:
+            _tamper(store, record_id)
+        summary = engine.run()
+        assert summary.ok and summary.evaluations_differ == 2
+        assert summary.pulled >= 3  # her own changes came down, all three
+        on_server = server_records(url)
+        for record_id in ids:
+            assert _score(store, record_id) == on_server[record_id]["evaluation"]["total"]
+        assert sync_state.get_value(store, "pull_own") is None
         assert engine.run().pulled == 0
     finally:
         store.close()

@@ -70,6 +70,16 @@ def apply_page(store: Store, changes: list[Mapping[str, Any]], next_cursor: int,
     return out
 
 
+def apply_fetched(store: Store, change: Mapping[str, Any]) -> bool:
+    """One record fetched by its id (the server scored it otherwise): applied as a pulled
+    change, the cursor left where it is. False when held behind unanswered local ops (an
+    edit made since: its own push brings the server's evaluation of it back)."""
+    with store.session() as s:
+        gen = int(sync_state.value_in(s, "pull_gen") or 0)
+        sync_state.refetched_in(s, str(change["id"]))
+        return apply_record_change(s, change, gen)
+
+
 def apply_record_change(s: Session, change: Mapping[str, Any], gen: int) -> bool:
     """Apply one pulled record; False when held behind unanswered local ops."""
     record_id = str(change["id"])

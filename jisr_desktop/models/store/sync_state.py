@@ -86,6 +86,41 @@ def set_in(s: Session, **values: object) -> None:
             row.value = str(value)
 
 
+# Records the server scored otherwise than this device (push results): fetched again one
+# by one after the pull. Past this many, a pull that includes this device's own changes
+# is cheaper than a round trip each.
+REFETCH_MAX = 50
+
+
+def note_refetch(store: Store, record_ids: Iterable[str]) -> None:
+    """Remember records to fetch again; too many, and the next pull brings this device's
+    own changes too (`pull_own`), which covers them."""
+    with store.session() as s:
+        if value_in(s, "pull_own"):
+            return
+        known = json.loads(value_in(s, "refetch") or "[]")
+        ids = list(dict.fromkeys([*known, *record_ids]))
+        if len(ids) > REFETCH_MAX:
+            set_in(s, pull_own="1", refetch=None)
+        else:
+            set_in(s, refetch=json.dumps(ids) if ids else None)
+
+
+def refetch_ids(store: Store) -> list[str]:
+    return list(json.loads(get_value(store, "refetch") or "[]"))
+
+
+def refetched(store: Store, record_id: str) -> None:
+    """Not to fetch again (the server no longer shows it to this device)."""
+    with store.session() as s:
+        refetched_in(s, record_id)
+
+
+def refetched_in(s: Session, record_id: str) -> None:
+    ids = [i for i in json.loads(value_in(s, "refetch") or "[]") if i != record_id]
+    set_in(s, refetch=json.dumps(ids) if ids else None)
+
+
 def device_id(store: Store) -> str:
     with store.session() as s:
         row = s.get(Meta, "device_id")
