@@ -22,7 +22,7 @@ from jisr_desktop.models.store.sync_state import Batch, Settled
 from jisr_desktop.models.store.tokens import DeviceToken
 from jisr_desktop.sync import status as st
 from jisr_desktop.sync.client import Client, HttpError, LinkError, Reply, encode_body
-from jisr_desktop.sync.protocol import PushReply, Status
+from jisr_desktop.sync.protocol import COMPACT, PushReply, Status
 from jisr_desktop.sync.status import Phase, Progress, Stop
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MIN_BATCH, START_BATCH, MAX_BATCH = 1, 50, 500
 QUICK_SECONDS = 20.0  # a batch answered within this may grow
-RESULT_BYTES = 70  # one op's answer, gzipped, roughly
+RESULT_BYTES = 20  # one op's answer in a compact reply, gzipped, roughly
 # Batches on the link at once: two keep the uplink busy while the other's reply comes
 # down (bench/RESULTS.md: one at a time used 66 % of a 2G link). More would only queue
 # behind the same bottleneck and cost more on a cut.
@@ -168,7 +168,7 @@ class Pusher:
 
     @staticmethod
     def _body(batch: Batch) -> dict:
-        return {"batch_id": batch.batch_id, "ops": [
+        return {"batch_id": batch.batch_id, COMPACT: True, "ops": [
             {"op_id": r.op_id, "record_id": r.record_id, "op": r.op,
              "base_version": r.base_version, "payload": _slim(json.loads(r.payload))}
             for r in batch.rows]}
@@ -231,7 +231,7 @@ def _checked(reply: Reply, batch: Batch) -> PushReply:
     else (a portal's JSON, a proxy's page) is a failed link, never a success."""
     data = reply.data
     try:
-        push = PushReply.from_json(data)
+        push = PushReply.from_json(data, [(r.op_id, r.record_id) for r in batch.rows])
     except (KeyError, TypeError, ValueError) as exc:
         raise LinkError("not_the_server") from exc
     if push.batch_id != batch.batch_id or [r.op_id for r in push.results] != [

@@ -66,6 +66,10 @@ class OpIn(BaseModel):
 class PushRequest(BaseModel):
     batch_id: str = Id
     ops: list[OpIn] = Field(max_length=1000)
+    compact: bool = Field(
+        default=False,
+        description="Results without each op's ids, in the ops' order, under `ops_digest`",
+    )
 
 
 class RecordDoc(BaseModel):
@@ -105,10 +109,28 @@ class OpResult(BaseModel):
     )
 
 
+class CompactOpResult(BaseModel):
+    """A result of a compact reply: the op's ids are those of the op at the same place."""
+
+    status: Status
+    version: int | None = None
+    change: int | None = None
+    code: str | None = None
+    reason: str | None = None
+    errors: list[dict[str, Any]] | None = None
+    server: RecordDoc | None = None
+    stored: dict[str, Any] | None = None
+    evaluation: dict[str, Any] | None = None
+
+
 class PushResponse(BaseModel):
     batch_id: str
     server_id: str
-    results: list[OpResult]
+    ops_digest: str | None = Field(
+        default=None,
+        description="A compact reply: sha256 of the op ids joined by newlines, 16 hex digits",
+    )
+    results: list[OpResult] | list[CompactOpResult]
 
 
 class PullResponse(BaseModel):

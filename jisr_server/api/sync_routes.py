@@ -6,8 +6,9 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
-from jisr_desktop.sync.protocol import Code
+from jisr_desktop.sync.protocol import Code, PushReply
 from jisr_server import pull as pulls
 from jisr_server import push as pushes
 from jisr_server.api.deps import Caller, State
@@ -30,10 +31,11 @@ router = APIRouter(tags=["sync"])
         ),
     },
 )
-def push(body: PushRequest, who: Caller, st: State) -> dict[str, Any]:
+def push(body: PushRequest, who: Caller, st: State) -> dict[str, Any] | JSONResponse:
     """Apply a batch of operations; one result per op, in order. Send `Content-Encoding:
-    gzip` to compress the body. Ops outside the caller's role or scope are rejected one by
-    one (the rest of the batch still applies)."""
+    gzip` to compress the body, and `"compact": true` for results that leave out each op's
+    ids (they come in the ops' order, under `ops_digest`). Ops outside the caller's role or
+    scope are rejected one by one (the rest of the batch still applies)."""
     ops = [
         pushes.RawOp(o.op_id, o.record_id, o.op, o.base_version, _payload(o.payload))
         for o in body.ops
@@ -52,11 +54,12 @@ def push(body: PushRequest, who: Caller, st: State) -> dict[str, Any]:
         results = pushes.push(st.engine, st.forms, st.reference, who, body.batch_id, ops)
     finally:
         st.push_slots.release()
-    return {
-        "batch_id": body.batch_id,
-        "server_id": st.server_id,
-        "results": [r.to_json() for r in results],
-    }
+    reply = PushReply(body.batch_id, st.server_id, results)
+    if body.compact:
+        # As built, not re-serialised by the response model, which would put back a null
+        # for every absent field: a 2G link pays for each byte (absent means null here).
+        return JSONResponse(reply.to_json(compact=True))
+    return reply.to_json()
 
 
 def _payload(raw: dict[str, Any] | str | None) -> Any:

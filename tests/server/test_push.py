@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
+
 from tests.server.conftest import FORM, PROVINCE_A, Backend, delete_op, upsert
 
 
@@ -170,3 +172,37 @@ def test_wrong_shapes_are_422(backend: Backend) -> None:
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_request" and body["errors"]
+
+
+def test_a_compact_reply_leaves_the_ids_out_and_names_the_ops_it_answers(
+        backend: Backend) -> None:
+    """On a 2G link the two ids echoed per op were most of a reply's bytes: asked for
+    `compact`, the results come in the ops' order without them, under a digest of the op
+    ids; a conflict still carries the server's copy."""
+    from jisr_desktop.sync.protocol import OPS_DIGEST, PushReply, ops_digest
+
+    client = backend.client("agent_a")
+    create = upsert()
+    stale = upsert(create["record_id"], 0, household_size=3)  # base 0 again: a conflict
+    ops = [create, stale, upsert()]
+    body = json.dumps({"batch_id": "b-compact", "ops": ops, "compact": True}).encode()
+    response = client.post("/v1/sync/push", data=body,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data[OPS_DIGEST] == ops_digest([op["op_id"] for op in ops])
+    assert all("op_id" not in r and "record_id" not in r for r in data["results"])
+    assert [r["status"] for r in data["results"]] == ["applied", "conflict", "applied"]
+    assert data["results"][1]["server"]["id"] == create["record_id"]
+    assert all(None not in r.values() for r in data["results"])  # no nulls sent
+    reply = PushReply.from_json(data, [(op["op_id"], op["record_id"]) for op in ops])
+    assert [r.op_id for r in reply.results] == [op["op_id"] for op in ops]
+    assert [r.record_id for r in reply.results] == [op["record_id"] for op in ops]
+    # Read as the answer to other ops (another batch, the same ops in another order), it
+    # is refused.
+    for other in (ops[::-1], ops[:2]):
+        with pytest.raises(ValueError):
+            PushReply.from_json(data, [(op["op_id"], op["record_id"]) for op in other])
+    # Without the flag, the reply is the full one.
+    full = client.results([upsert()])
+    assert "op_id" in full[0] and "record_id" in full[0]
