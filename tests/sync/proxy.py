@@ -97,8 +97,14 @@ class Proxy:
         self.always = Fault(kind, n) if kind else None
 
     def cut(self) -> None:
-        """Drop every open connection now, as a link that goes down."""
+        """Drop every open connection now, as a link that goes down. What was queued on
+        the link is lost with them: the link is free again from now (without this, the
+        bytes of the cut requests, which the client hands over all at once, kept it busy
+        long after the cut, as no real link does)."""
         def abort() -> None:
+            now = time.monotonic()
+            for pipe in (self._up_pipe, self._down_pipe):
+                pipe.busy_until = min(pipe.busy_until, now)
             for writer in list(self._open):
                 writer.transport.abort()
 
