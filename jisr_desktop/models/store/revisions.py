@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # and, when installed, pygments); alembic is loaded only to upgrade an older store.
 # tests/test_migrations.py checks this constant against alembic's own view of the
 # scripts, so a new migration cannot be forgotten here.
-HEAD_REVISION = "0012_incubation_decisions"
+HEAD_REVISION = "0013_scoring_inputs"
 
 
 def alembic_config(connection) -> Config:

@@ -5,6 +5,8 @@ pass; every other writer goes through the ORM and the journal."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -23,6 +25,21 @@ DERIVED_COLUMNS = (
     "proposed_destination",
     "evaluation",
 )
+
+
+EVALUATION = DERIVED_COLUMNS.index("evaluation")
+# The fields a pass's copies in `scoring_inputs` hold (migration 0013), kept in `meta`:
+# a pass that reads other fields (a grid naming a new answer) makes every copy again.
+FIELDS_KEY = "scoring_inputs_fields"
+
+
+def evaluation_digest(text: str | None) -> int | None:
+    """A stored evaluation's text as a signed 64-bit number: the copies in
+    `scoring_inputs` keep this instead of the text (most of a record's derived bytes)."""
+    if text is None:
+        return None
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
@@ -44,6 +61,15 @@ class DerivedRewrite:
     """One re-scoring pass: reads what the scoring needs of each live record and writes
     back only what changed, on one connection held for the whole pass.
 
+    Where it reads (migration 0013): first the records written since their copy in
+    `scoring_inputs` was made (`scoring_dirty`: all of them on the first pass), from
+    `records` itself, their scoring answers extracted from the JSON by SQLite; then the
+    copies of all the others, a narrow table of ~2,500 pages instead of `records`'
+    ~49,000 (each decrypted by SQLCipher), with no JSON to extract. A copy's derived
+    values are those stored in `records`, the evaluation by its digest
+    (`evaluation_digest`). The copies are made again, from `records` as it is when the
+    pass writes, for every record read from `records` and every record rewritten.
+
     Why one connection with a large page cache: each record's pages are decrypted once
     (SQLCipher) when its chunk is read, and the UPDATE of that chunk, moments later, finds
     them still in the cache instead of decrypting them again (the pool's other connections
@@ -59,12 +85,12 @@ class DerivedRewrite:
     that is written also gets the pass's `scoring_id`.
 
     Use: `with DerivedRewrite(store, journal, fields) as rw:` then `rw.chunks()` yields lists of
-    `(seq, answers, old)` — `answers` the JSON array of `fields` (SQLite's json_extract,
-    so the JSON of the whole registration is neither copied nor decoded in Python), `old`
-    the DERIVED_COLUMNS values — and `rw.write(changes)` takes `(mask, seq, values)`
-    triples (bit i of `mask` for DERIVED_COLUMNS[i], `values` in that order), committed
-    WRITE_BATCH rows at a time. `rw.finish(reason)` commits the rest, then marks the pass's
-    scoring complete and appends the audit entry of the pass, in one transaction.
+    `(seq, answers, old)` — `answers` the JSON array of `fields`, `old` the DERIVED_COLUMNS
+    values, the evaluation as its text (read from `records`) or as its digest, an int (read
+    from a copy) — and `rw.write(changes)` takes `(mask, seq, values)` triples (bit i of
+    `mask` for DERIVED_COLUMNS[i], `values` in that order), committed WRITE_BATCH rows at
+    a time. `rw.finish(reason)` commits the rest, then marks the pass's scoring complete
+    and appends the audit entry of the pass, in one transaction.
     """
 
     # For the pass only: ~8,000 pages, the chunks in flight (2,000 records fill ~1,000 pages;
@@ -101,17 +127,30 @@ class DerivedRewrite:
         self._raw: Any = None
         self._cache_size: Any = None
         self._sql: dict[int, str] = {}
+        self._from_records: set[int] = set()  # read from `records`: copied at the end
+        self._not_copied: list[int] = []  # marked, but no longer in a pass (deleted...)
         # One path alone would make json_extract return the bare value, not an array.
         paths = [f'$."{f}"' for f in fields] * (2 if len(fields) == 1 else 1)
         self._paths = paths
         self.versions = dict(versions)
         self.scoring_id = 0
-        self._read = (
-            "SELECT seq, json_extract(answers, "
-            + ", ".join("?" for _ in paths)
-            + "), "
-            + ", ".join(DERIVED_COLUMNS)
-            + " FROM records WHERE seq > ? AND deleted = 0 AND status = ? ORDER BY seq LIMIT ?"
+        extract = "json_extract(r.answers, " + ", ".join("?" for _ in paths) + ")"
+        derived = ", ".join(f"r.{c}" for c in DERIVED_COLUMNS)
+        self._read_marked = (
+            f"SELECT d.seq, {extract}, {derived}, r.deleted = 0 AND r.status = ? "
+            "FROM scoring_dirty d JOIN records r ON r.seq = d.seq "
+            "WHERE d.seq > ? ORDER BY d.seq LIMIT ?"
+        )
+        kept = [c for c in DERIVED_COLUMNS if c != "evaluation"]
+        self._read_copies = (
+            f"SELECT seq, inputs, {', '.join(kept)}, evaluation_digest FROM scoring_inputs "
+            "WHERE seq > ? ORDER BY seq LIMIT ?"
+        )
+        self._copy = (
+            f"INSERT OR REPLACE INTO scoring_inputs (seq, inputs, {', '.join(kept)}, "
+            f"evaluation_digest) SELECT r.seq, {extract}, {', '.join(f'r.{c}' for c in kept)}, "
+            "jisr_evaluation_digest(r.evaluation) FROM records r "
+            "WHERE r.seq = ? AND r.deleted = 0 AND r.status = ?"
         )
 
     def __enter__(self) -> DerivedRewrite:
@@ -119,11 +158,34 @@ class DerivedRewrite:
         with self.store.session() as s:
             self.scoring_id = scorings.start_pass(s, self.versions)
         self._raw = self.store.engine.raw_connection()
+        self._raw.create_function("jisr_evaluation_digest", 1, evaluation_digest,
+                                  deterministic=True)
         cur = self._raw.cursor()
         self._cache_size = cur.execute("PRAGMA cache_size").fetchone()[0]
         cur.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
         cur.close()
+        self._check_fields()
         return self
+
+    def _check_fields(self) -> None:
+        """Copies made for other fields are of no use: every record is read again."""
+        fields = json.dumps(list(self.fields))
+        cur = self._raw.cursor()
+        try:
+            row = cur.execute("SELECT value FROM meta WHERE key = ?", (FIELDS_KEY,)).fetchone()
+            if row is not None and row[0] == fields:
+                return
+            cur.execute("BEGIN")
+            cur.execute("DELETE FROM scoring_inputs")
+            cur.execute("INSERT OR IGNORE INTO scoring_dirty (seq) SELECT seq FROM records")
+            cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                        (FIELDS_KEY, fields))
+            self._raw.commit()
+        except BaseException:
+            self._raw.rollback()
+            raise
+        finally:
+            cur.close()
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if exc_type is None:  # left without finish(): what was written so far is kept
@@ -141,16 +203,34 @@ class DerivedRewrite:
 
     def chunks(self) -> Iterator[list[tuple[int, str, tuple[Any, ...]]]]:
         last = 0
-        while True:
-            cur = self._raw.cursor()
-            params = (*self._paths, last, self.status, self.chunk)
-            rows = cur.execute(self._read, params).fetchall()
-            cur.close()
+        while True:  # the records written since their copy was made
+            rows = self._fetch(self._read_marked, (*self._paths, self.status, last, self.chunk))
+            if not rows:
+                break
+            last = rows[-1][0]
+            live = [r for r in rows if r[-1]]
+            self._not_copied += [r[0] for r in rows if not r[-1]]
+            self._from_records.update(r[0] for r in live)
+            if live:
+                self.seen += len(live)
+                yield [(r[0], r[1], r[2:-1]) for r in live]
+        last = 0
+        while True:  # the copies of all the others
+            rows = self._fetch(self._read_copies, (last, self.chunk))
             if not rows:
                 return
             last = rows[-1][0]
-            self.seen += len(rows)
-            yield [(r[0], r[1], r[2:]) for r in rows]
+            fresh = [r for r in rows if r[0] not in self._from_records]
+            if fresh:
+                self.seen += len(fresh)
+                yield [(r[0], r[1], r[2:]) for r in fresh]
+
+    def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        cur = self._raw.cursor()
+        try:
+            return cur.execute(sql, params).fetchall()
+        finally:
+            cur.close()
 
     def write(self, changes: Iterable[tuple[int, int, tuple[Any, ...]]]) -> None:
         """Queue a chunk's changes; they are committed WRITE_BATCH rows at a time, and
@@ -166,9 +246,9 @@ class DerivedRewrite:
         """Commit the changes queued so far (while the workers finish their last chunks)."""
         self._flush()
 
-    def _flush(self) -> None:
+    def _flush(self, copy_marked: bool = False) -> None:
         groups, self._pending, self._pending_rows = self._pending, {}, 0
-        if not groups:
+        if not groups and not copy_marked:
             return
         raw = self._raw
         cur = raw.cursor()
@@ -176,6 +256,16 @@ class DerivedRewrite:
             cur.execute("BEGIN")
             for mask, params in groups.items():
                 cur.executemany(self._update_sql(mask), params)
+            # A rewritten record's copy went with the UPDATE (the trigger): made again.
+            copies = {params[-1] for rows in groups.values() for params in rows}
+            if copy_marked:
+                copies |= self._from_records
+                cur.executemany("DELETE FROM scoring_dirty WHERE seq = ? AND EXISTS (SELECT 1 "
+                                "FROM records WHERE seq = ? AND (deleted OR status != ?))",
+                                [(seq, seq, self.status) for seq in self._not_copied])
+            marks = [(seq,) for seq in sorted(copies)]
+            cur.executemany(self._copy, [(*self._paths, seq, self.status) for (seq,) in marks])
+            cur.executemany("DELETE FROM scoring_dirty WHERE seq = ?", marks)
             raw.commit()
             # Counted once committed: the audit entry must not claim a rolled-back chunk.
             self.rewritten += sum(len(params) for params in groups.values())
@@ -197,7 +287,7 @@ class DerivedRewrite:
         return sql
 
     def finish(self, reason: Mapping[str, Any]) -> None:
-        self._flush()
+        self._flush(copy_marked=True)
         with self.store.session() as s:
             scorings.complete_pass(s, self.scoring_id)
             changes = {**reason, "records": self.seen, "rewritten": self.rewritten}

@@ -103,6 +103,31 @@ class Scoring(Base):
     at: Mapped[str] = mapped_column(String)
 
 
+class ScoringInput(Base):
+    """What a re-scoring pass reads of a live registration (migration 0013): its scoring
+    answers as one JSON array and its derived values as stored, the evaluation by its
+    digest. Kept by the triggers of 0013: any write to the record drops it."""
+
+    __tablename__ = "scoring_inputs"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    inputs: Mapped[str] = mapped_column(Text)
+    eligible: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    category: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    score_total: Mapped[float | None] = mapped_column(Float, nullable=True)
+    vulnerability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    readiness: Mapped[float | None] = mapped_column(Float, nullable=True)
+    proposed_path: Mapped[str | None] = mapped_column(String, nullable=True)
+    proposed_destination: Mapped[str | None] = mapped_column(String, nullable=True)
+    evaluation_digest: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ScoringDirty(Base):
+    """A record written since its `scoring_inputs` copy was made (or never copied)."""
+
+    __tablename__ = "scoring_dirty"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
 class OutboxEntry(Base):
     """An operation waiting to be pushed to the server (the sync issue drains it)."""
 

@@ -15,7 +15,12 @@ from jisr_desktop.models.programme.expressions import Memo, references, typed_ke
 from jisr_desktop.models.programme.form import from_definition
 from jisr_desktop.models.programme.orientation import Orientation, orient
 from jisr_desktop.models.programme.scoring import ScoreResult, score, version_of
-from jisr_desktop.models.store.rewrite import DERIVED_COLUMNS, derived_row
+from jisr_desktop.models.store.rewrite import (
+    DERIVED_COLUMNS,
+    EVALUATION,
+    derived_row,
+    evaluation_digest,
+)
 from jisr_desktop.models.workflows.enrolment import _Validated
 from jisr_desktop.models.workflows.rescoring.compiled import CompiledGrid, Outline
 
@@ -95,6 +100,9 @@ class Rescorer:
             "form": version_of(form), "grid": version_of(grid), "orientation": version_of(rules)
         }
         self._rows = Memo(self.ROWS_MEMO)
+        # Each distinct evaluation text's digest, computed once (rows remembered above share
+        # their text, so most lookups hash nothing new).
+        self._digests: dict[str, int] = {}
         # The orientation reads only its rules' answers and the category (which it is
         # given; the rules' ${category} is that one): few combinations, each oriented once.
         self._orient_reads = tuple(
@@ -284,21 +292,34 @@ class Rescorer:
         return hit
 
     def chunk(self, rows: Chunk) -> list[Change]:
-        """The changes for one chunk: only the records whose derived values differ."""
+        """The changes for one chunk: only the records whose derived values differ. A row
+        read from a copy (`scoring_inputs`) holds its evaluation as a digest: the new
+        evaluation is compared by its digest then."""
         out: list[Change] = []
+        digests = self._digests
         for (seq, _packed, old), new in zip(
             rows, self.derived_many([r[1] for r in rows]), strict=True
         ):
-            if new != old:
-                mask = 0
-                values = []
-                for i in range(DERIVED_COUNT):
-                    # Equal values are stored alike: 1 and True in the BOOLEAN column,
-                    # 35.0 and 35 in the REAL ones.
-                    if new[i] != old[i]:
-                        mask |= 1 << i
-                        values.append(new[i])
-                out.append((mask, seq, tuple(values)))
+            if new == old:
+                continue
+            compared = new
+            if old[EVALUATION].__class__ is int:
+                text = new[EVALUATION]
+                digest = digests.get(text) if text is not None else None
+                if digest is None and text is not None:
+                    digest = digests[text] = evaluation_digest(text)
+                compared = (*new[:EVALUATION], digest, *new[EVALUATION + 1:])
+                if compared == old:
+                    continue
+            mask = 0
+            values = []
+            for i in range(DERIVED_COUNT):
+                # Equal values are stored alike: 1 and True in the BOOLEAN column,
+                # 35.0 and 35 in the REAL ones.
+                if compared[i] != old[i]:
+                    mask |= 1 << i
+                    values.append(new[i])
+            out.append((mask, seq, tuple(values)))
         return out
 
 
