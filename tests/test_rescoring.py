@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from jisr_desktop.models.demo.data import generate
 from jisr_desktop.models.programme.definitions import parse_definition
+from jisr_desktop.models.store.derived import DERIVED_COLUMNS
 from jisr_desktop.models.store.repository import Repository
-from jisr_desktop.models.store.rewrite import DERIVED_COLUMNS
 from jisr_desktop.models.store.schema import OutboxEntry
 from jisr_desktop.models.workflows.import_export import save_many
 from jisr_desktop.models.workflows.rescoring import (

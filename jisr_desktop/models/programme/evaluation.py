@@ -19,6 +19,15 @@ LANGS = ("ar", "fr", "zgh")
 
 
 @dataclass(frozen=True)
+class AlreadyValidated:
+    """Stands in for a ValidationResult when answers validated at their first save are
+    scored again (a re-scoring pass)."""
+
+    answers: Mapping[str, Any]
+    ok: bool = True
+
+
+@dataclass(frozen=True)
 class Evaluation:
     validation: ValidationResult
     score: ScoreResult | None

@@ -21,6 +21,7 @@ from jisr_desktop.models.programme.normalize import normalize_name
 from jisr_desktop.models.programme.people import full_name, person
 from jisr_desktop.models.store import scorings, search
 from jisr_desktop.models.store.database import Store, utcnow
+from jisr_desktop.models.store.derived import stored_evaluation
 from jisr_desktop.models.store.journal import Journal, Op
 from jisr_desktop.models.store.schema import FTS_TABLE, Record
 
@@ -112,7 +113,7 @@ def record_columns(
         "form_id": form_id,
         "form_version": form_version,
         "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
-        "evaluation": scorings.stored_evaluation(derived.evaluation),
+        "evaluation": stored_evaluation(derived.evaluation),
         "eligible": derived.eligible,
         "category": derived.category,
         "score_total": derived.score_total,

@@ -25,7 +25,7 @@ from jisr_desktop.models.programme.duplicates import DuplicateMatch
 # Re-exported: names callers imported from here before the split.
 from jisr_desktop.models.programme.evaluation import Derived
 from jisr_desktop.models.programme.people import full_name  # noqa: F401
-from jisr_desktop.models.store import rewrite
+from jisr_desktop.models.store import derived, rewrite
 from jisr_desktop.models.store.assessments import AssessmentRepository
 from jisr_desktop.models.store.audit import AuditInfo, AuditTrail
 from jisr_desktop.models.store.database import Store
@@ -50,7 +50,7 @@ from jisr_desktop.models.store.stats import STAT_FIELDS, Stats
 
 
 class Repository:
-    DERIVED_COLUMNS = rewrite.DERIVED_COLUMNS
+    DERIVED_COLUMNS = derived.DERIVED_COLUMNS
     STAT_FIELDS = STAT_FIELDS
 
     def __init__(self, store: Store) -> None:
@@ -90,12 +90,18 @@ class Repository:
 
     @staticmethod
     def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
-        return rewrite.derived_row(record_id, d)
+        return derived.derived_row(record_id, d)
 
     def derived_rewrite(self, fields: Iterable[str], *, versions: Mapping[str, Any],
-                        status: str = "registered", chunk: int = 4000) -> DerivedRewrite:
+                        status: str = "registered", chunk: int = 4000,
+                        basis: str | None = None,
+                        copies: rewrite.CopyFilter = None) -> DerivedRewrite:
         return DerivedRewrite(self.store, self.journal, tuple(fields), status=status,
-                              chunk=chunk, versions=versions)
+                              chunk=chunk, versions=versions, basis=basis, copies=copies)
+
+    def scoring_basis(self) -> str | None:
+        """The basis of the last re-scoring pass that ended (`rewrite.BASIS_KEY`)."""
+        return rewrite.stored_basis(self.store)
 
     def delete(self, record_id: str) -> bool:
         return self.records.delete(record_id)

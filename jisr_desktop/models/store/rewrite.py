@@ -5,56 +5,37 @@ pass; every other writer goes through the ORM and the journal."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from jisr_desktop.models.programme.evaluation import Derived
+from sqlalchemy import text
+
 from jisr_desktop.models.store import scorings
 from jisr_desktop.models.store.database import Store
+from jisr_desktop.models.store.derived import DERIVED_COLUMNS, evaluation_digest
 from jisr_desktop.models.store.journal import Journal
 
-DERIVED_COLUMNS = (
-    "eligible",
-    "category",
-    "score_total",
-    "vulnerability",
-    "readiness",
-    "proposed_path",
-    "proposed_destination",
-    "evaluation",
-)
-
-
-EVALUATION = DERIVED_COLUMNS.index("evaluation")
 # The fields a pass's copies in `scoring_inputs` hold (migration 0013), kept in `meta`:
 # a pass that reads other fields (a grid naming a new answer) makes every copy again.
 FIELDS_KEY = "scoring_inputs_fields"
+# The basis (workflows/rescoring/basis.py: what the scoring follows from besides the
+# answers) of the last pass that ended: every copy's values are those this basis gives
+# its answers. The workflow compares it with its own to choose which copies to read.
+# Removed before a pass writes anything, so a pass cut short leaves no claim behind.
+BASIS_KEY = "scoring_inputs_basis"
+
+# Which copies a pass reads: None, all of them; else only those whose answer to one of
+# the named fields is one of its values (or is not a text: a number, a list, a boolean),
+# none at all for an empty list. The others are known to hold what the pass gives them.
+CopyFilter = list[tuple[str, tuple[str, ...]]] | None
 
 
-def evaluation_digest(text: str | None) -> int | None:
-    """A stored evaluation's text as a signed 64-bit number: the copies in
-    `scoring_inputs` keep this instead of the text (most of a record's derived bytes)."""
-    if text is None:
-        return None
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def derived_row(record_id: str, d: Derived) -> tuple[Any, ...]:
-    """A record's derived values in DERIVED_COLUMNS order, then its id."""
-    return (
-        d.eligible,
-        d.category,
-        d.score_total,
-        d.vulnerability,
-        d.readiness,
-        d.proposed_path,
-        d.proposed_destination,
-        scorings.stored_evaluation(d.evaluation),
-        record_id,
-    )
+def stored_basis(store: Store) -> str | None:
+    """The basis of the last re-scoring pass that ended (None: none, or one was cut short)."""
+    with store.engine.connect() as conn:
+        return conn.execute(text("SELECT value FROM meta WHERE key = :k"),
+                            {"k": BASIS_KEY}).scalar()
 
 
 class DerivedRewrite:
@@ -68,7 +49,9 @@ class DerivedRewrite:
     ~49,000 (each decrypted by SQLCipher), with no JSON to extract. A copy's derived
     values are those stored in `records`, the evaluation by its digest
     (`evaluation_digest`). The copies are made again, from `records` as it is when the
-    pass writes, for every record read from `records` and every record rewritten.
+    pass writes, for every record read from `records` and every record rewritten. When
+    the last pass that ended had this pass's `basis` (BASIS_KEY), the copies already hold
+    what this pass would give them and are not read at all (`known`).
 
     Why one connection with a large page cache: each record's pages are decrypted once
     (SQLCipher) when its chunk is read, and the UPDATE of that chunk, moments later, finds
@@ -96,12 +79,15 @@ class DerivedRewrite:
     # For the pass only: ~8,000 pages, the chunks in flight (2,000 records fill ~1,000 pages;
     # at most two per worker wait, plus the one being scored here) stay in the cache.
     CACHE_KIB = 32_768
-    # Changed rows are committed this many at a time, not one transaction per chunk: each
-    # commit is an fsync (synchronous = FULL), and a pass that moves 8.8 % of 98,000 scores
-    # spent 0.9 s of its ~2.8 s in 49 commits of ~180 rows. A pass cut short by an error
-    # loses at most this many rewrites, each row still under the versions of its values
-    # (values and scoring_id are written together); the next pass does them again.
-    WRITE_BATCH = 20_000
+    # Changed rows are committed this many at a time. Each commit is an fsync
+    # (synchronous = FULL): one per chunk of 2,000 (~180 changed rows) cost 0.9 s of a
+    # ~2.8 s pass. But one commit at the end is no better: the worker then waits idle while
+    # this process writes alone, ~0.9 s. At 1,000 the writes go on while the worker scores
+    # (98,053 records, 8,661 moved, one worker, quiet 2-core machine: 2.0-2.2 s a pass at
+    # 1,000, 2.1-2.3 s at 2,500, 2.4-2.6 s at 20,000). A pass cut short by an error loses
+    # at most this many rewrites, each row still under the versions of its values (values
+    # and scoring_id are written together); the next pass does them again.
+    WRITE_BATCH = 1_000
 
     def __init__(
         self,
@@ -112,6 +98,8 @@ class DerivedRewrite:
         status: str,
         chunk: int,
         versions: Mapping[str, Any],
+        basis: str | None = None,
+        copies: CopyFilter = None,
     ) -> None:
         if not fields:
             raise ValueError("no fields to read")
@@ -122,6 +110,10 @@ class DerivedRewrite:
         self.chunk = max(1, int(chunk))
         self.seen = 0
         self.rewritten = 0
+        self.basis = basis
+        # Copies known to hold what this pass would give them (`copies`): not read.
+        self.known = 0
+        self._copies_filter = copies
         self._pending: dict[int, list[tuple[Any, ...]]] = {}  # mask -> rows not committed
         self._pending_rows = 0
         self._raw: Any = None
@@ -142,9 +134,10 @@ class DerivedRewrite:
             "WHERE d.seq > ? ORDER BY d.seq LIMIT ?"
         )
         kept = [c for c in DERIVED_COLUMNS if c != "evaluation"]
+        where, self._where_params = self._copies_where(copies)
         self._read_copies = (
             f"SELECT seq, inputs, {', '.join(kept)}, evaluation_digest FROM scoring_inputs "
-            "WHERE seq > ? ORDER BY seq LIMIT ?"
+            f"WHERE seq > ?{where} ORDER BY seq LIMIT ?"
         )
         self._copy = (
             f"INSERT OR REPLACE INTO scoring_inputs (seq, inputs, {', '.join(kept)}, "
@@ -152,6 +145,20 @@ class DerivedRewrite:
             "jisr_evaluation_digest(r.evaluation) FROM records r "
             "WHERE r.seq = ? AND r.deleted = 0 AND r.status = ?"
         )
+
+    def _copies_where(self, copies: CopyFilter) -> tuple[str, tuple[Any, ...]]:
+        """`copies` as SQL (a condition on the copy's JSON array of answers) and its
+        parameters."""
+        if not copies:
+            return "", ()
+        terms, params = [], []
+        for field, values in copies:
+            at = f"$[{self.fields.index(field)}]"
+            listed = ", ".join("?" for _ in values) or "NULL"
+            terms.append(f"(coalesce(json_type(inputs, ?), '') NOT IN ('text', 'null') "
+                         f"OR json_extract(inputs, ?) IN ({listed}))")
+            params += [at, at, *values]
+        return " AND (" + " OR ".join(terms) + ")", tuple(params)
 
     def __enter__(self) -> DerivedRewrite:
         # The pass's scoring exists before its first write: what it rewrites names it.
@@ -165,7 +172,20 @@ class DerivedRewrite:
         cur.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
         cur.close()
         self._check_fields()
+        self._drop_basis()
         return self
+
+    def _drop_basis(self) -> None:
+        cur = self._raw.cursor()
+        try:
+            cur.execute("BEGIN")
+            cur.execute("DELETE FROM meta WHERE key = ?", (BASIS_KEY,))
+            self._raw.commit()
+        except BaseException:
+            self._raw.rollback()
+            raise
+        finally:
+            cur.close()
 
     def _check_fields(self) -> None:
         """Copies made for other fields are of no use: every record is read again."""
@@ -214,15 +234,24 @@ class DerivedRewrite:
             if live:
                 self.seen += len(live)
                 yield [(r[0], r[1], r[2:-1]) for r in live]
+        if self._copies_filter is not None:
+            self.known = self._fetch("SELECT count(*) FROM scoring_inputs WHERE seq NOT IN "
+                                     "(SELECT seq FROM scoring_dirty)", ())[0][0]
+            self.seen += self.known
+            if not self._copies_filter:
+                return
         last = 0
-        while True:  # the copies of all the others
-            rows = self._fetch(self._read_copies, (last, self.chunk))
+        while True:  # the copies of all the others (or of those `copies` names)
+            rows = self._fetch(self._read_copies, (last, *self._where_params, self.chunk))
             if not rows:
                 return
             last = rows[-1][0]
             fresh = [r for r in rows if r[0] not in self._from_records]
             if fresh:
-                self.seen += len(fresh)
+                if self._copies_filter is not None:  # counted above, read after all
+                    self.known -= len(fresh)
+                else:
+                    self.seen += len(fresh)
                 yield [(r[0], r[1], r[2:]) for r in fresh]
 
     def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -290,5 +319,10 @@ class DerivedRewrite:
         self._flush(copy_marked=True)
         with self.store.session() as s:
             scorings.complete_pass(s, self.scoring_id)
+            if self.basis is not None:
+                s.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES (:k, :v)"),
+                          {"k": BASIS_KEY, "v": self.basis})
             changes = {**reason, "records": self.seen, "rewritten": self.rewritten}
+            if self.known:
+                changes["known_unchanged"] = self.known
             self.journal.write(s, "rescore", None, changes)

@@ -31,15 +31,6 @@ from jisr_desktop.models.store.database import utcnow
 from jisr_desktop.models.store.schema import Scoring
 
 _canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-# The stored evaluation's text: compact, so a re-scoring compares like with like.
-compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def stored_evaluation(evaluation: Mapping[str, Any] | None) -> str | None:
-    """The evaluation as a record's row keeps it: without its versions (the scoring has them)."""
-    if evaluation is None:
-        return None
-    return compact_json({k: v for k, v in evaluation.items() if k != "versions"})
 
 
 @dataclass(frozen=True)

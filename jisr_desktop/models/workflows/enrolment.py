@@ -101,9 +101,3 @@ def enrol(
     return EnrolOutcome(evaluation, duplicates, record)
 
 
-@dataclass(frozen=True)
-class _Validated:
-    """Stands in for a ValidationResult: the answers were validated when first saved."""
-
-    answers: Mapping[str, Any]
-    ok: bool = True

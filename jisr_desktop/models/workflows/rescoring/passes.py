@@ -10,10 +10,12 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 
-from jisr_desktop.models.programme.definitions import DefinitionSet, parse_definition
+from jisr_desktop.models.programme.definitions import DefinitionSet
 from jisr_desktop.models.store.repository import Repository
 from jisr_desktop.models.store.rewrite import DerivedRewrite
+from jisr_desktop.models.workflows.rescoring.basis import copies_to_read
 from jisr_desktop.models.workflows.rescoring.rescorer import Change, Chunk, Rescorer
+from jisr_desktop.models.workflows.rescoring.worker import init_worker, rescore_chunk
 
 # Below this many records, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20_000
@@ -25,22 +27,6 @@ PARALLEL_THRESHOLD = 20_000
 # normal priority 8.7-8.8 s. On a quieter machine (load ~1.5): 4.6-5.0 s.
 WORKER_NICENESS = 10
 QUEUE_PER_WORKER = 4
-
-_worker: Rescorer | None = None
-
-
-def _init_worker(bodies: tuple[str, str, str], today: date, niceness: int = 0) -> None:
-    global _worker
-    if niceness and hasattr(os, "nice"):  # POSIX; Windows keeps the default priority
-        os.nice(niceness)
-    form, grid, rules = (parse_definition(body, f"worker:{i}") for i, body in enumerate(bodies))
-    _worker = Rescorer(form, grid, rules, today)
-
-
-def _rescore_chunk(rows: Chunk) -> list[Change]:
-    assert _worker is not None
-    return _worker.chunk(rows)
-
 
 def _default_workers(count: int) -> int:
     """One worker process per core but one: this process keeps a core for reading and
@@ -67,7 +53,9 @@ def rescore_all(
         workers = _default_workers(repo.count())
     reason = {"grid": defs.grid.version, "orientation": defs.orientation.version}
     rescorer = Rescorer(defs.form, defs.grid, defs.orientation, today)
-    with repo.derived_rewrite(rescorer.fields, chunk=chunk, versions=rescorer.versions) as rw:
+    copies = copies_to_read(repo.scoring_basis(), rescorer.basis, defs.grid, repo.definition)
+    with repo.derived_rewrite(rescorer.fields, chunk=chunk, versions=rescorer.versions,
+                              basis=rescorer.basis, copies=copies) as rw:
         if workers <= 0:
             for rows in rw.chunks():
                 rw.write(rescorer.chunk(rows))
@@ -94,7 +82,7 @@ def _with_workers(
     pool = ProcessPoolExecutor(
         workers,
         mp_context=context,
-        initializer=_init_worker,
+        initializer=init_worker,
         initargs=(bodies, rescorer.today, WORKER_NICENESS),
     )
     try:
@@ -106,7 +94,7 @@ def _with_workers(
             if len(pending) >= workers * QUEUE_PER_WORKER:
                 rw.write(rescorer.chunk(rows))
                 continue
-            pending.append((pool.submit(_rescore_chunk, rows), rows))
+            pending.append((pool.submit(rescore_chunk, rows), rows))
         # Everything is read: commit what is queued while the workers score their last
         # chunks, rather than after them.
         rw.flush()

@@ -10,18 +10,18 @@ from datetime import date
 from typing import Any
 
 from jisr_desktop.models.programme.definitions import Definition
-from jisr_desktop.models.programme.evaluation import Evaluation, derived_from
+from jisr_desktop.models.programme.evaluation import AlreadyValidated, Evaluation, derived_from
 from jisr_desktop.models.programme.expressions import Memo, references, typed_key
 from jisr_desktop.models.programme.form import from_definition
 from jisr_desktop.models.programme.orientation import Orientation, orient
 from jisr_desktop.models.programme.scoring import ScoreResult, score, version_of
-from jisr_desktop.models.store.rewrite import (
+from jisr_desktop.models.store.derived import (
     DERIVED_COLUMNS,
     EVALUATION,
     derived_row,
     evaluation_digest,
 )
-from jisr_desktop.models.workflows.enrolment import _Validated
+from jisr_desktop.models.workflows.rescoring.basis import scoring_basis
 from jisr_desktop.models.workflows.rescoring.compiled import CompiledGrid, Outline
 
 DERIVED_COUNT = len(DERIVED_COLUMNS)
@@ -46,7 +46,7 @@ def rescored_row(
     an enrolment. `Rescorer` must give exactly this (tests/test_rescoring.py)."""
     result = score(grid, answers, form=form, today=today)
     orientation = orient(rules, answers, result.category)
-    evaluation = Evaluation(validation=_Validated(answers), score=result, orientation=orientation)
+    evaluation = Evaluation(AlreadyValidated(answers), result, orientation)
     return derived_row(record_id, derived_from(evaluation))
 
 
@@ -95,6 +95,7 @@ class Rescorer:
     def __init__(self, form: Definition, grid: Definition, rules: Definition, today: date):
         self.form, self.grid, self.rules, self.today = form, grid, rules, today
         self.fields = scoring_fields(form, grid, rules)
+        self.basis = scoring_basis(form, grid, rules, today, self.fields)
         # What every record of the pass is scored with (kept once: store/scorings.py).
         self.versions = {
             "form": version_of(form), "grid": version_of(grid), "orientation": version_of(rules)
@@ -264,7 +265,7 @@ class Rescorer:
     def _row(
         answers: dict[str, Any], result: ScoreResult, orientation: Orientation
     ) -> tuple[Any, ...]:
-        evaluation = Evaluation(_Validated(answers), result, orientation)
+        evaluation = Evaluation(AlreadyValidated(answers), result, orientation)
         return derived_row("", derived_from(evaluation))[:-1]
 
     def _reference(self, answers: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:

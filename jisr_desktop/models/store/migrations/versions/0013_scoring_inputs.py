@@ -26,7 +26,7 @@ down_revision = "0012_incubation_decisions"
 branch_labels = None
 depends_on = None
 
-# The columns whose change makes a record's copy stale (rewrite.DERIVED_COLUMNS, and what
+# The columns whose change makes a record's copy stale (derived.DERIVED_COLUMNS, and what
 # decides whether it is in a pass at all).
 WATCHED = (
     "answers, status, deleted, eligible, category, score_total, vulnerability, readiness, "
