@@ -144,3 +144,33 @@ def test_dismissal_across_provinces_reaches_both_devices(backend: Backend) -> No
         "status"] == "applied"
     assert _pairs_of(supervisor, x) == []
     assert len(_pairs_of(supervisor, x, "dismissed")) == 1
+
+
+def test_pairs_are_found_in_a_crowd_of_shared_birth_dates_and_within_one_batch(
+        backend: Backend) -> None:
+    """Among many women born on the same few days, each record is compared with those of
+    its own CIN or birth date: the real pairs are flagged, a CIN with a mistyped birth
+    date and two copies in one batch included, and no one else."""
+    agent = backend.client("agent_a", "pairs-crowd")
+    days = ("1990-03-01", "1990-03-02", "1990-03-03")
+    crowd = [{**woman(str(uuid.uuid4())), "date_of_birth": days[i % 3]} for i in range(120)]
+    ops = [upsert(place=PROVINCE_A, **w) for w in crowd]
+    assert {r["status"] for r in agent.results(ops)} == {"applied"}
+    by_cin = {**crowd[5], "date_of_birth": "1990-04-01", "last_name_lat": "Other"}
+    twin = {**woman(str(uuid.uuid4())), "date_of_birth": days[0]}
+    batch = [upsert(place=PROVINCE_A, **by_cin), upsert(place=PROVINCE_A, **twin),
+             upsert(place=PROVINCE_A, **{**twin, "cin": woman(str(uuid.uuid4()))["cin"]}),
+             *(upsert(place=PROVINCE_A, **{**woman(str(uuid.uuid4())), "date_of_birth": d})
+               for d in days * 20)]
+    assert {r["status"] for r in agent.results(batch)} == {"applied"}
+    supervisor = backend.client("supervisor_07")
+    mine = {op["record_id"] for op in ops + batch}
+    response = supervisor.get("/v1/pairs", params={"status": "open"})
+    assert response.status_code == 200, response.text
+    found = sorted(
+        (sorted(s["record_id"] for s in p["records"]), p["reasons"])
+        for p in response.json()["pairs"] if {s["record_id"] for s in p["records"]} <= mine)
+    assert found == sorted([
+        (sorted([ops[5]["record_id"], batch[0]["record_id"]]), ["same_cin"]),
+        (sorted([batch[1]["record_id"], batch[2]["record_id"]]), ["similar_name_same_dob"]),
+    ])
