@@ -375,7 +375,8 @@ def machine() -> str:
 def write_results(results: dict[str, Any]) -> None:
     lines = [SECTION, "",
              f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; machine: "
-             f"{machine()}, shared with 7 other engineers' sessions (noisy).",
+             f"{machine()}; load average at the end "
+             f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}.",
              f"- Command: `bench/bench_sync.py {' '.join(sys.argv[1:])}`", ""]
     link = results.get("link")
     if link:

@@ -171,35 +171,24 @@ class DerivedRewrite:
         self._cache_size = cur.execute("PRAGMA cache_size").fetchone()[0]
         cur.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
         cur.close()
-        self._check_fields()
-        self._drop_basis()
+        self._prepare_copies()
         return self
 
-    def _drop_basis(self) -> None:
-        cur = self._raw.cursor()
-        try:
-            cur.execute("BEGIN")
-            cur.execute("DELETE FROM meta WHERE key = ?", (BASIS_KEY,))
-            self._raw.commit()
-        except BaseException:
-            self._raw.rollback()
-            raise
-        finally:
-            cur.close()
-
-    def _check_fields(self) -> None:
-        """Copies made for other fields are of no use: every record is read again."""
+    def _prepare_copies(self) -> None:
+        """Before the pass writes anything: the last pass's basis is no longer claimed,
+        and copies made for other fields, of no use, are dropped (every record is then
+        read from `records`)."""
         fields = json.dumps(list(self.fields))
         cur = self._raw.cursor()
         try:
             row = cur.execute("SELECT value FROM meta WHERE key = ?", (FIELDS_KEY,)).fetchone()
-            if row is not None and row[0] == fields:
-                return
             cur.execute("BEGIN")
-            cur.execute("DELETE FROM scoring_inputs")
-            cur.execute("INSERT OR IGNORE INTO scoring_dirty (seq) SELECT seq FROM records")
-            cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                        (FIELDS_KEY, fields))
+            cur.execute("DELETE FROM meta WHERE key = ?", (BASIS_KEY,))
+            if row is None or row[0] != fields:
+                cur.execute("DELETE FROM scoring_inputs")
+                cur.execute("INSERT OR IGNORE INTO scoring_dirty (seq) SELECT seq FROM records")
+                cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                            (FIELDS_KEY, fields))
             self._raw.commit()
         except BaseException:
             self._raw.rollback()
