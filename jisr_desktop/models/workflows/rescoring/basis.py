@@ -101,17 +101,11 @@ def changed_points(old: dict[str, Any], new: dict[str, Any]) -> Narrowing | None
         pa, pb = a.get("points"), b.get("points")
         if not isinstance(pa, dict) or not isinstance(pb, dict):
             return None
-        # Typed: 5 and 5.0 score alike but print apart in the evaluation; an answer
-        # missing from the table earns the int 0.
-        moved = sorted(k for k in set(pa) | set(pb)
-                       if _typed(pa.get(k, 0)) != _typed(pb.get(k, 0)))
+        # An answer missing from the table earns the int 0.
+        moved = sorted(k for k in set(pa) | set(pb) if not _same(pa.get(k, 0), pb.get(k, 0)))
         if moved:
             out.append((a["field"], tuple(moved)))
     return out
-
-
-def _typed(value: Any) -> tuple[type, Any]:
-    return (value.__class__, value)
 
 
 def _same(a: Any, b: Any) -> bool:
