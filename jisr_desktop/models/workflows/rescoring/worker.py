@@ -1,6 +1,6 @@
 """What a re-scoring worker process runs. Kept apart from `passes` so that a spawned
 worker imports only the programme's rules and the rescorer, not the store (SQLAlchemy,
-SQLCipher): ~0.1 s of imports instead of ~0.45 s, while the pass waits on its first
+SQLCipher): 0.16 s of imports instead of 0.50 s, while the pass waits on its first
 chunks."""
 
 from __future__ import annotations
