@@ -257,3 +257,59 @@ def test_passes_under_random_weights_give_what_scoring_afresh_gives(filled, defi
         assert {rid: row[1:N + 1] for rid, row in _stored(filled).items()} == _expected(
             defs, live), step
         definitions = defs  # the next change starts from this grid
+
+
+def test_a_record_saved_while_a_pass_runs_keeps_what_its_new_answers_give(
+    filled, definitions  # noqa: F811
+):
+    """A definitions sync re-scores on the network lane while the agent saves on the UI's
+    lane: the pass must not write over a record saved after it read it, with values
+    scored from the answers it had, and the next pass must read that record again."""
+    defs = filled.active_definitions()
+    rescore_all(filled, defs, today=TODAY, workers=0, chunk=32)  # every record copied
+    divorced = sorted(rid for rid, row in _stored(filled).items()
+                      if json.loads(row[0]).get("social_status") == "divorced")
+    from_copy, from_records = divorced[0], divorced[1]
+    with filled.store.engine.begin() as conn:  # marked: this one is read from `records`
+        conn.execute(text("UPDATE records SET score_total = score_total + 11 WHERE id = :i"),
+                     {"i": from_records})
+
+    moved = _next_grid(filled, definitions, _divorced_plus_five)
+    rescorer = Rescorer(moved.form, moved.grid, moved.orientation, TODAY)
+    with filled.derived_rewrite(rescorer.fields, chunk=32, versions=rescorer.versions,
+                                basis=rescorer.basis) as rw:
+        changes = [rescorer.chunk(rows) for rows in rw.chunks()]  # read and scored
+        # Then saved, before the pass writes: one by a window still under the old grid,
+        # one under the new.
+        for rid, under in ((from_copy, defs), (from_records, moved)):
+            current = filled.get(rid)
+            answers = dict(current.answers, social_status="married")
+            assert enrol(filled, under, answers, record_id=rid, base_version=current.version,
+                         allow_duplicate=True, today=TODAY).saved
+        saved = _stored(filled)
+        for chunk_changes in changes:
+            rw.write(chunk_changes)
+        rw.finish({"grid": moved.grid.version})
+        rewritten = rw.rewritten
+
+    after = _stored(filled)
+    for rid in (from_copy, from_records):
+        assert json.loads(after[rid][0])["social_status"] == "married"
+        assert after[rid][1:N + 1] == saved[rid][1:N + 1]  # the save's values, not the pass's
+    assert after[from_records][1:N + 1] == _expected(moved, after)[from_records]
+    others = {rid: row for rid, row in after.items() if rid not in (from_copy, from_records)}
+    assert {rid: row[1:N + 1] for rid, row in others.items()} == _expected(moved, others)
+    # The audit counts what was written: neither of the two saved records.
+    assert filled.audit_trail(None, 1)[0].changes["rewritten"] == rewritten
+    assert rewritten == sum(1 for rid in divorced if rid not in (from_copy, from_records))
+    # The one saved under the old grid stays marked: the next pass, under the same basis,
+    # reads it from `records` and puts it right. (The other may stay marked too: its save
+    # named a scoring of its own, the same versions as the pass's.)
+    with filled.store.engine.connect() as conn:
+        marked = set(conn.execute(text(
+            "SELECT r.id FROM scoring_dirty d JOIN records r ON r.seq = d.seq")).scalars())
+    assert from_copy in marked <= {from_copy, from_records}
+    rescore_all(filled, moved, today=TODAY, workers=0, chunk=32)
+    again = _stored(filled)
+    assert {rid: row[1:N + 1] for rid, row in again.items()} == _expected(moved, again)
+    assert _sources(filled, moved) == (0, len(after))

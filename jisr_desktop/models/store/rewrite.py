@@ -53,6 +53,13 @@ class DerivedRewrite:
     the last pass that ended had this pass's `basis` (BASIS_KEY), the copies already hold
     what this pass would give them and are not read at all (`known`).
 
+    A record written by someone else while the pass runs (a save on the UI's lane while a
+    definitions sync re-scores on the network lane) is not overwritten with values scored
+    from its old answers: a row is rewritten only if it is as the pass read it, its copy
+    still there (the triggers drop it on any write) or, read from `records`, its version
+    the same. Its copy is made only under the pass's scoring or at the version read, so a
+    record written meanwhile stays marked, and the next pass reads it from `records`.
+
     Why one connection with a large page cache: each record's pages are decrypted once
     (SQLCipher) when its chunk is read, and the UPDATE of that chunk, moments later, finds
     them still in the cache instead of decrypting them again (the pool's other connections
@@ -119,7 +126,8 @@ class DerivedRewrite:
         self._raw: Any = None
         self._cache_size: Any = None
         self._sql: dict[int, str] = {}
-        self._from_records: set[int] = set()  # read from `records`: copied at the end
+        # Read from `records` (seq -> its version then): copied at the end.
+        self._from_records: dict[int, int] = {}
         self._not_copied: list[int] = []  # marked, but no longer in a pass (deleted...)
         # One path alone would make json_extract return the bare value, not an array.
         paths = [f'$."{f}"' for f in fields] * (2 if len(fields) == 1 else 1)
@@ -129,7 +137,7 @@ class DerivedRewrite:
         extract = "json_extract(r.answers, " + ", ".join("?" for _ in paths) + ")"
         derived = ", ".join(f"r.{c}" for c in DERIVED_COLUMNS)
         self._read_marked = (
-            f"SELECT d.seq, {extract}, {derived}, r.deleted = 0 AND r.status = ? "
+            f"SELECT d.seq, {extract}, {derived}, r.version, r.deleted = 0 AND r.status = ? "
             "FROM scoring_dirty d JOIN records r ON r.seq = d.seq "
             "WHERE d.seq > ? ORDER BY d.seq LIMIT ?"
         )
@@ -143,7 +151,8 @@ class DerivedRewrite:
             f"INSERT OR REPLACE INTO scoring_inputs (seq, inputs, {', '.join(kept)}, "
             f"evaluation_digest) SELECT r.seq, {extract}, {', '.join(f'r.{c}' for c in kept)}, "
             "jisr_evaluation_digest(r.evaluation) FROM records r "
-            "WHERE r.seq = ? AND r.deleted = 0 AND r.status = ?"
+            "WHERE r.seq = ? AND r.deleted = 0 AND r.status = ? "
+            "AND (r.scoring_id = ? OR r.version = ?)"
         )
 
     def _copies_where(self, copies: CopyFilter) -> tuple[str, tuple[Any, ...]]:
@@ -219,10 +228,10 @@ class DerivedRewrite:
             last = rows[-1][0]
             live = [r for r in rows if r[-1]]
             self._not_copied += [r[0] for r in rows if not r[-1]]
-            self._from_records.update(r[0] for r in live)
+            self._from_records.update((r[0], r[-2]) for r in live)
             if live:
                 self.seen += len(live)
-                yield [(r[0], r[1], r[2:-1]) for r in live]
+                yield [(r[0], r[1], r[2:-2]) for r in live]
         if self._copies_filter is not None:
             self.known = self._fetch("SELECT count(*) FROM scoring_inputs WHERE seq NOT IN "
                                      "(SELECT seq FROM scoring_dirty)", ())[0][0]
@@ -253,9 +262,9 @@ class DerivedRewrite:
     def write(self, changes: Iterable[tuple[int, int, tuple[Any, ...]]]) -> None:
         """Queue a chunk's changes; they are committed WRITE_BATCH rows at a time, and
         the rest by `finish` (or on leaving the `with` without an error)."""
-        pending = self._pending
+        pending, read = self._pending, self._from_records
         for mask, seq, values in changes:
-            pending.setdefault(mask, []).append((*values, self.scoring_id, seq))
+            pending.setdefault(mask, []).append((*values, self.scoring_id, seq, read.get(seq), seq))
             self._pending_rows += 1
         if self._pending_rows >= self.WRITE_BATCH:
             self._flush()
@@ -272,21 +281,28 @@ class DerivedRewrite:
         cur = raw.cursor()
         try:
             cur.execute("BEGIN")
+            rewritten = 0
             for mask, params in groups.items():
                 cur.executemany(self._update_sql(mask), params)
+                rewritten += max(cur.rowcount, 0)
             # A rewritten record's copy went with the UPDATE (the trigger): made again.
             copies = {params[-1] for rows in groups.values() for params in rows}
             if copy_marked:
-                copies |= self._from_records
+                copies |= self._from_records.keys()
                 cur.executemany("DELETE FROM scoring_dirty WHERE seq = ? AND EXISTS (SELECT 1 "
                                 "FROM records WHERE seq = ? AND (deleted OR status != ?))",
                                 [(seq, seq, self.status) for seq in self._not_copied])
-            marks = [(seq,) for seq in sorted(copies)]
-            cur.executemany(self._copy, [(*self._paths, seq, self.status) for (seq,) in marks])
-            cur.executemany("DELETE FROM scoring_dirty WHERE seq = ?", marks)
+            read = self._from_records
+            marks = sorted(copies)
+            cur.executemany(self._copy, [(*self._paths, seq, self.status, self.scoring_id,
+                                          read.get(seq)) for seq in marks])
+            # Still marked: a record written by someone else since this pass read it.
+            cur.executemany("DELETE FROM scoring_dirty WHERE seq = ? AND EXISTS "
+                            "(SELECT 1 FROM scoring_inputs WHERE seq = ?)",
+                            [(seq, seq) for seq in marks])
             raw.commit()
             # Counted once committed: the audit entry must not claim a rolled-back chunk.
-            self.rewritten += sum(len(params) for params in groups.values())
+            self.rewritten += rewritten
         except BaseException:
             raw.rollback()
             raise
@@ -300,7 +316,8 @@ class DerivedRewrite:
             sql = self._sql[mask] = (
                 "UPDATE records SET "
                 + ", ".join(f"{c} = ?" for c in columns)
-                + ", scoring_id = ? WHERE seq = ?"
+                + ", scoring_id = ? WHERE seq = ? AND (version = ? OR EXISTS "
+                "(SELECT 1 FROM scoring_inputs WHERE seq = ?))"
             )
         return sql
 
