@@ -41,7 +41,7 @@ def test_every_path_write_goes_up_in_the_shape_the_server_checks(repo, definitio
     sent = _sent(repo.store)
     assert [op for op, *_ in sent] == ["en_step", "en_step", "licence"]
     for op, record_id, payload in sent:
-        assert record_id == woman and tuple(payload) == PROGRAMME_KEYS[op]
+        assert record_id == woman and set(payload) == set(PROGRAMME_KEYS[op])
         assert items.check_item(op, payload, "incubator_staff") is None, payload
         # A field agent registers; the role table does not let her deliver services.
         assert items.check_item(op, payload, "field_agent") == ("forbidden_op", [])
@@ -63,7 +63,7 @@ def test_a_group_and_its_memberships_ride_their_own_records(repo, definitions):
         ("group", lead), ("group_member", lead), ("group_member", second),
         ("group_member", second)]
     for op, _rid, payload in sent:
-        assert tuple(payload) == PROGRAMME_KEYS[op]
+        assert set(payload) == set(PROGRAMME_KEYS[op])
         assert items.check_item(op, payload, "field_agent") is None, payload
         assert items.check_item(op, payload, "incubator_staff") == ("forbidden_op", [])
     assert sent[0][2]["id"] == group.id and sent[1][2]["group_id"] == group.id

@@ -1,10 +1,11 @@
 """The sync protocol's vocabulary, shared by the desktop and the server (docs/sync-protocol.md).
 
-Standard library only: the server imports this module, and nothing else of the desktop
-but the programme rules. Op names, statuses, entities and codes are `StrEnum`s, so they
-compare equal to the strings on the wire and JSON-encode as those strings; results and
-pages are plain dataclasses with `to_json`/`from_json`, so neither end builds a result as
-an ad-hoc dict."""
+The standard library and the programme's item schemas only (models/programme/items.py,
+whose names, keys and codes it takes rather than spelling them again): the server imports
+this module, and nothing else of the desktop but the programme rules. Op names, statuses,
+entities and codes are `StrEnum`s, so they compare equal to the strings on the wire and
+JSON-encode as those strings; results and pages are plain dataclasses with
+`to_json`/`from_json`, so neither end builds a result as an ad-hoc dict."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from jisr_desktop.models.programme import items
 
 PROTOCOL_VERSION = 1
 
@@ -27,15 +30,15 @@ class Op(StrEnum):
     ASSESSMENT = "assessment"
     DELIVERY = "delivery"
     # The programme's later items (issue 12; their schemas: models/programme/items.py).
-    REFERRAL = "referral"  # an orientation to a named place, or the incubator's path review
-    SERVICE_EDIT = "service_edit"  # incubator staff's add, remove or schedule on the card
-    INCUBATION = "incubation"  # selection, funding and the 12-month contract
-    FOLLOW_UP = "follow_up"  # a post-incubation follow-up visit
+    REFERRAL = items.REFERRAL  # an orientation to a named place, or the incubator's path review
+    SERVICE_EDIT = items.SERVICE_EDIT  # incubator staff's add, remove or schedule on the card
+    INCUBATION = items.INCUBATION  # selection, funding and the 12-month contract
+    FOLLOW_UP = items.FOLLOW_UP  # a post-incubation follow-up visit
     # The three later paths (issue 12; the same schemas' module).
-    EN_STEP = "en_step"  # a step of her category-2 path at Entraide Nationale
-    LICENCE = "licence"  # a licence or label she needs, at one status
-    GROUP = "group"  # a cooperative or group applying as one, on its responsible's record
-    GROUP_MEMBER = "group_member"  # a woman's membership of a group, on her own record
+    EN_STEP = items.EN_STEP  # a step of her category-2 path at Entraide Nationale
+    LICENCE = items.LICENCE  # a licence or label she needs, at one status
+    GROUP = items.GROUP  # a cooperative or group applying as one, on its responsible's record
+    GROUP_MEMBER = items.GROUP_MEMBER  # a woman's membership of a group, on her own record
 
 
 # Ops on the registration itself, and ops that attach an item (its own id) to a record.
@@ -43,28 +46,11 @@ RECORD_OPS = frozenset({Op.UPSERT, Op.DELETE})
 ITEM_OPS = frozenset({Op.DECISION, Op.ASSESSMENT, Op.DELIVERY})
 # Items of the programme's later steps: attached to a record like the three above, checked
 # against a strict schema (an unknown key is refused, not dropped).
-PROGRAMME_OPS = frozenset({Op.REFERRAL, Op.SERVICE_EDIT, Op.INCUBATION, Op.FOLLOW_UP})
-PROGRAMME_OPS = PROGRAMME_OPS | {Op.EN_STEP, Op.LICENCE, Op.GROUP, Op.GROUP_MEMBER}
+PROGRAMME_OPS = frozenset(Op(kind) for kind in items.KINDS)
 ITEM_OPS = ITEM_OPS | PROGRAMME_OPS
-# The payload keys of each, as the desktop sends them (`asdict` of its Info dataclasses).
-PROGRAMME_KEYS: dict[str, tuple[str, ...]] = {
-    "referral": ("id", "record_id", "kind", "place_id", "places_version", "appointment",
-                 "contact", "path", "reason", "agent", "at"),
-    "service_edit": ("id", "record_id", "assessment_id", "action", "service_id",
-                     "scheduled_on", "reason", "agent", "at"),
-    "incubation": ("id", "record_id", "selected_on", "funding_amount", "funding_source",
-                   "funded_on", "contract_start", "contract_end", "logistics", "agent", "at",
-                   "committee"),
-    "follow_up": ("id", "record_id", "visited_on", "visitor", "topic", "notes", "next_step",
-                  "next_on", "agent", "at"),
-    "en_step": ("id", "record_id", "step", "programme_id", "place_id", "places_version", "on",
-                "result", "outcome", "notes", "catalogue_version", "agent", "at"),
-    "licence": ("id", "record_id", "licence_id", "name", "status", "on", "notes", "agent",
-                "at", "catalogue_version"),
-    "group": ("id", "record_id", "kind", "name", "legal_id", "agent", "at"),
-    "group_member": ("id", "record_id", "group_id", "consent_on", "joined_at", "left_at",
-                     "left_reason", "agent", "at"),
-}
+# The payload keys of each, which the desktop sends (`asdict` of its Info dataclasses,
+# in their own order) and the server checks: the programme's schemas, written once.
+PROGRAMME_KEYS: dict[str, tuple[str, ...]] = items.KEYS
 
 
 class Status(StrEnum):
@@ -81,14 +67,14 @@ class Entity(StrEnum):
     DECISION = "decision"
     ASSESSMENT = "assessment"
     DELIVERY = "delivery"
-    REFERRAL = "referral"
-    SERVICE_EDIT = "service_edit"
-    INCUBATION = "incubation"
-    FOLLOW_UP = "follow_up"
-    EN_STEP = "en_step"
-    LICENCE = "licence"
-    GROUP = "group"
-    GROUP_MEMBER = "group_member"
+    REFERRAL = items.REFERRAL
+    SERVICE_EDIT = items.SERVICE_EDIT
+    INCUBATION = items.INCUBATION
+    FOLLOW_UP = items.FOLLOW_UP
+    EN_STEP = items.EN_STEP
+    LICENCE = items.LICENCE
+    GROUP = items.GROUP
+    GROUP_MEMBER = items.GROUP_MEMBER
     # Pulled only, never pushed: a possible duplicate the server flagged on this record
     # (`data`: pair_id, other_record_id, reasons, status, kept; docs/sync-protocol.md).
     PAIR = "pair"
@@ -107,8 +93,8 @@ class Code(StrEnum):
 
     # per-op refusals
     INVALID = "invalid"  # the answers fail validation (`errors` lists the fields)
-    INVALID_PAYLOAD = "invalid_payload"
-    FORBIDDEN_OP = "forbidden_op"
+    INVALID_PAYLOAD = items.INVALID_PAYLOAD
+    FORBIDDEN_OP = items.FORBIDDEN
     OUT_OF_SCOPE = "out_of_scope"
     NOT_FOUND = "not_found"
     UNKNOWN_FORM = "unknown_form"
@@ -136,7 +122,7 @@ class Code(StrEnum):
     UNKNOWN_DEFINITION_VERSION = "unknown_definition_version"  # the server never published it
     UNKNOWN_RECORD = "unknown_record"  # an item for a record the server lacks (push it first)
     INVALID_DECISION = "invalid_decision"
-    REASON_REQUIRED = "reason_required"
+    REASON_REQUIRED = items.REASON_REQUIRED
     KIND_CHANGED = "kind_changed"  # an item replaced by one of another kind
     OP_ID_REUSED = "op_id_reused"  # an op id already used for another record
     # The committee accepted a woman the record's evaluation finds not eligible without

@@ -22,7 +22,7 @@ from jisr_desktop.models.programme.incubation import FUNDING_SOURCES
 from jisr_desktop.models.programme.programme_paths import EN_STEPS
 from jisr_desktop.models.programme.roles import Action, may
 
-# The op (and pulled entity) names, as in sync/protocol.py (Op, Entity).
+# The op (and pulled entity) names: sync/protocol.py's Op and Entity take them from here.
 REFERRAL = "referral"
 SERVICE_EDIT = "service_edit"
 INCUBATION = "incubation"
@@ -42,8 +42,8 @@ EDIT_ACTIONS = (ADD, REMOVE, SCHEDULE)
 TOPICS = ("visit", "management_training", "professional_network", "soft_skills", "fairs",
           "e_commerce", "licences_labels")
 
-# What check_item answers (the protocol's codes): a wrong shape, a role the table does not
-# allow, a change without its reason.
+# What check_item answers (the protocol's codes, which take them from here): a wrong
+# shape, a role the table does not allow, a change without its reason.
 INVALID_PAYLOAD = "invalid_payload"
 FORBIDDEN = "forbidden_op"
 REASON_REQUIRED = "reason_required"
