@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
 from sqlalchemy.engine import make_url
 
 from jisr_server.schema import counters, server_state
@@ -97,6 +97,18 @@ def migrate(engine: Engine) -> None:
         if get_state(conn, "server_id") is None:
             # Lets a client tell "this server was reset" from "nothing changed".
             set_state(conn, "server_id", str(uuid.uuid4()))
+
+
+def take_changes(conn: Connection, count: int) -> int:
+    """The first of `count` fresh change numbers (pushes, pairs and their settling all
+    number their changes from this one counter). Locks the counter row until commit."""
+    last = conn.execute(
+        update(counters)
+        .where(counters.c.name == CHANGE_COUNTER)
+        .values(value=counters.c.value + count)
+        .returning(counters.c.value)
+    ).scalar_one()
+    return int(last) - count + 1
 
 
 def get_state(conn: Connection, key: str) -> str | None:

@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
 
 from jisr_desktop.models.programme.roles import Action, may
-from jisr_server.db import SERVER_DEVICE, as_utc, is_sqlite, utcnow
+from jisr_server.db import SERVER_DEVICE, as_utc, is_sqlite, take_changes, utcnow
 from jisr_server.errors import ApiError
 from jisr_server.pair_tables import pairs
-from jisr_server.pairs import CLOSED, DISMISSED, MERGED, OPEN, PAIR_KIND, publish, take_changes
+from jisr_server.pairs import CLOSED, DISMISSED, MERGED, OPEN, PAIR_KIND, publish
 from jisr_server.schema import audit, items, records
 from jisr_server.scope import Principal
 

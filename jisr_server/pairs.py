@@ -26,9 +26,9 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from jisr_desktop.models.programme.duplicates import Person, find_duplicates
 from jisr_desktop.models.programme.identity import normalize_cin
-from jisr_server.db import CHANGE_COUNTER, SERVER_DEVICE, utcnow
+from jisr_server.db import SERVER_DEVICE, utcnow
 from jisr_server.pair_tables import pairs, record_keys
-from jisr_server.schema import audit, counters, items, records
+from jisr_server.schema import audit, items, records
 from jisr_server.scope import Principal
 
 PAIR_KIND = "pair"  # protocol.Entity.PAIR
@@ -36,7 +36,11 @@ PAIR_KIND = "pair"  # protocol.Entity.PAIR
 FLAGGING = ("same_cin", "similar_name_same_dob")
 OPEN, MERGED, DISMISSED, CLOSED = "open", "merged", "dismissed", "closed"
 _NAMESPACE = uuid.UUID("6c1d3f0e-5a57-4a51-9a3b-2f3c1e0d7a11")
-_MAX_CANDIDATES = 2000
+# The women a batch's records are compared with: those of their CINs and birth dates. At
+# the first wave's 64,677 women, born over ~45 years (~4 a birth date), a 200-record batch
+# has ~800; the cap guards against a flood of one date (a default 1900-01-01), not a limit
+# real batches reach (the old 2,000 was reached from ~150,000 women on: pairs went unseen).
+_MAX_CANDIDATES = 50_000
 # A record matching many others (a CIN typed as 0, a test account) flags its strongest few:
 # a supervisor settles those, and a push stays bounded in work and change numbers.
 MAX_PAIRS_PER_RECORD = 3
@@ -163,17 +167,6 @@ def _find(
                     a, b = sorted((keys["record_id"], match.record_id))
                     found.setdefault(pair_id(a, b), (a, b, reasons))
     return found
-
-
-def take_changes(conn: Connection, count: int) -> int:
-    """The first of `count` fresh change numbers (the push path's counter; locks it)."""
-    last = conn.execute(
-        update(counters)
-        .where(counters.c.name == CHANGE_COUNTER)
-        .values(value=counters.c.value + count)
-        .returning(counters.c.value)
-    ).scalar_one()
-    return int(last) - count + 1
 
 
 def publish(

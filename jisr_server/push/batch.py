@@ -31,10 +31,10 @@ from jisr_desktop.sync.protocol import (
     evaluation_summary,
 )
 from jisr_server import pairs
-from jisr_server.db import SERVER_DEVICE, is_sqlite, utcnow
+from jisr_server.db import SERVER_DEVICE, is_sqlite, take_changes, utcnow
 from jisr_server.documents import record_document
 from jisr_server.push.checks import Prepared, rejected, without_consent
-from jisr_server.push.writes import allocate, among, insert_many, write_items, write_records
+from jisr_server.push.writes import among, insert_many, write_items, write_records
 from jisr_server.schema import audit, items, op_results, records
 from jisr_server.scope import Principal
 
@@ -105,13 +105,13 @@ class Batch:
         if self.taken:
             # Last, with every row built: the counter row stays locked from here to the
             # commit, and pushes queue on it, so only the writes themselves happen under it.
-            base = allocate(self.conn, self.taken)
+            base = take_changes(self.conn, self.taken)
             for rows in (results, self.state, self.item_state, self.audit_rows, self.op_rows):
                 fill(rows, base)
         self._write()
         rows = [self.state[i] for i in sorted(self.new_records | self.dirty_records)]
         pairs.flag_pairs(self.conn, self.who, rows,
-                         lambda n: allocate(self.conn, n))  # the same woman twice
+                         lambda n: take_changes(self.conn, n))  # the same woman twice
         return results
 
     def _load(self) -> None:

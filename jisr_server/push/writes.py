@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, String, and_, any_, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from jisr_server.db import CHANGE_COUNTER
-from jisr_server.schema import counters, items, records
+from jisr_server.schema import items, records
 
 
 def among(conn: Connection, column: Any, values: list[str]) -> Any:
@@ -19,17 +18,6 @@ def among(conn: Connection, column: Any, values: list[str]) -> Any:
     if conn.dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(String)))
     return column.in_(values)
-
-
-def allocate(conn: Connection, count: int) -> int:
-    """The first of `count` fresh change numbers. Locks the counter until commit."""
-    last = conn.execute(
-        update(counters)
-        .where(counters.c.name == CHANGE_COUNTER)
-        .values(value=counters.c.value + count)
-        .returning(counters.c.value)
-    ).scalar_one()
-    return int(last) - count + 1
 
 
 def write_records(
