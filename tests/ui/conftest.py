@@ -49,6 +49,34 @@ def ctx(qapp, tmp_path):
     context.language.set_language("ar")
 
 
+def make_window(ctx, qtbot):
+    """The main window on `ctx`, shown at the laptops' 1366x768 (less the task bar), with
+    its start-up reads done."""
+    from jisr_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    ctx.tasks.wait_idle()
+    return window
+
+
+def close_window(window) -> None:
+    """Stop what would fire after the test: the draft and duplicate timers, the idle lock."""
+    window.registration.draft_timer.stop()
+    window.registration.dup_timer.stop()
+    window.idle_timer.stop()
+    QApplication.instance().removeEventFilter(window.idle)
+
+
+@pytest.fixture
+def window(ctx, qtbot):
+    window = make_window(ctx, qtbot)
+    yield window
+    close_window(window)
+
+
 def type_text(widget: QWidget, text: str) -> None:
     """Type any text, Arabic and Tifinagh included: qtbot.keyClicks aborts on non-ASCII,
     so each character is sent as a key event carrying its text."""

@@ -6,37 +6,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from PySide6.QtWidgets import QApplication
-
 from jisr_desktop.models.programme.assessment import recommend, validate_assessment
 from jisr_desktop.models.store.assessments import AssessmentRepository
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.textdir import strip_isolates
-from jisr_desktop.ui.main_window import MainWindow
 from tests.conftest import TODAY, make_submission
-from tests.ui.conftest import make_context
+from tests.ui.conftest import close_window, make_context, make_window  # noqa: F401 - shared
 
 ASSESSMENT = {
     "technical": 1, "management": 0, "marketing": 1, "digital": 0, "literacy_numeracy": 1,
     "languages": 1, "soft_skills": 2, "project_maturity": "idea_structured",
     "needs": ["training", "accompaniment", "incubation", "financing"],
 }
-
-
-def make_window(ctx, qtbot) -> MainWindow:
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(1366, 728)
-    window.show()
-    ctx.tasks.wait_idle()
-    return window
-
-
-def close_window(window) -> None:
-    window.registration.draft_timer.stop()
-    window.registration.dup_timer.stop()
-    window.idle_timer.stop()
-    QApplication.instance().removeEventFilter(window.idle)
 
 
 def enrol_woman(ctx, **overrides) -> str:
@@ -60,6 +41,20 @@ def open_dialog(window, ctx, record_id: str, name: str):
     button.click()
     ctx.tasks.wait_idle()
     return window.programme.last
+
+
+def open_committee_page(qtbot, ctx, province: str):
+    """The committee's page on `province`, its ranking read."""
+    from jisr_desktop.ui.committee_page import CommitteePage
+
+    page = CommitteePage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.set_province(province)
+    ctx.tasks.wait_idle()
+    assert page.result is not None
+    return page
 
 
 def cells(table, row: int) -> list[str]:

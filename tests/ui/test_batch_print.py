@@ -15,6 +15,7 @@ from jisr_desktop.models.store.decisions import ACCEPTED, DecisionRepository
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.ui.committee_page import CommitteePage
 from tests.conftest import TODAY, make_submission
+from tests.ui.programme_helpers import open_committee_page
 
 MARRAKECH = "07.351"
 pytestmark = pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-utils missing")
@@ -36,17 +37,6 @@ def women(ctx) -> list[str]:
         assert outcome.saved, outcome.evaluation.validation.errors
         ids.append(outcome.record.id)
     return ids
-
-
-def _page(qtbot, ctx) -> CommitteePage:
-    page = CommitteePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    page.set_province(MARRAKECH)
-    ctx.tasks.wait_idle()
-    assert page.result is not None
-    return page
 
 
 def _accept_first(ctx, page: CommitteePage, n: int) -> list[str]:
@@ -76,7 +66,7 @@ def _run(qtbot, page: CommitteePage):
 
 
 def test_the_accepted_womens_cards_four_per_sheet(qtbot, ctx, women, tmp_path, monkeypatch):
-    page = _page(qtbot, ctx)
+    page = open_committee_page(qtbot, ctx, MARRAKECH)
     assert not page.print_button.isEnabled()  # nobody accepted yet: nothing to print
     accepted = _accept_first(ctx, page, 5)
     assert page.cards_to_print() == accepted and page.print_button.isEnabled()
@@ -117,7 +107,7 @@ def test_the_accepted_womens_cards_four_per_sheet(qtbot, ctx, women, tmp_path, m
 
 
 def test_cancel_stops_the_batch_and_keeps_no_file(qtbot, ctx, women, monkeypatch):
-    page = _page(qtbot, ctx)
+    page = open_committee_page(qtbot, ctx, MARRAKECH)
     page.print_scope.setCurrentIndex(page.print_scope.findData("ranked"))
     slow = card_batch.draw_card
 
@@ -143,7 +133,7 @@ def test_cancel_stops_the_batch_and_keeps_no_file(qtbot, ctx, women, monkeypatch
 
 
 def test_cancel_while_reading_the_records(qtbot, ctx, women):
-    page = _page(qtbot, ctx)
+    page = open_committee_page(qtbot, ctx, MARRAKECH)
     page.print_scope.setCurrentIndex(page.print_scope.findData("ranked"))
     page.print_button.click()
     batch = page.batch

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from jisr_desktop.models.store.decisions import ACCEPTED, DecisionRepository
 from jisr_desktop.models.workflows.committee import province_quota
 from jisr_desktop.models.workflows.enrolment import enrol
-from jisr_desktop.ui.committee_page import CommitteePage
 from tests.conftest import TODAY, make_submission
+from tests.ui.programme_helpers import open_committee_page
 
 MARRAKECH = "07.351"
 
@@ -35,19 +35,8 @@ def seeded(ctx) -> list[str]:
     return ids
 
 
-def _open(qtbot, ctx) -> CommitteePage:
-    page = CommitteePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    page.set_province(MARRAKECH)
-    ctx.tasks.wait_idle()
-    assert page.result is not None
-    return page
-
-
 def test_ranked_by_score_with_ties_explained(qtbot, ctx, seeded) -> None:
-    page = _open(qtbot, ctx)
+    page = open_committee_page(qtbot, ctx, MARRAKECH)
     entries = page.result.entries
     assert len(entries) == 4 == page.model.rowCount()
     totals = [e.total for e in entries]
@@ -69,7 +58,7 @@ def test_ranked_by_score_with_ties_explained(qtbot, ctx, seeded) -> None:
 def test_counts_follow_decisions_and_the_quota(qtbot, ctx, seeded) -> None:
     quota = province_quota(MARRAKECH)
     assert quota and quota > 0
-    page = _open(qtbot, ctx)
+    page = open_committee_page(qtbot, ctx, MARRAKECH)
     assert page.result.accepted == 0 and page.result.pending == 4
     DecisionRepository(ctx.store).committee_decide(
         page.result.entries[0].record_id, outcome=ACCEPTED, decided_on=TODAY
@@ -85,7 +74,7 @@ def test_counts_follow_decisions_and_the_quota(qtbot, ctx, seeded) -> None:
 
 
 def test_enter_on_a_row_opens_the_record(qtbot, ctx, seeded) -> None:
-    page = _open(qtbot, ctx)
+    page = open_committee_page(qtbot, ctx, MARRAKECH)
     first = page.result.entries[0].record_id
     page.table.setFocus()
     page.table.setCurrentIndex(page.model.index(0, 1))
@@ -102,7 +91,7 @@ def test_one_ranking_per_category_with_its_own_quota_and_the_grid_notice(
     no_idea = enrol(ctx.repo, ctx.defs, make_submission(
         cin="EE100009", phone="0612000009", has_project_idea="no", project_sector=None,
         project_description=None, project_stage=None), today=TODAY)
-    page = _open(qtbot, ctx)
+    page = open_committee_page(qtbot, ctx, MARRAKECH)
     assert str(ctx.defs.grid.version) in page.grid_note.text()  # "proposal" in Arabic
     page.category.setCurrentIndex(page.category.findData(2))
     ctx.tasks.wait_idle()

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.i18n import _
 from jisr_desktop.models.workflows.enrolment import enrol
-from jisr_desktop.ui.main_window import MainWindow
 from tests.conftest import TODAY, make_submission
 from tests.ui.test_form_page import _NONE_GUARD, enter
 
 assert _NONE_GUARD
 
-
-@pytest.fixture
-def window(ctx, qtbot):
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    ctx.tasks.wait_idle()
-    yield window
-    window.registration.draft_timer.stop()
-    window.registration.dup_timer.stop()
-    window.idle_timer.stop()
-    QApplication.instance().removeEventFilter(window.idle)
 
 
 def _answer_later(qtbot, box_of, key) -> None:

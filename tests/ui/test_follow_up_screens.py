@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from jisr_desktop.formatting import format_date
 from jisr_desktop.models.programme.incubation import add_months
 from jisr_desktop.models.store.follow_up import FollowUpRepository
@@ -23,13 +21,6 @@ from tests.ui.programme_helpers import (
     open_dialog,
     role_context,
 )
-
-
-@pytest.fixture
-def window(ctx, qtbot):
-    window = make_window(ctx, qtbot)
-    yield window
-    close_window(window)
 
 
 def _day(box, day: date) -> None:

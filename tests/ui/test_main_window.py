@@ -3,29 +3,15 @@ the idle lock that hides everything and keeps what was on screen, and live mirro
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.i18n import _, ngettext
-from jisr_desktop.ui.main_window import MainWindow
 from tests.conftest import PASSPHRASE, make_submission
 from tests.ui.test_form_page import _NONE_GUARD, fill
 
 assert _NONE_GUARD  # typing many characters: see test_form_page
 
-
-@pytest.fixture
-def window(ctx, qtbot):
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    ctx.tasks.wait_idle()
-    yield window
-    window.registration.draft_timer.stop()
-    window.registration.dup_timer.stop()
-    window.idle_timer.stop()
-    QApplication.instance().removeEventFilter(window.idle)
 
 
 def test_new_registration_from_the_menu_ends_on_its_result(window, ctx, qtbot) -> None:

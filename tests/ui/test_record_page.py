@@ -6,26 +6,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from jisr_desktop.models.workflows.enrolment import enrol
 from jisr_desktop.textdir import strip_isolates
-from jisr_desktop.ui.main_window import MainWindow
 from tests.conftest import AGENT, TODAY, make_submission
-
-
-@pytest.fixture
-def window(ctx, qtbot):
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(1366, 728)
-    window.show()
-    ctx.tasks.wait_idle()
-    yield window
-    window.registration.draft_timer.stop()
-    window.registration.dup_timer.stop()
-    window.idle_timer.stop()
-    QApplication.instance().removeEventFilter(window.idle)
 
 
 @pytest.fixture

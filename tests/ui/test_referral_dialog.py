@@ -6,58 +6,18 @@ first interviews, a change refused without its reason, the history shown."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.cards.for_record import card_for_record
 from jisr_desktop.models.store.referrals import ReferralRepository
 from jisr_desktop.models.workflows.enrolment import enrol
-from jisr_desktop.textdir import strip_isolates
-from jisr_desktop.ui.main_window import MainWindow
 from tests.conftest import TODAY, make_submission
-from tests.ui.conftest import make_context, type_text
-
-
-def _window(ctx, qtbot) -> MainWindow:
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(1366, 728)
-    window.show()
-    ctx.tasks.wait_idle()
-    return window
-
-
-def _close(window) -> None:
-    window.registration.draft_timer.stop()
-    window.registration.dup_timer.stop()
-    window.idle_timer.stop()
-    QApplication.instance().removeEventFilter(window.idle)
-
-
-@pytest.fixture
-def window(ctx, qtbot):
-    window = _window(ctx, qtbot)
-    yield window
-    _close(window)
+from tests.ui.conftest import close_window, make_context, make_window, type_text
+from tests.ui.programme_helpers import cells, open_dialog
 
 
 @pytest.fixture
 def woman(ctx) -> str:
     return enrol(ctx.repo, ctx.defs, make_submission(), today=TODAY).record.id  # Marrakech
-
-
-def open_dialog(window, ctx, record_id: str, name: str):
-    window.record_view.show_record(record_id)
-    window.show_page(window.record_view)
-    ctx.tasks.wait_idle()
-    button = window.programme.buttons[name]
-    assert button.isVisible()
-    button.click()
-    ctx.tasks.wait_idle()
-    return window.programme.last
-
-
-def cells(table, row: int) -> list[str]:
-    return [strip_isolates(table.item(row, c).text()) for c in range(table.columnCount())]
 
 
 def test_the_agent_sends_her_to_her_regions_incubator_with_an_appointment(
@@ -122,12 +82,12 @@ def test_a_field_agent_orients_but_does_not_review_the_path(qapp, qtbot, tmp_pat
     ctx = make_context(tmp_path / "agent", role="field_agent", lang="fr")
     try:
         woman = enrol(ctx.repo, ctx.defs, make_submission(), today=TODAY).record.id
-        window = _window(ctx, qtbot)
+        window = make_window(ctx, qtbot)
         dialog = open_dialog(window, ctx, woman, "referral")
         assert dialog.orient_button.isEnabled()
         assert not dialog.review_box.isVisibleTo(dialog)
         dialog.reject()
-        _close(window)
+        close_window(window)
     finally:
         ctx.tasks.wait_idle()
         ctx.tasks.shutdown()

@@ -23,12 +23,6 @@ from tests.ui.programme_helpers import (
 ADDED = "fin_jisr_disability"  # a finance referral no rule proposes
 
 
-@pytest.fixture
-def window(ctx, qtbot):
-    window = make_window(ctx, qtbot)
-    yield window
-    close_window(window)
-
 
 @pytest.fixture
 def assessed(ctx) -> str:

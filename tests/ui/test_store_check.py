@@ -17,7 +17,7 @@ from jisr_desktop.ui.main_window import MainWindow
 from jisr_desktop.user_messages import ERROR_MESSAGES
 from tests.conftest import TODAY, make_submission
 from tests.test_store_damage import _store_with_records
-from tests.ui.conftest import make_context
+from tests.ui.conftest import close_window, make_context
 
 
 def _damage_table(folder, ctx, table: str) -> None:
@@ -44,10 +44,7 @@ def _window(qtbot, ctx) -> MainWindow:
 
 
 def _close(window: MainWindow, ctx) -> None:
-    window.registration.draft_timer.stop()
-    window.registration.dup_timer.stop()
-    window.idle_timer.stop()
-    QApplication.instance().removeEventFilter(window.idle)
+    close_window(window)
     ctx.tasks.wait_idle()
     ctx.tasks.shutdown()
     ctx.store.close()

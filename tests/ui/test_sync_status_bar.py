@@ -7,8 +7,6 @@ built, so a store damaged in the pages the sync state lives in is a message, not
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication
-
 from jisr_desktop.i18n import _
 from jisr_desktop.models.store import database, sync_state
 from jisr_desktop.models.store.sync_state import Settled
@@ -16,7 +14,7 @@ from jisr_desktop.ui.main_window import MainWindow
 from jisr_desktop.user_messages import ERROR_MESSAGES
 from tests.sync.conftest import enrol_one
 from tests.test_store_damage import _store_with_records
-from tests.ui.conftest import AGENT, make_context
+from tests.ui.conftest import AGENT, close_window, make_context
 from tests.ui.test_store_check import _damage_table
 
 
@@ -31,10 +29,7 @@ def _window(qtbot, ctx) -> MainWindow:
 
 def _close(window: MainWindow, ctx) -> None:
     window.sync_panel.session.adapter.stop_probing()
-    window.registration.draft_timer.stop()
-    window.registration.dup_timer.stop()
-    window.idle_timer.stop()
-    QApplication.instance().removeEventFilter(window.idle)
+    close_window(window)
     ctx.tasks.wait_idle(30)
     ctx.tasks.shutdown()
     ctx.store.close()
