@@ -1,7 +1,7 @@
 """The full integrity check of the store, once after unlock, in the background (issue 14,
 point 4).
 
-The quick check at open stops after a second on a large store; `Store.full_check` reads
+The quick check at open stops after a quarter second on a large store; `Store.full_check` reads
 every page (SQLCipher's HMAC, then SQLite's integrity_check). It runs on a lane of its
 own ("check"): a read on its own connection, which the WAL lets go on beside the pages'
 reads and the agent's saves, so none of them waits for it. When it finds
