@@ -57,8 +57,9 @@ class DerivedRewrite:
     definitions sync re-scores on the network lane) is not overwritten with values scored
     from its old answers: a row is rewritten only if it is as the pass read it, its copy
     still there (the triggers drop it on any write) or, read from `records`, its version
-    the same. Its copy is made only under the pass's scoring or at the version read, so a
-    record written meanwhile stays marked, and the next pass reads it from `records`.
+    the same. A copy is made from `records` as it is then, and only under the pass's scoring
+    or at the version read, so a record saved meanwhile under other definitions stays
+    marked, and the next pass reads it from `records`.
 
     Why one connection with a large page cache: each record's pages are decrypted once
     (SQLCipher) when its chunk is read, and the UPDATE of that chunk, moments later, finds
